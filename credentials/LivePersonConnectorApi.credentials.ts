@@ -1,0 +1,237 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestMethods,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { mintAppJwt } from '../nodes/LivePersonConnector/transport/appJwt';
+
+const clientCredentials = { show: { authentication: ['clientCredentials'] } };
+const staticTokens = { show: { authentication: ['staticTokens'] } };
+const isClientCredentials = '$credentials.authentication === "clientCredentials"';
+const testHost = `(${isClientCredentials} ? ($credentials.csdsHost || "api.liveperson.net") : $credentials.domain)`;
+
+export class LivePersonConnectorApi implements ICredentialType {
+	name = 'livePersonConnectorApi';
+
+	displayName = 'LivePerson Connector API';
+
+	icon: Icon = {
+		light: 'file:../nodes/LivePersonConnector/liveperson.svg',
+		dark: 'file:../nodes/LivePersonConnector/liveperson.dark.svg',
+	};
+
+	documentationUrl =
+		'https://developers.liveperson.com/connector-api-send-api-authorization-and-authentication.html';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{
+					name: 'Client Credentials (Recommended)',
+					value: 'clientCredentials',
+					description:
+						'Client ID and secret of your connector app installation: tokens are minted and renewed automatically',
+				},
+				{
+					name: 'Static Tokens',
+					value: 'staticTokens',
+					description:
+						'An AppJWT and ConsumerJWS you minted yourself. An AppJWT expires after one hour.',
+				},
+			],
+			// Static tokens stays the default so credentials saved before the mode existed keep working.
+			default: 'staticTokens',
+		},
+		{
+			displayName: 'Account ID',
+			name: 'accountId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '12345678',
+			description: 'Your LivePerson account (site) ID, shown in Conversational Cloud',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: clientCredentials,
+			description: 'The app installation ID of your connector app (Connector App Hub)',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: clientCredentials,
+			description: 'The secret of the same app installation',
+		},
+		{
+			displayName: 'Domain API (CSDS) Host',
+			name: 'csdsHost',
+			type: 'string',
+			default: 'api.liveperson.net',
+			displayOptions: clientCredentials,
+			description:
+				'Where the account\'s hosts are looked up. Keep the default; for the local emulator use its URL, e.g. http://127.0.0.1:8080.',
+		},
+		{
+			displayName: 'Override Service Hosts',
+			name: 'overrideHosts',
+			type: 'boolean',
+			default: false,
+			displayOptions: clientCredentials,
+			description: 'Whether to set the Sentinel, IDP and messaging hosts by hand instead of looking them up',
+		},
+		{
+			displayName: 'Sentinel Host',
+			name: 'sentinelHost',
+			type: 'string',
+			default: '',
+			placeholder: 'va.sentinel.liveperson.net',
+			displayOptions: { show: { authentication: ['clientCredentials'], overrideHosts: [true] } },
+			description: 'Host that mints AppJWTs (service "sentinel"). Empty: looked up.',
+		},
+		{
+			displayName: 'IDP Host',
+			name: 'idpHost',
+			type: 'string',
+			default: '',
+			placeholder: 'va.idp.liveperson.net',
+			displayOptions: { show: { authentication: ['clientCredentials'], overrideHosts: [true] } },
+			description: 'Host that mints ConsumerJWSs (service "idp"). Empty: looked up.',
+		},
+		{
+			displayName: 'Messaging Host',
+			name: 'messagingHost',
+			type: 'string',
+			default: '',
+			placeholder: 'va.msg.liveperson.net',
+			displayOptions: { show: { authentication: ['clientCredentials'], overrideHosts: [true] } },
+			description: 'Host of the Connector API (service "asyncMessagingEnt"). Empty: looked up.',
+		},
+		{
+			displayName: 'Messaging Domain',
+			name: 'domain',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'va.msg.liveperson.net',
+			displayOptions: staticTokens,
+			description:
+				'The account\'s asyncMessagingEnt host from the Domain API, or a full base URL such as http://127.0.0.1:8080 for the local emulator',
+		},
+		// Bearer tokens: whoever holds them can act for the app or the consumer, so they are masked.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'AppJWT',
+			name: 'appJwt',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: staticTokens,
+			description: 'Sent as the Authorization header. It expires one hour after it was minted.',
+		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Default ConsumerJWS',
+			name: 'consumerJws',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: staticTokens,
+			description:
+				'Sent as X-LP-ON-BEHALF when the node gives no ConsumerJWS of its own. One ConsumerJWS is one consumer, so set it per item in the node when you open conversations for many people.',
+		},
+		{
+			displayName: 'Minted AppJWT',
+			name: 'mintedAppJwt',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		if (credentials.authentication !== 'clientCredentials') return {};
+		const mintedAppJwt = await mintAppJwt(
+			async (options) => await this.helpers.httpRequest(options),
+			credentials,
+		);
+		return { mintedAppJwt } as IDataObject;
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: `={{ ${isClientCredentials} ? $credentials.mintedAppJwt : $credentials.appJwt }}`,
+			},
+		},
+	};
+
+	// With client credentials, preAuthentication has already minted an AppJWT (a wrong ID or secret
+	// fails there, naming the value); the request then checks the account with the Domain API.
+	// With static tokens, an empty SEND is refused for its body only if both tokens are valid.
+	test: ICredentialTestRequest = {
+		request: {
+			method: `={{ ${isClientCredentials} ? "GET" : "POST" }}` as IHttpRequestMethods,
+			baseURL: `={{ ${testHost}.includes("://") ? ${testHost} : "https://" + ${testHost} }}`,
+			url: `={{ ${isClientCredentials} ? "/api/account/" + $credentials.accountId + "/service/asyncMessagingEnt/baseURI.json?version=1.0" : "/api/account/" + $credentials.accountId + "/messaging/consumer/conversation/send?v=3" }}`,
+			headers: {
+				'X-LP-ON-BEHALF': `={{ ${isClientCredentials} ? "" : $credentials.consumerJws }}`,
+			},
+			body: {},
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'body.errorCode',
+					value: 40102,
+					message: 'LivePerson rejected the AppJWT: it is invalid, expired (one hour after minting) or for another account',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'body.errorCode',
+					value: 40103,
+					message: 'LivePerson rejected the Default ConsumerJWS: it is invalid or belongs to another account',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'body.errorCode',
+					value: 40105,
+					message: 'The AppJWT is missing',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'body.errorCode',
+					value: 40001,
+					message: 'LivePerson refused the account ID or token claims: check that the Account ID matches the tokens',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,124 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { InputError } from './inputError';
+
+/**
+ * Coercions from what n8n hands the node (typed UI values, or anything an expression returns)
+ * to what LivePerson accepts. Empty optional values come back `undefined`, so they are left out
+ * of the request instead of being sent as empty strings.
+ */
+
+export function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+export function optionalString(field: string, value: unknown): string | undefined {
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value === 'boolean') return String(value);
+	throw new InputError(
+		field,
+		`expected text but got ${describe(value)}`,
+		'Map a text value to this field, e.g. {{ $json.id }}.',
+	);
+}
+
+export function requiredString(field: string, value: unknown, fix: string): string {
+	const text = optionalString(field, value);
+	if (text === undefined) throw new InputError(field, 'is empty', fix);
+	return text;
+}
+
+export function optionalNumber(field: string, value: unknown): number | undefined {
+	if (isBlank(value)) return undefined;
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number)) {
+		throw new InputError(field, `must be a number, not ${describe(value)}`, 'Enter a number such as 1250.5.');
+	}
+	return number;
+}
+
+export function optionalInteger(field: string, value: unknown): number | undefined {
+	const number = optionalNumber(field, value);
+	if (number !== undefined && !Number.isInteger(number)) {
+		throw new InputError(field, `must be a whole number, not ${number}`, 'Enter a whole number such as 3.');
+	}
+	return number;
+}
+
+export function optionalEnum<T extends string>(
+	field: string,
+	value: unknown,
+	allowed: readonly T[],
+): T | undefined {
+	const text = optionalString(field, value);
+	if (text === undefined) return undefined;
+	const match = allowed.find((candidate) => candidate === text.toUpperCase());
+	if (!match) {
+		throw new InputError(
+			field,
+			`"${text}" is not one of LivePerson's values`,
+			`Use one of: ${allowed.join(', ')}.`,
+		);
+	}
+	return match;
+}
+
+export interface DateParts extends IDataObject {
+	day: number;
+	month: number;
+	year: number;
+}
+
+/**
+ * LivePerson's SDE dates are `{day, month, year}` objects. The calendar date is taken as written
+ * (`2024-03-01T23:30:00` is 1 March), so a time zone never moves it to another day.
+ */
+export function optionalDateParts(field: string, value: unknown): DateParts | undefined {
+	if (isBlank(value)) return undefined;
+	const fix = 'Pick a date, or map a value such as 2024-03-01 or {"day":1,"month":3,"year":2024}.';
+	let parts: DateParts | undefined;
+	if (typeof value === 'string') {
+		const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(value.trim());
+		if (match) parts = { year: +match[1], month: +match[2], day: +match[3] };
+	} else if (value instanceof Date && !Number.isNaN(value.getTime())) {
+		parts = { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
+	} else if (isDateLike(value)) {
+		const { year, month, day } = value as IDataObject;
+		parts = { year: Number(year), month: Number(month), day: Number(day) };
+	}
+	if (!parts || !isCalendarDate(parts)) {
+		throw new InputError(field, `${describe(value)} is not a date`, fix);
+	}
+	return parts;
+}
+
+function isDateLike(value: unknown): boolean {
+	if (typeof value !== 'object' || value === null) return false;
+	// Luxon DateTime objects (what n8n's date expressions return) carry year/month/day getters.
+	const candidate = value as { year?: unknown; month?: unknown; day?: unknown };
+	return candidate.year !== undefined && candidate.month !== undefined && candidate.day !== undefined;
+}
+
+function isCalendarDate({ year, month, day }: DateParts): boolean {
+	if (![year, month, day].every(Number.isInteger)) return false;
+	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+	return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"`;
+	return String(value);
+}
+
+/** Drops keys whose value is undefined, so optional fields never reach LivePerson empty. */
+export function compact<T extends IDataObject>(object: T): T {
+	for (const key of Object.keys(object)) {
+		if (object[key] === undefined) delete object[key];
+	}
+	return object;
+}

@@ -1,0 +1,203 @@
+/** Public types of the LivePerson Connector API emulator. */
+
+export type EndpointName = 'csds' | 'sentinel' | 'idp' | 'conversation' | 'send' | 'control' | 'unknown';
+
+export interface RecordedRequest {
+	seq: number;
+	at: number;
+	endpoint: EndpointName;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Lower-case header names, as Node delivers them; repeated headers joined with ', '. */
+	headers: Record<string, string>;
+	rawBody: string;
+	json?: unknown;
+	status?: number;
+	responseBody?: string;
+	fault?: string;
+	/** true once the emulator applied the request to its state (a create really created the conversation). */
+	processed: boolean;
+}
+
+export interface EmulatorOptions {
+	/** Default 0 = a free port. The emulator always listens on 127.0.0.1. */
+	port?: number;
+	accountId?: string;
+	clientId?: string;
+	clientSecret?: string;
+	appJwtTtlSeconds?: number;
+	/** Seed for every random choice (probabilistic faults, conversation ids). */
+	seed?: number;
+	/** Called once per logged request, after its answer was sent (or the socket dropped). */
+	onRequest?: (req: RecordedRequest) => void;
+}
+
+export type FaultAction =
+	| { type: 'status'; status: number; body?: string | object; headers?: Record<string, string> }
+	| { type: 'delay'; ms: number }
+	| { type: 'drop'; when: 'before' | 'after' }
+	| { type: 'raw'; status: number; body: string; contentType?: string; when?: 'before' | 'after' }
+	| { type: 'expireToken' }
+	/** Programmatic API only: process the request, then replace the real answer by rewrite(answer). */
+	| { type: 'rewrite'; rewrite: (answer: EmulatorAnswer) => EmulatorAnswer };
+
+export interface EmulatorAnswer {
+	status: number;
+	/** An object is sent as JSON. */
+	body: string | object;
+	contentType?: string;
+	headers?: Record<string, string>;
+}
+
+export interface FaultSpec {
+	on: EndpointName | 'any';
+	action: FaultAction;
+	/** Apply to the nth matching request counted from when the fault was added (1-based). Default 1. */
+	nth?: number;
+	/** How many consecutive matching requests from nth on. Default 1; Infinity allowed. */
+	times?: number;
+	/** Instead of nth/times: apply to each matching request with this probability (seeded RNG). */
+	probability?: number;
+	/** Programmatic API only. */
+	match?: (req: RecordedRequest) => boolean;
+}
+
+export interface Faults {
+	add(spec: FaultSpec): void;
+	clear(): void;
+	/** The specs currently installed, in the order they were added. */
+	list(): readonly FaultSpec[];
+}
+
+export type ConversationState = 'OPEN' | 'CLOSE';
+
+export interface ConversationEventView {
+	/** Set for content events only: their position in the conversation, from 0. */
+	sequence?: number;
+	from: 'consumer' | 'agent';
+	event: Record<string, unknown>;
+	at: number;
+	reqId?: string;
+	/** The Client-Properties header of the request that carried the event, if any. */
+	clientProperties?: string;
+}
+
+export interface RoutingView {
+	brandId: string;
+	channelType: string;
+	ttrDefName?: string;
+	skillId?: string;
+	campaignInfo?: { campaignId: string; engagementId: string };
+	conversationContext?: Record<string, string>;
+}
+
+export interface ConversationView {
+	conversationId: string;
+	/** The main dialog; equal to the conversation id for a new conversation. */
+	dialogId: string;
+	accountId: string;
+	extConsumerId: string;
+	lpConsumerId: string;
+	state: ConversationState;
+	createdAt: number;
+	closedAt?: number;
+	closedBy?: 'consumer' | 'agent';
+	/** The last SetUserProfile body applied while the conversation was open (as sent). */
+	profile: Record<string, unknown>;
+	/** Every SetUserProfile body applied to it, oldest first. */
+	profileHistory: Record<string, unknown>[];
+	/** Current SDEs; each type is replaced whole by a later update. */
+	sdes: { ctmrinfo?: Record<string, unknown>; personal?: Record<string, unknown> };
+	routing: RoutingView;
+	/** Client-Properties header of the create request, if any. */
+	clientProperties?: string;
+	/** Every published event (content, chat state, accept status), in order. */
+	events: ConversationEventView[];
+	/** Content events only, with their sequence. */
+	messages: ConversationEventView[];
+}
+
+export interface ConsumerView {
+	extConsumerId: string;
+	lpConsumerId: string;
+}
+
+export interface EmulatorState {
+	conversations(): ConversationView[];
+	conversation(conversationId: string): ConversationView | undefined;
+	openConversationFor(lpConsumerId: string): ConversationView | undefined;
+	consumers(): ConsumerView[];
+}
+
+export type WebhookEventType =
+	| 'ms.MessagingEventNotification.ContentEvent'
+	| 'ms.MessagingEventNotification.ChatStateEvent'
+	| 'ms.MessagingEventNotification.AcceptStatusEvent'
+	| 'cqm.ExConversationChangeNotification';
+
+export interface WebhookRegistration {
+	url: string;
+	/** Default: every event type. */
+	events?: WebhookEventType[];
+	/** Signature algorithm; default 'sha1' (LivePerson's default). */
+	algorithm?: 'sha1' | 'sha256';
+}
+
+export interface WebhookDelivery {
+	url: string;
+	eventType: WebhookEventType;
+	body: string;
+	headers: Record<string, string>;
+	status?: number;
+	error?: string;
+	at: number;
+}
+
+export interface AgentSide {
+	/** Posts an agent message into an open conversation and delivers the webhook(s). */
+	sendMessage(
+		conversationId: string,
+		message: string,
+		opts?: { agentId?: string; audience?: 'ALL' | 'AGENTS_AND_MANAGERS' },
+	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }>;
+	/** Closes a conversation as the agent and delivers the conversation-change webhook(s). */
+	closeConversation(conversationId: string): Promise<{ deliveries: WebhookDelivery[] }>;
+}
+
+export interface Webhooks {
+	register(reg: WebhookRegistration): void;
+	clear(): void;
+	/** Every delivery attempt, oldest first. */
+	deliveries: WebhookDelivery[];
+}
+
+export interface Emulator {
+	/** 'http://127.0.0.1:PORT' */
+	baseUrl: string;
+	/** '127.0.0.1:PORT': what CSDS answers as baseURI. */
+	host: string;
+	port: number;
+	accountId: string;
+	clientId: string;
+	clientSecret: string;
+	/** The request log, in arrival order (cleared in place by reset()). */
+	requests: RecordedRequest[];
+	requestsTo(endpoint: EndpointName): RecordedRequest[];
+	faults: Faults;
+	state: EmulatorState;
+	agent: AgentSide;
+	webhooks: Webhooks;
+	mintAppJwt(opts?: { ttlSeconds?: number }): string;
+	mintConsumerJws(extConsumerId: string): string;
+	lpConsumerIdFor(extConsumerId: string): string;
+	/** Every AppJWT minted so far is rejected as expired (40102) from now on. */
+	expireAppJwts(): void;
+	/** Override or remove (null) CSDS entries. */
+	setServices(services: Partial<Record<string, string | null>>): void;
+	/** The CSDS map currently answered. */
+	services(): Record<string, string>;
+	/** Clears the log, the conversations and consumers, faults, webhooks, service overrides and token expiry. */
+	reset(): void;
+	close(): Promise<void>;
+}

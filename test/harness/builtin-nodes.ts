@@ -1,0 +1,130 @@
+// The harness's own small node types, so workflows need no n8n-nodes-base:
+//  - `n8n-nodes-base.manualTrigger`: a real trigger node (runs through n8n's manual-trigger path) that
+//    emits the items the test passes as `input` (one `{}` item by default, as n8n's own does);
+//  - `n8n-nodes-base.noOp`: passes its input through unchanged (as n8n's No Operation node);
+//  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
+//    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`.
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+export const NO_OP_TYPE = 'n8n-nodes-base.noOp';
+export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
+
+const triggerInputs = new Map<string, IDataObject[]>();
+
+/** Items the manual trigger of execution `executionId` will emit (the runner sets and clears this). */
+export function setTriggerInput(executionId: string, items: IDataObject[] | undefined) {
+	if (items === undefined) triggerInputs.delete(executionId);
+	else triggerInputs.set(executionId, items);
+}
+
+export class HarnessManualTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow with the items the test passes as `input`',
+		maxNodes: 1,
+		defaults: { name: 'When clicking ‘Execute workflow’' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const items = triggerInputs.get(this.getExecutionId()) ?? [{}];
+		// `emit` is replaced by the engine after trigger() returns, so look it up when called.
+		const manualTriggerFunction = async () => {
+			this.emit([this.helpers.returnJsonArray(structuredClone(items))]);
+		};
+		return { manualTriggerFunction };
+	}
+}
+
+export class HarnessNoOp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'No Operation, do nothing',
+		name: 'noOp',
+		group: ['organization'],
+		version: 1,
+		description: 'No Operation',
+		defaults: { name: 'No Operation, do nothing' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+export class HarnessSetFields implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Set Fields (harness)',
+		name: 'setFields',
+		group: ['transform'],
+		version: 1,
+		description: 'Sets fields on every item from (expression) values',
+		defaults: { name: 'Set Fields' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Keep Input Fields',
+				name: 'keepInput',
+				type: 'boolean',
+				default: true,
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		return [
+			items.map((item, i) => {
+				const fields = this.getNodeParameter('fields.field', i, []) as Array<{
+					name: string;
+					value: unknown;
+				}>;
+				const keepInput = this.getNodeParameter('keepInput', i, true) as boolean;
+				const json: IDataObject = keepInput ? { ...item.json } : {};
+				for (const { name, value } of fields) json[name] = value as IDataObject[string];
+				return { json, pairedItem: { item: i } };
+			}),
+		];
+	}
+}
+
+export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
+	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),
+	[NO_OP_TYPE]: () => new HarnessNoOp(),
+	[SET_FIELDS_TYPE]: () => new HarnessSetFields(),
+};

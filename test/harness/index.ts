@@ -1,0 +1,11 @@
+// Entry point of the workflow test harness: run workflows in n8n-core's real engine under jest.
+export { runWorkflow, readWorkflowFile } from './run-workflow';
+export type { RunWorkflowOptions, WorkflowDefinition } from './run-workflow';
+export { WorkflowRunResult } from './run-result';
+export type { CancellationInfo } from './run-result';
+export { HarnessCredentialsHelper } from './credentials-helper';
+export type { CredentialUpdate, PreAuthenticationCall } from './credentials-helper';
+export type { CredentialInput, CredentialsInput } from './credentials-store';
+export { loadNodesAndCredentials, clearPackageCache, REPO_ROOT, FIXTURE_PACKAGE_DIR } from './package-loader';
+export type { LoadedTypes, LoadedPackageInfo } from './package-loader';
+export { MANUAL_TRIGGER_TYPE, NO_OP_TYPE, SET_FIELDS_TYPE } from './builtin-nodes';

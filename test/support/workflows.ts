@@ -1,0 +1,84 @@
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import type { Emulator } from '../emulator';
+
+export const LP_NODE = 'LivePerson';
+export const LP_TYPE = 'n8n-nodes-liveperson.livePersonConnector';
+export const CREDENTIAL = { id: 'lp-1', name: 'LivePerson account' };
+
+export interface LpNodeOptions {
+	onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	/** A node after the LivePerson node that reads its output, as a user's workflow would. */
+	withConsumerOfOutput?: boolean;
+}
+
+/** Start -> LivePerson Connector (-> a node using conversationId). */
+export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {}) {
+	const nodes: INode[] = [
+		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'lp',
+			name: LP_NODE,
+			type: LP_TYPE,
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: { resource: 'conversation', ...parameters },
+			credentials: { livePersonConnectorApi: CREDENTIAL },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const connections: IDataObject = { Start: { main: [[{ node: LP_NODE, type: 'main', index: 0 }]] } };
+	if (options.withConsumerOfOutput) {
+		nodes.push({
+			id: 'use',
+			name: 'Use Conversation',
+			type: 'n8n-nodes-harness.setFields',
+			typeVersion: 1,
+			position: [480, 0],
+			parameters: {
+				fields: { field: [{ name: 'link', value: '={{ "conversation:" + $json.conversationId }}' }] },
+			},
+		});
+		connections[LP_NODE] = { main: [[{ node: 'Use Conversation', type: 'main', index: 0 }]] };
+	}
+	return { nodes, connections: connections as never };
+}
+
+export function staticCredential(emulator: Emulator, data: IDataObject = {}) {
+	return {
+		livePersonConnectorApi: {
+			...CREDENTIAL,
+			data: {
+				authentication: 'staticTokens',
+				accountId: emulator.accountId,
+				domain: emulator.baseUrl,
+				appJwt: emulator.mintAppJwt(),
+				consumerJws: '',
+				...data,
+			},
+		},
+	};
+}
+
+export function clientCredential(emulator: Emulator, data: IDataObject = {}) {
+	return {
+		livePersonConnectorApi: {
+			...CREDENTIAL,
+			data: {
+				authentication: 'clientCredentials',
+				accountId: emulator.accountId,
+				clientId: emulator.clientId,
+				clientSecret: emulator.clientSecret,
+				csdsHost: emulator.baseUrl,
+				...data,
+			},
+		},
+	};
+}
+
+/** What the emulator received as CONVERSATION batches, ids removed (the seeds use other ids). */
+export function receivedBatches(emulator: Emulator): IDataObject[][] {
+	return emulator.requestsTo('conversation').map((request) =>
+		(JSON.parse(request.rawBody) as IDataObject[]).map(({ id: _id, ...rest }) => rest),
+	);
+}
