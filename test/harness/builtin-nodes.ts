@@ -2,6 +2,9 @@
 //  - `n8n-nodes-base.manualTrigger`: a real trigger node (runs through n8n's manual-trigger path) that
 //    emits the items the test passes as `input` (one `{}` item by default, as n8n's own does);
 //  - `n8n-nodes-base.noOp`: passes its input through unchanged (as n8n's No Operation node);
+//  - `n8n-nodes-base.set` (3.3, 3.4): a stand-in for n8n's Edit Fields (Set) node, manual mode only
+//    (`assignments.assignments[{name, value, type}]`, `includeOtherFields`), so the importable
+//    example workflows run here unchanged;
 //  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
 //    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`.
 import type {
@@ -18,6 +21,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 export const NO_OP_TYPE = 'n8n-nodes-base.noOp';
 export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
+export const EDIT_FIELDS_TYPE = 'n8n-nodes-base.set';
 
 const triggerInputs = new Map<string, IDataObject[]>();
 
@@ -123,8 +127,39 @@ export class HarnessSetFields implements INodeType {
 	}
 }
 
+export class HarnessEditFields implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Edit Fields (Set) (harness stand-in)',
+		name: 'set',
+		group: ['input'],
+		version: [3.3, 3.4],
+		description: 'Sets fields from assignments, like n8n\'s Edit Fields node in manual mode',
+		defaults: { name: 'Edit Fields' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
+			{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [
+			this.getInputData().map((item, i) => {
+				const { assignments = [] } = this.getNodeParameter('assignments', i, {}) as {
+					assignments?: Array<{ name: string; value: unknown }>;
+				};
+				const json: IDataObject = this.getNodeParameter('includeOtherFields', i, false) ? { ...item.json } : {};
+				for (const { name, value } of assignments) json[name] = value as IDataObject[string];
+				return { json, pairedItem: { item: i } };
+			}),
+		];
+	}
+}
+
 export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
 	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),
 	[NO_OP_TYPE]: () => new HarnessNoOp(),
 	[SET_FIELDS_TYPE]: () => new HarnessSetFields(),
+	[EDIT_FIELDS_TYPE]: () => new HarnessEditFields(),
 };

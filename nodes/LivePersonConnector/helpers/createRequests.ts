@@ -75,8 +75,20 @@ export function conversationRequestBody(parameters: CreateParameters): IDataObje
 			: undefined,
 		channelType: 'MESSAGING',
 		brandId: parameters.accountId,
-		skillId: optionalString('Routing › Skill ID', routing.skillId),
+		skillId: skillId(routing.skillId),
 	});
+}
+
+function skillId(value: unknown): string | undefined {
+	const id = optionalString('Routing › Skill ID', value);
+	if (id !== undefined && !/^-?\d+$/.test(id)) {
+		throw new InputError(
+			'Routing › Skill ID',
+			`"${id}" is not a skill ID`,
+			'Use the numeric skill ID from Conversational Cloud, or -1 for any skill.',
+		);
+	}
+	return id;
 }
 
 function campaignInfo(campaign: CreateParameters['campaign']): IDataObject | undefined {

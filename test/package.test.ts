@@ -1,0 +1,24 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const pkg = require('../package.json');
+
+test('the published package holds only dist/, the README, the licence and package.json', () => {
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+	) as Array<{ files: Array<{ path: string }> }>;
+	const files = packed.files.map((file) => file.path);
+	const outside = files.filter((file) => !file.startsWith('dist/') && !['README.md', 'LICENSE.md', 'package.json'].includes(file));
+	expect(outside).toEqual([]);
+	expect(files).toEqual(expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials]));
+	expect(files.filter((file) => file.includes('emulator') || file.startsWith('test/'))).toEqual([]);
+	expect(files).toEqual(expect.arrayContaining(['dist/nodes/LivePersonConnector/liveperson.svg', 'dist/nodes/LivePersonConnector/liveperson.dark.svg']));
+});
+
+test('no runtime dependencies; n8n-workflow is a peer', () => {
+	expect(pkg.dependencies ?? {}).toEqual({});
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(pkg.devDependencies['n8n-core']).toBe('2.41.1');
+	expect(pkg.devDependencies['n8n-workflow']).toBe('2.41.0');
+});
