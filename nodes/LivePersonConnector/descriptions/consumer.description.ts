@@ -30,3 +30,40 @@ export const autoMessagesOption: INodeProperties = {
 	description:
 		'Whether to send the Client-Properties header that lets LivePerson send its automatic messages (welcome, queue position) in this conversation',
 };
+
+export const reliabilityOptions: INodeProperties[] = [
+	{
+		displayName: 'Rate Limit Retries',
+		name: 'rateLimitRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 20, numberPrecision: 0 },
+		default: 5,
+		description:
+			'How many times to retry a request LivePerson rate-limited (HTTP 429). A 429 proves nothing was processed, so retrying never duplicates a conversation.',
+	},
+	{
+		displayName: 'Max Rate Limit Wait (Seconds)',
+		name: 'maxRateLimitWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 600 },
+		default: 60,
+		description: 'Most time one request may spend waiting out rate limits (Retry-After, or 1 s doubling) before its item fails',
+	},
+	{
+		displayName: 'Server Error Retry Interval (Seconds)',
+		name: 'serverErrorRetryInterval',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 60 },
+		default: 5,
+		description:
+			'Requests that are safe to repeat (host lookup, ConsumerJWS minting) are retried three times after a server error, after 1, 2 and 3 times this interval. Creates and messages are never retried after a server error.',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 300 },
+		default: 30,
+		description: 'How long to wait for each LivePerson answer',
+	},
+];

@@ -2,7 +2,9 @@ import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { AnswerError, matchAnswers, parseJson } from '../helpers/answers';
 import type { ConnectorRequest, RequestResult } from '../helpers/types';
-import { answerFailure, authFailure, itemError, statusFailure } from './errors';
+import { answerFailure, authFailure, itemError, noAnswerFailure, statusFailure } from './errors';
+import { LivePersonSetupError } from './hosts';
+import type { Attempts } from './retry';
 import { authenticatedRequest, serviceUrl, type Session } from './session';
 
 export type ConnectorEndpoint = 'conversation' | 'send';
@@ -36,18 +38,37 @@ export async function callConnector(
 		'X-LP-ON-BEHALF': call.consumerJws,
 	};
 	if (call.autoMessages) headers['Client-Properties'] = CLIENT_PROPERTIES;
-	const response = await authenticatedRequest.call(this, session, {
-		method: 'POST',
-		url: `${baseUrl}/api/account/${encodeURIComponent(session.accountId)}/messaging/consumer${path}`,
-		qs: { v: '3' },
-		headers,
-		body: JSON.stringify(call.endpoint === 'send' ? call.requests[0] : call.requests),
-		json: false,
-	});
-	return readAnswer.call(this, response, call);
+	const outcome = await authenticatedRequest.call(
+		this,
+		session,
+		{
+			method: 'POST',
+			url: `${baseUrl}/api/account/${encodeURIComponent(session.accountId)}/messaging/consumer${path}`,
+			qs: { v: '3' },
+			headers,
+			body: JSON.stringify(call.endpoint === 'send' ? call.requests[0] : call.requests),
+			json: false,
+		},
+		// Neither a create nor a message is safe to send twice.
+		false,
+	);
+	if (outcome.kind === 'noAnswer') {
+		if (outcome.error instanceof LivePersonSetupError) throw outcome.error;
+		throw itemError(
+			this.getNode(),
+			call.itemIndex,
+			noAnswerFailure(outcome.error, call.endpoint, session.retry.timeoutMs, outcome.attempts),
+		);
+	}
+	return readAnswer.call(this, outcome.response, call, outcome.attempts);
 }
 
-function readAnswer(this: IExecuteFunctions, response: IN8nHttpFullResponse, call: ConnectorCall): RequestResult[] {
+function readAnswer(
+	this: IExecuteFunctions,
+	response: IN8nHttpFullResponse,
+	call: ConnectorCall,
+	attempts: Attempts,
+): RequestResult[] {
 	const node = this.getNode();
 	const status = response.statusCode;
 	if (status === 401) {
@@ -61,7 +82,7 @@ function readAnswer(this: IExecuteFunctions, response: IN8nHttpFullResponse, cal
 		}
 		return matched;
 	}
-	throw itemError(node, call.itemIndex, statusFailure(status, safeParse(response.body), call.endpoint));
+	throw itemError(node, call.itemIndex, statusFailure(status, safeParse(response.body), call.endpoint, attempts));
 }
 
 function attempt<T>(read: () => T): T | AnswerError {

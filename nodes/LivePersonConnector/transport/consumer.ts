@@ -2,7 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { InputError } from '../helpers/inputError';
 import { looksLikeJws, readClaims } from '../helpers/jwt';
-import { itemError } from './errors';
+import { itemError, noAnswerFailure, statusFailure } from './errors';
+import { LivePersonSetupError } from './hosts';
 import { authenticatedRequest, serviceUrl, type Session } from './session';
 
 /** Enough for a long CRM import; a ConsumerJWS never expires, so eviction only costs a re-mint. */
@@ -87,13 +88,30 @@ async function consumerJwsFor(
 		consumerJwsCache.set(key, cached);
 		return cached;
 	}
-	const response = await authenticatedRequest.call(this, session, {
-		method: 'POST',
-		url: `${idp}/api/account/${encodeURIComponent(session.accountId)}/consumer`,
-		qs: { v: '1.0' },
-		body: { ext_consumer_id: consumerId },
-		json: true,
-	});
+	const outcome = await authenticatedRequest.call(
+		this,
+		session,
+		{
+			method: 'POST',
+			url: `${idp}/api/account/${encodeURIComponent(session.accountId)}/consumer`,
+			qs: { v: '1.0' },
+			body: { ext_consumer_id: consumerId },
+			json: true,
+		},
+		// The same ext_consumer_id always maps to the same consumer: safe to ask again.
+		true,
+	);
+	if (outcome.kind === 'noAnswer') {
+		if (outcome.error instanceof LivePersonSetupError) throw outcome.error;
+		throw itemError(this.getNode(), itemIndex, {
+			...noAnswerFailure(outcome.error, 'idp', session.retry.timeoutMs, outcome.attempts),
+			message: `LivePerson's IDP did not mint a ConsumerJWS for consumer "${consumerId}"`,
+		});
+	}
+	const response = outcome.response;
+	if (response.statusCode === 429 || response.statusCode >= 500) {
+		throw itemError(this.getNode(), itemIndex, statusFailure(response.statusCode, response.body, 'idp', outcome.attempts));
+	}
 	const token = (response.body as { token?: unknown } | undefined)?.token;
 	if ((response.statusCode === 200 || response.statusCode === 201) && typeof token === 'string' && looksLikeJws(token)) {
 		consumerJwsCache.set(key, token);

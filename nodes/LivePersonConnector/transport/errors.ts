@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type INode, type Js
 import { AnswerError } from '../helpers/answers';
 import { InputError } from '../helpers/inputError';
 import { LivePersonSetupError } from './hosts';
+import { networkCode, type Attempts } from './retry';
 
 /** Whether the conversation exists after a failed create, as far as the node can tell. */
 export type Created = 'no' | 'unknown' | 'yes';
@@ -58,7 +59,7 @@ export function authFailure(body: unknown, httpCode: number): FailureFacts {
 
 const OPEN_CONVERSATION = /already has open conversation/i;
 
-export function answerFailure(error: AnswerError, httpCode: number, endpoint: 'conversation' | 'send'): FailureFacts {
+export function answerFailure(error: AnswerError, httpCode: number, endpoint: Endpoint): FailureFacts {
 	const conversationCreated: Created = endpoint === 'send' ? 'no' : 'unknown';
 	if (error.problem === 'rejected') {
 		const said = `LivePerson answered ${error.answer?.code} to ${error.request?.type} (reqId ${error.answer?.reqId}): ${error.message}`;
@@ -104,33 +105,89 @@ function createdAfterRejection(error: AnswerError): Created {
 	return conversation?.code === 'OK' ? 'yes' : 'no';
 }
 
-export function statusFailure(httpCode: number, body: unknown, endpoint: 'conversation' | 'send'): FailureFacts {
+export type Endpoint = 'conversation' | 'send' | 'idp';
+
+const WHAT: Record<Endpoint, { thing: string; notDone: string; maybe: string; check: string }> = {
+	conversation: {
+		thing: 'the conversation',
+		notDone: 'The conversation was not created.',
+		maybe: 'The conversation may or may not have been created, so the node did not send it again.',
+		check: 'Check the consumer\'s open conversations in LivePerson before running this item again.',
+	},
+	send: {
+		thing: 'the message',
+		notDone: 'The message was not sent.',
+		maybe: 'The message may or may not have been sent, so the node did not send it again.',
+		check: 'Check the conversation before sending it again.',
+	},
+	idp: {
+		thing: 'the ConsumerJWS',
+		notDone: 'No ConsumerJWS was minted and no conversation was created.',
+		maybe: 'No conversation was created for this item.',
+		check: 'Try again later.',
+	},
+};
+
+function retried(attempts?: Attempts): string {
+	if (!attempts || attempts.rateLimited + attempts.serverErrors === 0) return '';
+	const parts = [];
+	if (attempts.rateLimited) parts.push(`${attempts.rateLimited} time(s) after rate limits (${Math.round(attempts.waitedMs / 1000)} s waited)`);
+	if (attempts.serverErrors) parts.push(`${attempts.serverErrors} time(s) after server errors`);
+	return ` The node retried ${parts.join(' and ')}.`;
+}
+
+export function statusFailure(
+	httpCode: number,
+	body: unknown,
+	endpoint: Endpoint,
+	attempts?: Attempts,
+): FailureFacts {
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
 	const excerpt = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+	const what = WHAT[endpoint];
 	if (httpCode === 429) {
 		return {
 			message: 'LivePerson rate-limited the request (HTTP 429)',
-			description: `${endpoint === 'conversation' ? 'The conversation was not created. ' : 'The request was not processed. '}Send fewer items at a time, or raise the node's rate-limit retries.`,
+			description: `${what.notDone}${retried(attempts)} Send fewer items at a time, or raise the node's Rate Limit Retries and Max Rate Limit Wait options.`,
 			httpCode,
 			created: 'no',
 		};
 	}
 	if (httpCode >= 500) {
+		const repeatable = endpoint === 'idp';
 		return {
 			message: `LivePerson answered with a server error (HTTP ${httpCode})`,
-			description:
-				endpoint === 'conversation'
-					? 'The conversation may or may not have been created, so the node did not retry. Check the consumer\'s open conversations in LivePerson before running this item again.'
-					: `The request may or may not have been processed. LivePerson said: ${excerpt}`,
+			description: `${repeatable ? what.notDone : what.maybe}${retried(attempts)} ${what.check} LivePerson said: ${excerpt}`,
 			httpCode,
 			created: endpoint === 'conversation' ? 'unknown' : 'no',
 		};
 	}
 	return {
 		message: `LivePerson refused the request (HTTP ${httpCode})`,
-		description: `LivePerson said: ${excerpt}`,
+		description: `${what.notDone} LivePerson said: ${excerpt}`,
 		httpCode,
 		created: 'no',
+	};
+}
+
+/** No answer came back: refused, timed out, or the connection dropped. */
+export function noAnswerFailure(error: unknown, endpoint: Endpoint, timeoutMs: number, attempts?: Attempts): FailureFacts {
+	const code = networkCode(error);
+	const what = WHAT[endpoint];
+	const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error)?.message ?? '');
+	const message = neverSent
+		? `Could not connect to LivePerson (${code})`
+		: timedOut
+			? `LivePerson did not answer within ${Math.round(timeoutMs / 1000)} s`
+			: `The connection to LivePerson dropped before it answered (${code ?? 'no code'})`;
+	const uncertain = !neverSent && endpoint !== 'idp';
+	return {
+		message,
+		description: `${uncertain ? `${what.maybe} ${what.check}` : what.notDone}${retried(attempts)}${
+			timedOut ? ' The Timeout option sets how long the node waits.' : ''
+		}`,
+		created: endpoint === 'conversation' && uncertain ? 'unknown' : 'no',
 	};
 }
 

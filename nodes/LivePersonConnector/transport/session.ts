@@ -1,17 +1,22 @@
 import type {
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { expiresAt } from '../helpers/jwt';
+import { readClaims } from '../helpers/jwt';
 import { hostSettings } from './appJwt';
-import { serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
+import { LivePersonSetupError, serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
+import { DEFAULT_RETRY, retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
 export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
 
-/** Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token. */
+/**
+ * Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token
+ * (at most half its lifetime, so a short-lived token is not renewed on every request).
+ */
 const RENEW_SECONDS_BEFORE_EXPIRY = 5 * 60;
 
 export type AuthMode = 'clientCredentials' | 'staticTokens';
@@ -20,32 +25,49 @@ export interface Session {
 	mode: AuthMode;
 	accountId: string;
 	credentials: ICredentialDataDecryptedObject;
+	retry: RetrySettings;
 }
 
-export async function openSession(this: IExecuteFunctions): Promise<Session> {
+export async function openSession(this: IExecuteFunctions, options: IDataObject = {}): Promise<Session> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	return {
 		mode: credentials.authentication === 'clientCredentials' ? 'clientCredentials' : 'staticTokens',
 		accountId: String(credentials.accountId ?? '').trim(),
 		credentials,
+		retry: options ? retrySettings(options) : DEFAULT_RETRY,
 	};
 }
 
 export async function serviceUrl(this: IExecuteFunctions, session: Session, service: ServiceName): Promise<string> {
 	if (session.mode === 'staticTokens') return toBaseUrl(String(session.credentials.domain ?? ''));
-	return await serviceBaseUrl(
-		async (options) => await this.helpers.httpRequest({ ...options, abortSignal: this.getExecutionCancelSignal() }),
-		hostSettings(session.credentials),
-		service,
-	);
+	const signal = this.getExecutionCancelSignal();
+	// The Domain API is safe to ask again, so its 5xx and lost answers follow LivePerson's retry policy.
+	const request = async (options: IHttpRequestOptions) => {
+		const outcome = await sendWithRetries(
+			async () =>
+				(await this.helpers.httpRequest({
+					...options,
+					timeout: session.retry.timeoutMs,
+					abortSignal: signal,
+				})) as IN8nHttpFullResponse,
+			session.retry,
+			true,
+			signal,
+		);
+		if (outcome.kind === 'noAnswer') throw outcome.error;
+		return outcome.response;
+	};
+	return await serviceBaseUrl(request, hostSettings(session.credentials), service);
 }
 
 function needsNewAppJwt(session: Session): boolean {
 	if (session.mode !== 'clientCredentials') return false;
 	const token = String(session.credentials.mintedAppJwt ?? '');
 	if (!token) return false; // n8n's preAuthentication mints it when the field is empty
-	const exp = expiresAt(token);
-	return exp !== undefined && exp - Date.now() / 1000 < RENEW_SECONDS_BEFORE_EXPIRY;
+	const claims = readClaims(token);
+	if (typeof claims?.exp !== 'number') return false;
+	const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : Infinity;
+	return claims.exp - Date.now() / 1000 < Math.min(RENEW_SECONDS_BEFORE_EXPIRY, lifetime / 2);
 }
 
 function isExpiredAppJwtAnswer(response: IN8nHttpFullResponse): boolean {
@@ -53,33 +75,54 @@ function isExpiredAppJwtAnswer(response: IN8nHttpFullResponse): boolean {
 	return response.statusCode === 401 && body?.body?.errorCode === 40102;
 }
 
+/** A credential problem found while n8n ran the credential's preAuthentication (AppJWT minting). */
+function setupErrorIn(error: unknown): LivePersonSetupError | undefined {
+	for (let current = error as { cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+		if (current instanceof LivePersonSetupError) return current;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
 /**
  * Sends one request with the credential's AppJWT through n8n's authentication, which runs the
  * credential's preAuthentication (AppJWT minting, stored with the credential) when needed.
  * On top of n8n's mechanism: the minted AppJWT is renewed a few minutes before it expires, and a
  * 401 with errorCode 40102 (which proves the request was not processed) re-mints it once and
- * resends. Status errors never throw here; the caller reads the full response.
+ * resends. 429s, and for `repeatable` requests 5xx and lost answers, are retried per the session's
+ * settings. Status errors never throw; the caller reads the outcome.
  */
 export async function authenticatedRequest(
 	this: IExecuteFunctions,
 	session: Session,
 	options: IHttpRequestOptions,
-): Promise<IN8nHttpFullResponse> {
-	let renew = needsNewAppJwt(session);
-	for (let attempt = 0; ; attempt++) {
+	repeatable: boolean,
+): Promise<Outcome> {
+	let remintedAfter401 = false;
+	const sendOnce = async (renew: boolean): Promise<IN8nHttpFullResponse> => {
 		const response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
 			CREDENTIAL_TYPE,
-			{ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true },
+			{ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: session.retry.timeoutMs },
 			renew ? { credentialsDecrypted: withoutMintedAppJwt.call(this, session) } : undefined,
 		)) as IN8nHttpFullResponse;
 		if (renew) session.credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		if (attempt === 0 && session.mode === 'clientCredentials' && isExpiredAppJwtAnswer(response)) {
-			renew = true;
-			continue;
+		return response;
+	};
+	const send = async () => {
+		const setupProblem = (error: unknown) => {
+			const setup = setupErrorIn(error);
+			if (setup) throw setup;
+			throw error;
+		};
+		const response = await sendOnce(needsNewAppJwt(session)).catch(setupProblem);
+		if (!remintedAfter401 && session.mode === 'clientCredentials' && isExpiredAppJwtAnswer(response)) {
+			remintedAfter401 = true;
+			return await sendOnce(true).catch(setupProblem);
 		}
 		return response;
-	}
+	};
+	return await sendWithRetries(send, session.retry, repeatable, this.getExecutionCancelSignal());
 }
 
 function withoutMintedAppJwt(this: IExecuteFunctions, session: Session) {

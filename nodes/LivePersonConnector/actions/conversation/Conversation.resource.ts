@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { autoMessagesOption, consumerIdProperty, consumerJwsOption } from '../../descriptions/consumer.description';
+import {
+	autoMessagesOption,
+	consumerIdProperty,
+	consumerJwsOption,
+	reliabilityOptions,
+} from '../../descriptions/consumer.description';
 import { userProfileProperty } from '../../descriptions/profile.description';
 import { conversationContextProperty, routingProperty } from '../../descriptions/routing.description';
 import { customerInfoProperty, personalInfoProperty, sdesJsonProperty } from '../../descriptions/sdes.description';
@@ -37,7 +42,12 @@ const firstMessageDeliveryOption: INodeProperties = {
 };
 
 function optionsProperty(withFirstMessage: boolean): INodeProperties {
-	const options = [autoMessagesOption, consumerJwsOption, ...(withFirstMessage ? [firstMessageDeliveryOption] : [])];
+	const options = [
+		autoMessagesOption,
+		consumerJwsOption,
+		...reliabilityOptions,
+		...(withFirstMessage ? [firstMessageDeliveryOption] : []),
+	];
 	return {
 		displayName: 'Options',
 		name: 'options',

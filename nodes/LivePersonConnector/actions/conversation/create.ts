@@ -52,8 +52,8 @@ export async function createConversation(
 	i: number,
 	variant: CreateVariant,
 ): Promise<IDataObject> {
-	const session = await openSession.call(this);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const session = await openSession.call(this, options);
 	const plan = planCreate(readParameters.call(this, i, variant, session.accountId));
 	const consumer = await resolveConsumer.call(
 		this,

@@ -1,0 +1,143 @@
+import { sleep, type IDataObject, type IN8nHttpFullResponse } from 'n8n-workflow';
+
+/** The node's Options that govern waiting and retrying, with the runtime defaults. */
+export interface RetrySettings {
+	/** How many times a 429 is retried before the item fails. */
+	rateLimitRetries: number;
+	/** Cap on the total time one request may spend waiting out 429s. */
+	maxRateLimitWaitMs: number;
+	/** Waits before retrying a 5xx or a lost answer, for requests that are safe to repeat. */
+	serverErrorDelaysMs: number[];
+	/** Per-request timeout. */
+	timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = {
+	rateLimitRetries: 5,
+	maxRateLimitWaitMs: 60_000,
+	// LivePerson's policy: retry 5xx three times, after 5, 10 and 15 seconds.
+	serverErrorDelaysMs: [5_000, 10_000, 15_000],
+	timeoutMs: 30_000,
+};
+
+function numberOption(options: IDataObject, name: string, fallback: number, min: number, max: number): number {
+	const value = Number(options[name]);
+	return Number.isFinite(value) ? Math.min(Math.max(value, min), max) : fallback;
+}
+
+/** Reads the options with defaults at run time (n8n does not store UI defaults in the workflow). */
+export function retrySettings(options: IDataObject = {}): RetrySettings {
+	const interval = numberOption(options, 'serverErrorRetryInterval', 5, 0, 60) * 1000;
+	return {
+		rateLimitRetries: numberOption(options, 'rateLimitRetries', DEFAULT_RETRY.rateLimitRetries, 0, 20),
+		maxRateLimitWaitMs: numberOption(options, 'maxRateLimitWait', 60, 0, 600) * 1000,
+		serverErrorDelaysMs: [interval, interval * 2, interval * 3],
+		timeoutMs: numberOption(options, 'timeout', 30, 1, 300) * 1000,
+	};
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
+export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
+	const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	if (raw === undefined || raw === null || raw === '') return undefined;
+	const text = String(raw).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Without Retry-After: at least 1 s, doubling per retry, with up to 25 % jitter against bursts. */
+export function rateLimitBackoffMs(retry: number, random = Math.random): number {
+	return Math.round(1000 * 2 ** retry * (1 + random() * 0.25));
+}
+
+export class Cancelled extends Error {
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'Cancelled';
+	}
+}
+
+/** Waits, but gives up at once when the execution is cancelled. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal?.aborted) throw new Cancelled();
+	if (ms <= 0) return;
+	let onAbort: (() => void) | undefined;
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(new Cancelled());
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms), aborted]);
+	} finally {
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
+	}
+}
+
+export interface Attempts {
+	rateLimited: number;
+	waitedMs: number;
+	serverErrors: number;
+}
+
+export type Outcome =
+	| { kind: 'answer'; response: IN8nHttpFullResponse; attempts: Attempts }
+	| { kind: 'noAnswer'; error: unknown; attempts: Attempts };
+
+/**
+ * Sends until there is an answer worth returning. A 429 proves the request was not processed, so
+ * it is always retried (within the limits). A 5xx or a lost answer is retried only when `repeatable`:
+ * a create or a message may have been processed, and sending it again could duplicate it.
+ */
+export async function sendWithRetries(
+	send: () => Promise<IN8nHttpFullResponse>,
+	settings: RetrySettings,
+	repeatable: boolean,
+	signal?: AbortSignal,
+): Promise<Outcome> {
+	const attempts: Attempts = { rateLimited: 0, waitedMs: 0, serverErrors: 0 };
+	for (;;) {
+		const sent = await send().then(
+			(response) => ({ response }),
+			(error: unknown) => ({ error }),
+		);
+		if (signal?.aborted) throw new Cancelled();
+		if ('error' in sent) {
+			if (repeatable && isLostAnswer(sent.error) && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
+				await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
+				continue;
+			}
+			return { kind: 'noAnswer', error: sent.error, attempts };
+		}
+		const { response } = sent;
+		if (response.statusCode === 429 && attempts.rateLimited < settings.rateLimitRetries) {
+			const wait = retryAfterMs(response.headers) ?? rateLimitBackoffMs(attempts.rateLimited);
+			if (attempts.waitedMs + wait <= settings.maxRateLimitWaitMs) {
+				await pause(wait, signal);
+				attempts.rateLimited++;
+				attempts.waitedMs += wait;
+				continue;
+			}
+		}
+		if (response.statusCode >= 500 && repeatable && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
+			await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
+			continue;
+		}
+		return { kind: 'answer', response, attempts };
+	}
+}
+
+/** Network failures where the request may have reached LivePerson (not setup errors or refusals). */
+export function isLostAnswer(error: unknown): boolean {
+	const code = networkCode(error);
+	return code !== undefined;
+}
+
+/** The low-level code of a network failure (ECONNRESET, ECONNREFUSED, ECONNABORTED, ETIMEDOUT...). */
+export function networkCode(error: unknown): string | undefined {
+	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
