@@ -10,12 +10,13 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { mintAppJwt } from '../nodes/LivePersonConnector/transport/appJwt';
+import { mintAppJwt, mintFingerprint } from '../nodes/LivePersonConnector/transport/appJwt';
 
 const clientCredentials = { show: { authentication: ['clientCredentials'] } };
 const staticTokens = { show: { authentication: ['staticTokens'] } };
 const isClientCredentials = '$credentials.authentication === "clientCredentials"';
-const testHost = `(${isClientCredentials} ? ($credentials.csdsHost || "api.liveperson.net") : $credentials.domain)`;
+const testHost = `(${isClientCredentials} ? ($credentials.csdsHost || "api.liveperson.net") : $credentials.domain).trim()`;
+const accountId = '$credentials.accountId.trim()';
 
 export class LivePersonConnectorApi implements ICredentialType {
 	name = 'livePersonConnectorApi';
@@ -165,6 +166,14 @@ export class LivePersonConnectorApi implements ICredentialType {
 			typeOptions: { expirable: true },
 			default: '',
 		},
+		{
+			// Which account, client ID and secret the minted AppJWT belongs to (a SHA-256), so the node
+			// mints a new one as soon as any of them is changed instead of using the old one.
+			displayName: 'Minted For',
+			name: 'mintedFor',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
@@ -173,7 +182,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			async (options) => await this.helpers.httpRequest(options),
 			credentials,
 		);
-		return { mintedAppJwt } as IDataObject;
+		return { mintedAppJwt, mintedFor: mintFingerprint(credentials) } as IDataObject;
 	}
 
 	authenticate: IAuthenticateGeneric = {
@@ -185,19 +194,21 @@ export class LivePersonConnectorApi implements ICredentialType {
 		},
 	};
 
-	// With client credentials, preAuthentication has already minted an AppJWT (a wrong ID or secret
-	// fails there, naming the value); the request then checks the account with the Domain API.
+	// With client credentials, preAuthentication mints an AppJWT when none is stored (a wrong ID or
+	// secret fails there, naming the value); the request then checks the account with the Domain API.
 	// With static tokens, an empty SEND is refused for its body only if both tokens are valid.
 	test: ICredentialTestRequest = {
 		request: {
 			method: `={{ ${isClientCredentials} ? "GET" : "POST" }}` as IHttpRequestMethods,
 			baseURL: `={{ ${testHost}.includes("://") ? ${testHost} : "https://" + ${testHost} }}`,
-			url: `={{ ${isClientCredentials} ? "/api/account/" + $credentials.accountId + "/service/asyncMessagingEnt/baseURI.json?version=1.0" : "/api/account/" + $credentials.accountId + "/messaging/consumer/conversation/send?v=3" }}`,
+			url: `={{ ${isClientCredentials} ? "/api/account/" + ${accountId} + "/service/asyncMessagingEnt/baseURI.json?version=1.0" : "/api/account/" + ${accountId} + "/messaging/consumer/conversation/send?v=3" }}`,
 			headers: {
 				'X-LP-ON-BEHALF': `={{ ${isClientCredentials} ? "" : $credentials.consumerJws }}`,
 			},
 			body: {},
-			ignoreHttpStatusErrors: true,
+			// 401 answers carry LivePerson's errorCode, read by the rules below; an unknown account or
+			// host (404) and server errors fail the test as they are.
+			ignoreHttpStatusErrors: { ignore: true, except: [403, 404, 405, 500, 502, 503, 504] },
 		},
 		rules: [
 			{

@@ -106,6 +106,28 @@ describe('Client Credentials', () => {
 	});
 });
 
+test('an AppJWT minted before the secret was changed is not used: the node mints with the new values', async () => {
+	const emulator = await startEmulator();
+	try {
+		const stale = { mintedAppJwt: emulator.mintAppJwt(), mintedFor: 'minted-with-an-older-secret' };
+		const rotated = await runWorkflow(createForConsumer(), {
+			credentials: clientCredential(emulator, stale),
+			input: [{ contactId: 'rotated' }],
+		});
+		expect(rotated.status).toBe('success');
+		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
+
+		const wrong = await runWorkflow(createForConsumer(), {
+			credentials: clientCredential(emulator, { ...stale, clientSecret: 'a-wrong-new-secret-000' }),
+			input: [{ contactId: 'rotated-wrong' }],
+		});
+		expect(wrong.nodeError(LP_NODE)?.message).toBe('LivePerson refused the Client ID or Client Secret [item 0]');
+		expect(emulator.requestsTo('conversation')).toHaveLength(1);
+	} finally {
+		await emulator.close();
+	}
+});
+
 describe('Client Credentials errors name the cause and show no secret', () => {
 	let emulator: Emulator;
 	beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { LivePersonSetupError, serviceBaseUrl, unreachable, type HostSettings, type HttpRequest } from './hosts';
@@ -80,4 +81,10 @@ function readAccessToken(body: unknown): string | undefined {
 	}
 	const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
 	return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/** Identifies the values an AppJWT was minted with, without revealing the secret. */
+export function mintFingerprint(credentials: ICredentialDataDecryptedObject): string {
+	const values = ['accountId', 'clientId', 'clientSecret'].map((name) => String(credentials[name] ?? '').trim());
+	return createHash('sha256').update(values.join('\u0000')).digest('hex');
 }

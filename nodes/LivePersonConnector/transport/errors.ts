@@ -176,17 +176,18 @@ export function noAnswerFailure(error: unknown, endpoint: Endpoint, timeoutMs: n
 	const what = WHAT[endpoint];
 	const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error)?.message ?? '');
+	// No error code in the message: NodeApiError swaps messages naming ECONNRESET & co. for generic text.
 	const message = neverSent
-		? `Could not connect to LivePerson (${code})`
+		? 'Could not connect to LivePerson'
 		: timedOut
 			? `LivePerson did not answer within ${Math.round(timeoutMs / 1000)} s`
-			: `The connection to LivePerson dropped before it answered (${code ?? 'no code'})`;
+			: 'The connection to LivePerson dropped before it answered';
 	const uncertain = !neverSent && endpoint !== 'idp';
 	return {
 		message,
 		description: `${uncertain ? `${what.maybe} ${what.check}` : what.notDone}${retried(attempts)}${
 			timedOut ? ' The Timeout option sets how long the node waits.' : ''
-		}`,
+		}${code ? ` (network error ${code})` : ''}`,
 		created: endpoint === 'conversation' && uncertain ? 'unknown' : 'no',
 	};
 }

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { readClaims } from '../helpers/jwt';
-import { hostSettings } from './appJwt';
+import { hostSettings, mintFingerprint } from './appJwt';
 import { LivePersonSetupError, serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
 import { DEFAULT_RETRY, retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
@@ -64,6 +64,8 @@ function needsNewAppJwt(session: Session): boolean {
 	if (session.mode !== 'clientCredentials') return false;
 	const token = String(session.credentials.mintedAppJwt ?? '');
 	if (!token) return false; // n8n's preAuthentication mints it when the field is empty
+	// Minted with an account, client ID or secret the credential no longer has.
+	if (session.credentials.mintedFor !== mintFingerprint(session.credentials)) return true;
 	const claims = readClaims(token);
 	if (typeof claims?.exp !== 'number') return false;
 	const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : Infinity;
