@@ -1,7 +1,7 @@
 /** The LivePerson Connector API emulator: see README.md beside this file. */
 export { startEmulator, DEFAULTS, routeOf } from './server';
 export { faultPresets, seededRandom } from './faults';
-export { decodeJwtPayload, uuidFromHash } from './tokens';
+export { decodeJwtPayload, issuedTokens, uuidFromHash } from './tokens';
 export { webhookSignature } from './agent';
 export { printableRecord, shorten } from './control';
 export { MAX_BODY_CHARS } from './messaging';

@@ -1,6 +1,9 @@
 /** RS256 tokens: the AppJWT (Sentinel) and the ConsumerJWS (IDP), signed with a key made at start. */
 import * as crypto from 'crypto';
 
+/** Every token any emulator in this process signed, so a test can check none of them leaked. */
+export const issuedTokens = new Set<string>();
+
 export interface AppJwtClaims {
 	aud: string;
 	azp: string;
@@ -65,6 +68,12 @@ export class TokenAuthority {
 	}
 
 	sign(payload: object): string {
+		const token = this.signUnrecorded(payload);
+		issuedTokens.add(token);
+		return token;
+	}
+
+	private signUnrecorded(payload: object): string {
 		const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: KEY_ID }));
 		const body = b64url(JSON.stringify(payload));
 		const signature = crypto.sign('sha256', Buffer.from(`${header}.${body}`), this.privateKey);

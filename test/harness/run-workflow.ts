@@ -60,6 +60,14 @@ export interface RunWorkflowOptions {
 let executionCounter = 0;
 
 /** Reads an exported workflow JSON file (path relative to the current directory or absolute). */
+type RunListener = (result: WorkflowRunResult, options: RunWorkflowOptions) => void;
+const runListeners: RunListener[] = [];
+
+/** Called after every finished run (e.g. to scan all output of a test file for secrets). */
+export function onWorkflowRun(listener: RunListener): void {
+	runListeners.push(listener);
+}
+
 export function readWorkflowFile(filePath: string): WorkflowDefinition {
 	const parsed = JSON.parse(readFileSync(path.resolve(filePath), 'utf8')) as WorkflowDefinition;
 	if (!Array.isArray(parsed.nodes) || typeof parsed.connections !== 'object') {
@@ -183,7 +191,7 @@ export async function runWorkflow(
 		if (!Array.isArray(outcome)) throw outcome.error;
 		const [run, engineResult] = outcome;
 		if (!engineResult.ok) throw engineResult.error;
-		return new WorkflowRunResult(
+		const result = new WorkflowRunResult(
 			run,
 			engineResult.value,
 			executionId,
@@ -195,6 +203,8 @@ export async function runWorkflow(
 				? undefined
 				: { afterMs: cancelledAt - startedAt, engineStoppedAfterMs: engineResult.at - cancelledAt },
 		);
+		for (const listener of runListeners) listener(result, options);
+		return result;
 	} finally {
 		for (const timer of timers) clearTimeout(timer);
 		if (onAbort) options.signal?.removeEventListener('abort', onAbort);

@@ -22,14 +22,17 @@ export function visibleText(result: WorkflowRunResult, nodes: string[] = ['LiveP
 		.join('\n');
 }
 
-/**
- * The secrets that appear in `text`, whole or as any 16-character piece. A JWT's first segment
- * (its header) is the same for every token of one issuer, so only what follows it is searched.
- */
+/** A JWT's header and the start of its claims are shared by every token of one issuer; its signature is its own. */
+export function distinctivePart(secret: string): string {
+	const parts = secret.split('.');
+	return parts.length === 3 && parts[2].length >= 16 ? parts[2] : secret;
+}
+
+/** The secrets that appear in `text`, whole or as any 16-character piece of their distinctive part. */
 export function leakedSecrets(text: string, secrets: string[]): string[] {
 	return secrets.filter((secret) => {
 		if (!secret) return false;
-		const distinctive = secret.includes('.') ? secret.slice(secret.indexOf('.') + 1) : secret;
+		const distinctive = distinctivePart(secret);
 		for (let start = 0; start + 16 <= distinctive.length; start += 8) {
 			if (text.includes(distinctive.slice(start, start + 16))) return true;
 		}

@@ -25,6 +25,11 @@ export class AnswerError extends Error {
 	}
 }
 
+/** A reqId or code as text; undefined for anything that is not a string or a number. */
+function textOf(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -59,10 +64,16 @@ export function matchAnswers(requests: ConnectorRequest[], raw: unknown): Reques
 	if (!answers.every(isObject)) {
 		throw new AnswerError('wrongShape', 'LivePerson\'s answer is not a list of request results');
 	}
+	if (answers.length > requests.length) {
+		throw new AnswerError(
+			'wrongShape',
+			`LivePerson answered ${answers.length} results for ${requests.length} requests`,
+		);
+	}
 	const results: RequestResult[] = [];
 	const unclaimed = [...(answers as unknown as ConnectorAnswer[])];
 	for (const request of requests) {
-		const index = unclaimed.findIndex((answer) => String(answer.reqId) === request.id);
+		const index = unclaimed.findIndex((answer) => textOf(answer.reqId) === request.id);
 		if (index === -1) {
 			throw new AnswerError(
 				answers.length === requests.length ? 'unmatchedReqId' : 'wrongShape',
@@ -75,12 +86,8 @@ export function matchAnswers(requests: ConnectorRequest[], raw: unknown): Reques
 			);
 		}
 		const [answer] = unclaimed.splice(index, 1);
-		results.push({
-			type: request.type,
-			reqId: request.id,
-			code: answer.code,
-			body: isObject(answer.body) ? answer.body : {},
-		});
+		const code = typeof answer.code === 'number' ? answer.code : (textOf(answer.code) ?? '(no code)');
+		results.push({ type: request.type, reqId: request.id, code, body: isObject(answer.body) ? answer.body : {} });
 	}
 	const refused = results.find((result) => result.code !== 'OK');
 	if (refused) {

@@ -31,7 +31,8 @@ export interface CreatePlan {
 	firstMessageSend?: (conversationId: string) => ConnectorRequest;
 }
 
-export function userProfileBody(values: IDataObject = {}, lpSdes: IDataObject[] = []): IDataObject {
+export function userProfileBody(values: IDataObject | null = {}, lpSdes: IDataObject[] = []): IDataObject {
+	values ??= {};
 	const field = (name: string, label: string) => optionalString(`User Profile › ${label}`, values[name]);
 	const pushNotificationData = compact({
 		serviceName: field('pushServiceName', 'Push Service Name'),
@@ -158,7 +159,10 @@ export function planCreate(parameters: CreateParameters): CreatePlan {
 			batch.push({ kind: 'req', id: '3', type: REQUEST_TYPES.publishEvent, body: { event: textEvent(text) } });
 		}
 	}
-	assertFits(JSON.stringify(batch), parameters.firstMessage && plan.firstMessageSend === undefined ? 'Message' : undefined);
+	const body = JSON.stringify(batch);
+	const messageInBatch = parameters.firstMessage && !plan.firstMessageSend ? String(parameters.firstMessage.text) : '';
+	// Blame the message only when it is the larger part of the request.
+	assertFits(body, messageInBatch.length * 2 > body.length ? 'Message' : undefined);
 	return plan;
 }
 

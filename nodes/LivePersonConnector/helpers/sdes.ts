@@ -16,6 +16,7 @@ import {
 	compact,
 	describe,
 	isBlank,
+	isCalendarDate,
 	optionalDateParts,
 	optionalEnum,
 	optionalInteger,
@@ -69,22 +70,26 @@ function rejectUnknownKeys(values: IDataObject, known: readonly string[], sectio
 }
 
 /** `{type: 'ctmrinfo', info}` from the Customer Info fields, or nothing when none is set. */
-export function customerInfoSde(values: IDataObject = {}): IDataObject | undefined {
+export function customerInfoSde(values: IDataObject | null = {}): IDataObject | undefined {
+	values ??= {};
 	const info = coerceTable(CUSTOMER_INFO_FIELDS, CUSTOMER_INFO, values, false);
 	return Object.keys(info).length > 0 ? { type: 'ctmrinfo', info } : undefined;
 }
 
 /** `{type: 'personal', personal}` from the Personal Info fields, or nothing when none is set. */
-export function personalInfoSde(values: PersonalInfoParameters = {}): IDataObject | undefined {
+export function personalInfoSde(values: PersonalInfoParameters | null = {}): IDataObject | undefined {
+	values ??= {};
 	const personal = coerceTable(PERSONAL_INFO_FIELDS, PERSONAL_INFO, values, false);
 	const gender = optionalEnum(`${PERSONAL_INFO} › Gender`, values.gender, GENDERS);
 	if (gender) personal.gender = gender;
 	const age = optionalInteger(`${PERSONAL_INFO} › Age`, values.age);
 	const birthDate = optionalDateParts(`${PERSONAL_INFO} › Date of Birth`, values.birthDate);
 	if (age !== undefined || birthDate) personal.age = compact({ age, ...birthDate });
-	const contacts = (values.contacts?.contact ?? [])
-		.map((contact, index) => contactFromFields(contact, index))
-		.filter((contact) => Object.keys(contact).length > 0);
+	const rows = Array.isArray(values.contacts?.contact) ? values.contacts.contact : [];
+	const contacts = rows
+		.map((contact, index) => contactFromFields(contact ?? {}, index))
+		// A row with only a phone type is a row left empty: n8n fills in the Phone Type default.
+		.filter((contact) => Object.keys(contact).some((key) => key !== 'phoneType'));
 	if (contacts.length > 0) personal.contacts = contacts;
 	return Object.keys(personal).length > 0 ? { type: 'personal', personal } : undefined;
 }
@@ -155,9 +160,18 @@ function validateJsonPersonal(personal: IDataObject, label: string): IDataObject
 	if (!isBlank(personal.age)) {
 		const age = requireObject(personal.age, `${label} › age`);
 		rejectUnknownKeys(age, AGE_FIELDS, `${label} › age`);
-		result.age = compact(
+		const checked = compact(
 			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key])])),
 		);
+		const { year, month, day } = checked as { year?: number; month?: number; day?: number };
+		if (year !== undefined && month !== undefined && day !== undefined && !isCalendarDate({ year, month, day })) {
+			throw new InputError(
+				`${label} › age`,
+				`${[year, month, day].join('-')} is not a date of birth`,
+				'Give year, month (1-12) and day of a real date, e.g. {"age":34,"year":1990,"month":4,"day":12}.',
+			);
+		}
+		result.age = checked;
 	}
 	if (!isBlank(personal.contacts)) {
 		if (!Array.isArray(personal.contacts)) {

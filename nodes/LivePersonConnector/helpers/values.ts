@@ -86,7 +86,7 @@ export function optionalDateParts(field: string, value: unknown): DateParts | un
 		parts = { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
 	} else if (isDateLike(value)) {
 		const { year, month, day } = value as IDataObject;
-		parts = { year: Number(year), month: Number(month), day: Number(day) };
+		parts = { year: toNumber(year), month: toNumber(month), day: toNumber(day) };
 	}
 	if (!parts || !isCalendarDate(parts)) {
 		throw new InputError(field, `${describe(value)} is not a date`, fix);
@@ -101,7 +101,14 @@ function isDateLike(value: unknown): boolean {
 	return candidate.year !== undefined && candidate.month !== undefined && candidate.day !== undefined;
 }
 
-function isCalendarDate({ year, month, day }: DateParts): boolean {
+/** A number from a number or numeric text; NaN for anything else (objects from JSON can make Number() throw). */
+export function toNumber(value: unknown): number {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && value.trim() !== '') return Number(value.trim());
+	return NaN;
+}
+
+export function isCalendarDate({ year, month, day }: DateParts): boolean {
 	if (![year, month, day].every(Number.isInteger)) return false;
 	if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
 	return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
