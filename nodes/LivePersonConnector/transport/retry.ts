@@ -58,17 +58,23 @@ export class Cancelled extends Error {
 	}
 }
 
+/** Longest single sleep: after a cancel, no timer of ours outlives the execution by more than this. */
+const PAUSE_SLICE_MS = 250;
+
 /** Waits, but gives up at once when the execution is cancelled. */
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	if (signal?.aborted) throw new Cancelled();
-	if (ms <= 0) return;
 	let onAbort: (() => void) | undefined;
 	const aborted = new Promise<never>((_, reject) => {
 		onAbort = () => reject(new Cancelled());
 		signal?.addEventListener('abort', onAbort, { once: true });
 	});
+	aborted.catch(() => undefined);
 	try {
-		await Promise.race([sleep(ms), aborted]);
+		for (let left = ms; left > 0; left -= PAUSE_SLICE_MS) {
+			if (signal?.aborted) throw new Cancelled();
+			await Promise.race([sleep(Math.min(left, PAUSE_SLICE_MS)), aborted]);
+		}
+		if (signal?.aborted) throw new Cancelled();
 	} finally {
 		if (onAbort) signal?.removeEventListener('abort', onAbort);
 	}
