@@ -6,41 +6,26 @@
 import * as path from 'path';
 
 import { printableRecord, startEmulator } from '../test/emulator';
-import { readWorkflowFile, runWorkflow } from '../test/harness';
+import { runWorkflow } from '../test/harness';
+import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../test/support/workflows';
 
 process.env.N8N_LOG_LEVEL ??= 'silent';
 process.env.N8N_USER_FOLDER ??= path.join(__dirname, '..', '.n8n-test');
 process.env.N8N_RUNNERS_ENABLED ??= 'false';
 
-const EXAMPLE = path.join(__dirname, '..', 'examples', 'create-conversation-for-crm-contact.workflow.json');
+const EXAMPLE = 'create-conversation-for-crm-contact.workflow.json';
 const LIVEPERSON_NODE = 'Open LivePerson Conversation';
 
 async function main() {
 	const emulator = await startEmulator();
 	try {
-		const workflow = readWorkflowFile(EXAMPLE);
-		const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger')!;
-		const sample = ((workflow as { pinData?: Record<string, Array<{ json: object }>> }).pinData?.[trigger.name] ?? []).map(
-			(item) => item.json,
-		);
+		const { workflow, sample } = readExample(EXAMPLE);
 		console.log(`LivePerson emulator on ${emulator.baseUrl} (account ${emulator.accountId})`);
-		console.log(`Running ${path.relative(process.cwd(), EXAMPLE)} in n8n's workflow engine…\n`);
+		console.log(`Running examples/${EXAMPLE} in n8n's workflow engine (Client Credentials)…\n`);
 
 		const result = await runWorkflow(workflow, {
-			input: sample as never,
-			credentials: {
-				livePersonConnectorApi: {
-					id: '1',
-					name: 'LivePerson Connector API',
-					data: {
-						authentication: 'clientCredentials',
-						accountId: emulator.accountId,
-						clientId: emulator.clientId,
-						clientSecret: emulator.clientSecret,
-						csdsHost: emulator.baseUrl,
-					},
-				},
-			},
+			input: sample,
+			credentials: clientCredential(emulator, {}, EXAMPLE_CREDENTIAL),
 		});
 		if (result.status !== 'success') {
 			console.error(`The workflow failed: ${result.error?.message ?? result.status}`);

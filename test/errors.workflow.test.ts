@@ -207,6 +207,31 @@ describe('LivePerson refusing the request', () => {
 		expect((item.details as Record<string, unknown>).description).toMatch(/BAD_REQUEST.*Routing rejected the skill/);
 	});
 
+	test('a first message refused after the conversation was created: the item fails, keeping the conversationId', async () => {
+		emulator.faults.add({
+			on: 'conversation',
+			action: {
+				type: 'rewrite',
+				rewrite: (answer) => ({
+					...answer,
+					body: (answer.body as Array<{ reqId: string }>).map((item) =>
+						item.reqId === '3' ? { code: 'BAD_REQUEST', body: { msg: 'Message refused' }, reqId: '3' } : item,
+					),
+				}),
+			},
+		});
+		const result = await runWorkflow(
+			lpWorkflow({ operation: 'createAndSend', message: 'hello', ...withJws }, { onError: 'continueErrorOutput' }),
+			{ credentials: staticCredential(emulator), input: [{ consumerJws: jwsFor('hana') }] },
+		);
+
+		const [item] = result.errorOutputOf(LP_NODE);
+		expect(item.json.error).toBe('The conversation was created, but LivePerson refused ms.PublishEvent in the same batch [item 0]');
+		const details = item.json.details as Record<string, unknown>;
+		expect(details.conversationCreated).toBe('yes');
+		expect(details.conversationId).toBe(emulator.state.conversations()[0].conversationId);
+	});
+
 	test('an HTML page instead of JSON is reported, not a crash', async () => {
 		emulator.faults.add(faultPresets.htmlPage('conversation', 502));
 		const result = await runWorkflow(

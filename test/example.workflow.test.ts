@@ -1,29 +1,14 @@
-import * as path from 'path';
-
 import { startEmulator } from './emulator';
-import { readWorkflowFile, runWorkflow } from './harness';
+import { runWorkflow } from './harness';
+import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from './support/workflows';
 
 test('the importable example workflow opens a conversation and hands its id to the next node', async () => {
 	const emulator = await startEmulator();
 	try {
-		const workflow = readWorkflowFile(path.join(__dirname, '..', 'examples', 'create-conversation-for-crm-contact.workflow.json'));
-		const trigger = workflow.nodes[0].name;
-		const sample = (workflow as unknown as { pinData: Record<string, Array<{ json: object }>> }).pinData[trigger];
+		const { workflow, sample } = readExample('create-conversation-for-crm-contact.workflow.json');
 		const result = await runWorkflow(workflow, {
-			input: sample.map((item) => item.json) as never,
-			credentials: {
-				livePersonConnectorApi: {
-					id: '1',
-					name: 'LivePerson Connector API',
-					data: {
-						authentication: 'clientCredentials',
-						accountId: emulator.accountId,
-						clientId: emulator.clientId,
-						clientSecret: emulator.clientSecret,
-						csdsHost: emulator.baseUrl,
-					},
-				},
-			},
+			input: sample,
+			credentials: clientCredential(emulator, {}, EXAMPLE_CREDENTIAL),
 		});
 
 		expect(result.status).toBe('success');

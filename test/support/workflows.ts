@@ -1,6 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import * as path from 'path';
+
 import type { Emulator } from '../emulator';
+import { readWorkflowFile, type WorkflowDefinition } from '../harness';
 
 export const LP_NODE = 'LivePerson';
 export const LP_TYPE = 'n8n-nodes-liveperson.livePersonConnector';
@@ -60,10 +63,10 @@ export function staticCredential(emulator: Emulator, data: IDataObject = {}) {
 	};
 }
 
-export function clientCredential(emulator: Emulator, data: IDataObject = {}) {
+export function clientCredential(emulator: Emulator, data: IDataObject = {}, reference = CREDENTIAL) {
 	return {
 		livePersonConnectorApi: {
-			...CREDENTIAL,
+			...reference,
 			data: {
 				authentication: 'clientCredentials',
 				accountId: emulator.accountId,
@@ -81,4 +84,15 @@ export function receivedBatches(emulator: Emulator): IDataObject[][] {
 	return emulator.requestsTo('conversation').map((request) =>
 		(JSON.parse(request.rawBody) as IDataObject[]).map(({ id: _id, ...rest }) => rest),
 	);
+}
+
+/** The credential reference the importable examples carry. */
+export const EXAMPLE_CREDENTIAL = { id: '1', name: 'LivePerson Connector API' };
+
+/** An example workflow from examples/, and the sample items pinned on its trigger. */
+export function readExample(file: string): { workflow: WorkflowDefinition; sample: IDataObject[] } {
+	const workflow = readWorkflowFile(path.join(__dirname, '..', '..', 'examples', file));
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	const pinned = (workflow as { pinData?: Record<string, Array<{ json: IDataObject }>> }).pinData ?? {};
+	return { workflow, sample: (trigger ? pinned[trigger.name] ?? [] : []).map((item) => item.json) };
 }

@@ -80,6 +80,17 @@ export function answerFailure(error: AnswerError, httpCode: number, endpoint: En
 				created,
 			};
 		}
+		if (created === 'yes') {
+			const conversationId = error.results.find((result) => result.type === 'cm.ConsumerRequestConversation')?.body
+				.conversationId;
+			return {
+				message: `The conversation was created, but LivePerson refused ${error.request?.type ?? 'a request'} in the same batch`,
+				description: `Conversation ${conversationId} is open: continue it, or close it. ${said}.`,
+				httpCode,
+				created,
+				data: { conversationId, livePersonResponses: error.results },
+			};
+		}
 		return {
 			message: `LivePerson refused ${error.request?.type ?? 'the request'}`,
 			description: `${said}. Check the fields this request is built from.`,

@@ -9,7 +9,7 @@ import type {
 import { readClaims } from '../helpers/jwt';
 import { hostSettings, mintFingerprint } from './appJwt';
 import { LivePersonSetupError, serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
-import { DEFAULT_RETRY, retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
+import { retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
 export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
 
@@ -34,7 +34,7 @@ export async function openSession(this: IExecuteFunctions, options: IDataObject 
 		mode: credentials.authentication === 'clientCredentials' ? 'clientCredentials' : 'staticTokens',
 		accountId: String(credentials.accountId ?? '').trim(),
 		credentials,
-		retry: options ? retrySettings(options) : DEFAULT_RETRY,
+		retry: retrySettings(options),
 	};
 }
 
