@@ -183,20 +183,7 @@ describe('LivePerson refusing the request', () => {
 	});
 
 	test('a non-OK result under HTTP 200 fails the item', async () => {
-		emulator.faults.add({
-			on: 'conversation',
-			action: {
-				type: 'rewrite',
-				rewrite: (answer) => ({
-					...answer,
-					status: 200,
-					body: [
-						{ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: '1' },
-						{ code: 'BAD_REQUEST', body: { msg: 'Routing rejected the skill' }, reqId: '2' },
-					],
-				}),
-			},
-		});
+		emulator.faults.add(faultPresets.createAnswerRefusing('2', 'Routing rejected the skill'));
 		const result = await runWorkflow(
 			lpWorkflow({ operation: 'createWithSdes', ...withJws }, { onError: 'continueRegularOutput' }),
 			{ credentials: staticCredential(emulator), input: [{ consumerJws: jwsFor('erin') }] },
@@ -208,18 +195,7 @@ describe('LivePerson refusing the request', () => {
 	});
 
 	test('a first message refused after the conversation was created: the item fails, keeping the conversationId', async () => {
-		emulator.faults.add({
-			on: 'conversation',
-			action: {
-				type: 'rewrite',
-				rewrite: (answer) => ({
-					...answer,
-					body: (answer.body as Array<{ reqId: string }>).map((item) =>
-						item.reqId === '3' ? { code: 'BAD_REQUEST', body: { msg: 'Message refused' }, reqId: '3' } : item,
-					),
-				}),
-			},
-		});
+		emulator.faults.add(faultPresets.createAnswerRefusing('3', 'Message refused'));
 		const result = await runWorkflow(
 			lpWorkflow({ operation: 'createAndSend', message: 'hello', ...withJws }, { onError: 'continueErrorOutput' }),
 			{ credentials: staticCredential(emulator), input: [{ consumerJws: jwsFor('hana') }] },

@@ -26,8 +26,6 @@ interface FaultCase {
 	createRequests: number;
 }
 
-const rewrite = (spec: FaultSpec) => (match: (req: RecordedRequest) => boolean): FaultSpec => ({ ...spec, match });
-
 const FAULTS: FaultCase[] = [
 	{
 		name: '429 with Retry-After',
@@ -121,19 +119,7 @@ const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'non-OK item under HTTP 200',
-		fault: rewrite({
-			on: 'conversation',
-			action: {
-				type: 'rewrite',
-				rewrite: (answer) => ({
-					...answer,
-					status: 200,
-					body: (answer.body as IDataObject[]).map((item) =>
-						item.reqId === '2' ? { code: 'BAD_REQUEST', body: { msg: 'Routing refused' }, reqId: '2' } : item,
-					),
-				}),
-			},
-		}),
+		fault: (match) => faultPresets.createAnswerRefusing('2', 'Routing refused', { match }),
 		// The emulator did create it; the answer says it did not. The node believes the answer.
 		expect: 'notCreated',
 		message: /refused cm\.ConsumerRequestConversation/,

@@ -1,5 +1,5 @@
 /** Switchable faults: which request gets one, and ready-made specs for the usual cases. */
-import type { EndpointName, FaultAction, FaultSpec, Faults, RecordedRequest } from './types';
+import type { EmulatorAnswer, EndpointName, FaultAction, FaultSpec, Faults, RecordedRequest } from './types';
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {
@@ -196,6 +196,14 @@ export const faultPresets = {
 		const { at, ...when } = opts;
 		const body = `<!DOCTYPE html><html><head><title>${status} Bad Gateway</title></head><body><h1>${status}</h1><p>The upstream server did not answer.</p></body></html>`;
 		return { on, ...when, action: { type: 'raw', status, body, contentType: 'text/html', when: at ?? 'before' } };
+	},
+	/** A create answer (HTTP 200) in which the request `reqId` is refused with BAD_REQUEST and `msg`. */
+	createAnswerRefusing(reqId: string, msg: string, when: When = {}): FaultSpec {
+		const spec = rewriteCreateAnswer(when, (items) =>
+			items.map((item) => (item.reqId === reqId ? { code: 'BAD_REQUEST', body: { msg }, reqId } : item)),
+		);
+		const { rewrite } = spec.action as { rewrite: (answer: EmulatorAnswer) => EmulatorAnswer };
+		return { ...spec, action: { type: 'rewrite', rewrite: (answer) => ({ ...rewrite(answer), status: 200 }) } };
 	},
 	/** A create answer with its last item cut off (the request is processed; the answer is mangled). */
 	createAnswerMissingItem(when: When = {}): FaultSpec {
