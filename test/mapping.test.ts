@@ -20,7 +20,7 @@ import {
 	type CreateParameters,
 } from '../nodes/LivePersonConnector/helpers/createRequests';
 import { InputError } from '../nodes/LivePersonConnector/helpers/inputError';
-import { expiresAt, looksLikeJws, readClaims } from '../nodes/LivePersonConnector/helpers/jwt';
+import { looksLikeJws, readClaims, renewalDue } from '../nodes/LivePersonConnector/helpers/jwt';
 import {
 	CUSTOMER_INFO_FIELDS,
 	GENDERS,
@@ -1132,10 +1132,21 @@ describe('jwt', () => {
 	const token = (claims: unknown) =>
 		[Buffer.from('{"alg":"RS256"}').toString('base64url'), Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
 
-	it('reads the claims and exp of a compact JWS without verifying it', () => {
+	it('reads the claims of a compact JWS without verifying it', () => {
 		expect(looksLikeJws(token({ exp: 1700000000 }))).toBe(true);
 		expect(readClaims(token({ aud: '123', exp: 1700000000 }))).toEqual({ aud: '123', exp: 1700000000 });
-		expect(expiresAt(token({ exp: 1700000000 }))).toBe(1700000000);
+	});
+
+	it.each([
+		['an hour left', { iat: 1000, exp: 4600 }, 1000, false],
+		['just over 5 minutes left', { iat: 1000, exp: 4600 }, 4299, false],
+		['just under 5 minutes left', { iat: 1000, exp: 4600 }, 4301, true],
+		['expired', { iat: 1000, exp: 4600 }, 5000, true],
+		['a 2-minute token, fresh (half its lifetime is the limit)', { iat: 1000, exp: 1120 }, 1000, false],
+		['a 2-minute token, past half its lifetime', { iat: 1000, exp: 1120 }, 1061, true],
+		['no iat: 5 minutes apply', { exp: 4600 }, 4301, true],
+	])('renewal of a token with %s', (_case, claims, now, due) => {
+		expect(renewalDue(token(claims), now, 300)).toBe(due);
 	});
 
 	it.each(['', 'abc', 'a.b', 'a.b.c.d', 'a b.c.d', `${token({})}.x`])('does not take %j for a JWS', (text) => {
@@ -1147,8 +1158,9 @@ describe('jwt', () => {
 		expect(readClaims(text)).toBeUndefined();
 	});
 
-	it('has no expiry without a numeric exp (a ConsumerJWS never expires)', () => {
-		expect(expiresAt(token({ lp_consumer_id: 'x' }))).toBeUndefined();
-		expect(expiresAt(token({ exp: '1700000000' }))).toBeUndefined();
+	it('never renews without a numeric exp (a ConsumerJWS never expires)', () => {
+		expect(renewalDue(token({ lp_consumer_id: 'x' }), 1e12, 300)).toBe(false);
+		expect(renewalDue(token({ exp: '1700000000' }), 1e12, 300)).toBe(false);
+		expect(renewalDue('not a token', 1e12, 300)).toBe(false);
 	});
 });

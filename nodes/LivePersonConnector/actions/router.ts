@@ -8,8 +8,7 @@ import {
 
 import { AnswerError } from '../helpers/answers';
 import { InputError } from '../helpers/inputError';
-import { inputError, itemError, LivePersonSetupError, setupError } from '../transport';
-import { answerFailure } from '../transport/errors';
+import { answerFailure, inputError, itemError, LivePersonSetupError, setupError } from '../transport';
 import * as conversation from './conversation/Conversation.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<IDataObject>;

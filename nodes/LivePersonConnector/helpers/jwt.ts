@@ -20,8 +20,14 @@ export function readClaims(token: string): IDataObject | undefined {
 	}
 }
 
-/** Seconds since the epoch at which the token expires, if it says. */
-export function expiresAt(token: string): number | undefined {
-	const exp = readClaims(token)?.exp;
-	return typeof exp === 'number' ? exp : undefined;
+/**
+ * Whether a token should be replaced before it is used: less than `renewBeforeSeconds` (at most half
+ * its lifetime, so a short-lived token is not replaced on every use) is left. A token without a
+ * numeric `exp` never expires.
+ */
+export function renewalDue(token: string, nowSeconds: number, renewBeforeSeconds: number): boolean {
+	const claims = readClaims(token);
+	if (typeof claims?.exp !== 'number') return false;
+	const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : Infinity;
+	return claims.exp - nowSeconds < Math.min(renewBeforeSeconds, lifetime / 2);
 }

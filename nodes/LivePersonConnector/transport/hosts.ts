@@ -42,7 +42,7 @@ function schemeOf(baseUrl: string): string {
 
 const cache = new Map<string, { expires: number; hosts: Promise<Record<string, string>> }>();
 
-export function csdsBaseUrl(settings: HostSettings): string {
+function csdsBaseUrl(settings: HostSettings): string {
 	const host = settings.csdsHost?.trim() ? settings.csdsHost : DEFAULT_CSDS_HOST;
 	return toBaseUrl(host);
 }

@@ -1,5 +1,5 @@
-export { callConnector, type ConnectorCall } from './connector';
-export { resolveConsumer, type Consumer } from './consumer';
-export { inputError, itemError, setupError, type Created } from './errors';
+export { callConnector } from './connector';
+export { resolveConsumer } from './consumer';
+export { answerFailure, inputError, itemError, setupError } from './errors';
 export { LivePersonSetupError } from './hosts';
-export { CREDENTIAL_TYPE, openSession, type Session } from './session';
+export { openSession } from './session';

@@ -12,7 +12,7 @@ export interface RetrySettings {
 	timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = {
+const DEFAULT_RETRY: RetrySettings = {
 	rateLimitRetries: 5,
 	maxRateLimitWaitMs: 60_000,
 	// LivePerson's policy: retry 5xx three times, after 5, 10 and 15 seconds.
@@ -27,12 +27,15 @@ function numberOption(options: IDataObject, name: string, fallback: number, min:
 
 /** Reads the options with defaults at run time (n8n does not store UI defaults in the workflow). */
 export function retrySettings(options: IDataObject = {}): RetrySettings {
-	const interval = numberOption(options, 'serverErrorRetryInterval', 5, 0, 60) * 1000;
+	const seconds = (ms: number) => ms / 1000;
+	const interval =
+		numberOption(options, 'serverErrorRetryInterval', seconds(DEFAULT_RETRY.serverErrorDelaysMs[0]), 0, 60) * 1000;
 	return {
 		rateLimitRetries: numberOption(options, 'rateLimitRetries', DEFAULT_RETRY.rateLimitRetries, 0, 20),
-		maxRateLimitWaitMs: numberOption(options, 'maxRateLimitWait', 60, 0, 600) * 1000,
+		maxRateLimitWaitMs:
+			numberOption(options, 'maxRateLimitWait', seconds(DEFAULT_RETRY.maxRateLimitWaitMs), 0, 600) * 1000,
 		serverErrorDelaysMs: [interval, interval * 2, interval * 3],
-		timeoutMs: numberOption(options, 'timeout', 30, 1, 300) * 1000,
+		timeoutMs: numberOption(options, 'timeout', seconds(DEFAULT_RETRY.timeoutMs), 1, 300) * 1000,
 	};
 }
 
@@ -109,7 +112,8 @@ export async function sendWithRetries(
 		);
 		if (signal?.aborted) throw new Cancelled();
 		if ('error' in sent) {
-			if (repeatable && isLostAnswer(sent.error) && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
+			// A network code means the answer was lost; setup errors (bad credentials) carry none.
+			if (repeatable && networkCode(sent.error) !== undefined && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
 				await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
 				continue;
 			}
@@ -131,12 +135,6 @@ export async function sendWithRetries(
 		}
 		return { kind: 'answer', response, attempts };
 	}
-}
-
-/** Network failures where the request may have reached LivePerson (not setup errors or refusals). */
-export function isLostAnswer(error: unknown): boolean {
-	const code = networkCode(error);
-	return code !== undefined;
 }
 
 /** The low-level code of a network failure (ECONNRESET, ECONNREFUSED, ECONNABORTED, ETIMEDOUT...). */

@@ -6,17 +6,14 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { readClaims } from '../helpers/jwt';
+import { renewalDue } from '../helpers/jwt';
 import { hostSettings, mintFingerprint } from './appJwt';
 import { LivePersonSetupError, serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
 import { retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
 export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
 
-/**
- * Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token
- * (at most half its lifetime, so a short-lived token is not renewed on every request).
- */
+/** Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token. */
 const RENEW_SECONDS_BEFORE_EXPIRY = 5 * 60;
 
 export type AuthMode = 'clientCredentials' | 'staticTokens';
@@ -66,10 +63,7 @@ function needsNewAppJwt(session: Session): boolean {
 	if (!token) return false; // n8n's preAuthentication mints it when the field is empty
 	// Minted with an account, client ID or secret the credential no longer has.
 	if (session.credentials.mintedFor !== mintFingerprint(session.credentials)) return true;
-	const claims = readClaims(token);
-	if (typeof claims?.exp !== 'number') return false;
-	const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : Infinity;
-	return claims.exp - Date.now() / 1000 < Math.min(RENEW_SECONDS_BEFORE_EXPIRY, lifetime / 2);
+	return renewalDue(token, Date.now() / 1000, RENEW_SECONDS_BEFORE_EXPIRY);
 }
 
 function isExpiredAppJwtAnswer(response: IN8nHttpFullResponse): boolean {
