@@ -160,6 +160,16 @@ export class LivePersonConnectorApi implements ICredentialType {
 				'Sent as X-LP-ON-BEHALF when the node gives no ConsumerJWS of its own. One ConsumerJWS is one consumer, so set it per item in the node when you open conversations for many people.',
 		},
 		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: staticTokens,
+			description:
+				'Only for the LivePerson Trigger: the client secret of your connector app installation, which LivePerson uses to sign its webhooks. With Client Credentials the Client Secret is used.',
+		},
+		{
 			displayName: 'Minted AppJWT',
 			name: 'mintedAppJwt',
 			type: 'hidden',

@@ -9,7 +9,7 @@ import { onWorkflowRun } from './harness/run-workflow';
 import { distinctivePart, leakedSecrets, visibleText } from './support/secrets';
 
 const LP_TYPE = 'n8n-nodes-liveperson.livePersonConnector';
-const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt'];
+const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt', 'webhookSecret'];
 
 const runs: Array<{ text: string; given: string; secrets: string[] }> = [];
 
