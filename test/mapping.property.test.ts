@@ -12,15 +12,16 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { AnswerError, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
+import { codeVerdict, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
+import { AnswerError } from '../nodes/LivePersonConnector/helpers/errors';
 import {
 	TTR_DEF_NAMES,
 	planCreate,
 	type CreateParameters,
 	type CreatePlan,
 	type FirstMessageDelivery,
-} from '../nodes/LivePersonConnector/helpers/createRequests';
-import { InputError } from '../nodes/LivePersonConnector/helpers/inputError';
+} from '../nodes/LivePersonConnector/helpers/requests';
+import { InputError } from '../nodes/LivePersonConnector/helpers/errors';
 import {
 	AGE_FIELDS,
 	CUSTOMER_INFO_FIELDS,
@@ -662,7 +663,7 @@ describe('planCreate, for valid parameters with one tricky value', () => {
 				} catch (error) {
 					if (!(error instanceof InputError)) throw new Error(`planCreate threw: ${describeThrown(error)}`);
 					expect(inputErrorDefects(error)).toEqual([]);
-					if (error.field !== 'User Profile and SDEs' && error.field !== 'Message') {
+					if (!/rejects requests over/.test(error.problem)) {
 						refused++;
 						expect(error.field).toBe(label);
 					}
@@ -694,7 +695,7 @@ function answersFor(requests: ConnectorRequest[]): fc.Arbitrary<unknown> {
 	const ids = requests.map((request) => request.id);
 	const answer = fc.record(
 		{
-			code: fc.oneof({ arbitrary: fc.constant('OK'), weight: 6 }, answerValue),
+			code: fc.oneof({ arbitrary: fc.constant('OK'), weight: 6 }, answerValue, { arbitrary: fc.constantFrom('BAD_REQUEST', 'NOT_FOUND', 401), weight: 2 }),
 			body: fc.oneof({ arbitrary: fc.dictionary(fc.constantFrom('msg', 'conversationId', 'sequence', 'x'), fc.jsonValue({ maxDepth: 1 })), weight: 4 }, garbage),
 			reqId: fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 6 }, answerValue, fc.constantFrom(...ids).map(Number)),
 		},
@@ -729,25 +730,25 @@ describe('matchAnswers, for any answer', () => {
 				} catch (error) {
 					if (!(error instanceof AnswerError)) throw new Error(`matchAnswers threw something else than an AnswerError: ${describeThrown(error)}`);
 					problems.add(error.problem);
-					expect(['notJson', 'wrongShape', 'unmatchedReqId', 'rejected']).toContain(error.problem);
+					expect(['notJson', 'wrongShape', 'unmatchedReqId', 'rejected', 'unclear']).toContain(error.problem);
 					expect(error.message.trim()).not.toBe('');
-					if (error.problem === 'rejected') {
+					if (error.problem === 'rejected' || error.problem === 'unclear') {
 						expect(requests).toContain(error.request);
 						expect(error.results).toHaveLength(requests.length);
-						expect(error.answer?.code).not.toBe('OK');
+						expect(codeVerdict(error.answer!.code)).toBe(error.problem === 'rejected' ? 'refused' : 'unclear');
 					}
 					return;
 				}
 				matched++;
 				expect(results.map((result) => [result.reqId, result.type])).toEqual(requests.map((request) => [request.id, request.type]));
 				for (const result of results) {
-					expect(result.code).toBe('OK');
+					expect(codeVerdict(result.code)).toBe('ok');
 					expect(typeof result.body === 'object' && result.body !== null && !Array.isArray(result.body)).toBe(true);
 				}
 			}),
 		);
 		expect(matched).toBeGreaterThan(20);
-		expect([...problems].sort()).toEqual(['notJson', 'rejected', 'unmatchedReqId', 'wrongShape']);
+		expect([...problems].sort()).toEqual(['notJson', 'rejected', 'unclear', 'unmatchedReqId', 'wrongShape']);
 	});
 
 	it('pairs well-formed answers in any order with their requests by reqId', () => {

@@ -1,6 +1,9 @@
+import { valuesOf, type Choice } from './choices';
+
 /**
  * The two SDE types LivePerson accepts when a conversation is created, field by field
- * (section 3 of the API page). Both the node panel and the mapping are built from these tables.
+ * (developers.liveperson.com, Engagement Attributes, and Connector API › CONVERSATION). Both the
+ * node panel (descriptions/sdes.description.ts) and the mapping (sdes.ts) are built from these tables.
  */
 export type SdeFieldKind = 'string' | 'number' | 'integer' | 'date';
 
@@ -54,19 +57,25 @@ export const PERSONAL_INFO_FIELDS: SdeField[] = [
 	{ name: 'lastname', displayName: 'Last Name', kind: 'string', description: 'The person\'s last name' },
 ];
 
-export const GENDERS = ['MALE', 'FEMALE', 'OTHER'] as const;
+export const GENDER_CHOICES: Choice[] = [
+	{ value: 'MALE', name: 'Male' },
+	{ value: 'FEMALE', name: 'Female' },
+	{ value: 'OTHER', name: 'Other' },
+];
+export const GENDERS = valuesOf(GENDER_CHOICES);
 
-export const PHONE_TYPES = [
-	'HOME',
-	'MOBILE',
-	'WORK',
-	'FAX',
-	'MAIN',
-	'HOME_FAX',
-	'WORK_FAX',
-	'PAGER',
-	'OTHER',
-] as const;
+export const PHONE_TYPE_CHOICES: Choice[] = [
+	{ value: 'HOME', name: 'Home' },
+	{ value: 'MOBILE', name: 'Mobile' },
+	{ value: 'WORK', name: 'Work' },
+	{ value: 'FAX', name: 'Fax' },
+	{ value: 'MAIN', name: 'Main' },
+	{ value: 'HOME_FAX', name: 'Home Fax' },
+	{ value: 'WORK_FAX', name: 'Work Fax' },
+	{ value: 'PAGER', name: 'Pager' },
+	{ value: 'OTHER', name: 'Other' },
+];
+export const PHONE_TYPES = valuesOf(PHONE_TYPE_CHOICES);
 
 export const CONTACT_FIELDS = ['email', 'phone', 'phoneType', 'address'] as const;
 export const ADDRESS_FIELDS = ['country', 'region'] as const;

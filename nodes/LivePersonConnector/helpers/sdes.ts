@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tryParseJson } from './answers';
-import { InputError } from './inputError';
+import { InputError } from './errors';
+import { listed } from './text';
 import {
 	ADDRESS_FIELDS,
 	AGE_FIELDS,
@@ -14,7 +14,7 @@ import {
 } from './sdeFields';
 import {
 	compact,
-	describe,
+	describeValue,
 	isBlank,
 	isCalendarDate,
 	optionalDateParts,
@@ -22,6 +22,8 @@ import {
 	optionalInteger,
 	optionalNumber,
 	optionalString,
+	isPlainObject,
+	tryParseJson,
 } from './values';
 
 const CUSTOMER_INFO = 'Customer Info (SDE)';
@@ -63,8 +65,8 @@ function rejectUnknownKeys(values: IDataObject, known: readonly string[], sectio
 	if (unknown.length > 0) {
 		throw new InputError(
 			section,
-			`LivePerson does not accept the field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
-			`Use only: ${known.join(', ')}.`,
+			`LivePerson does not accept the field${unknown.length > 1 ? 's' : ''} ${listed(unknown)}`,
+			`Use only: ${listed(known, known.length)}.`,
 		);
 	}
 }
@@ -132,7 +134,7 @@ export function sdesFromJson(raw: unknown): IDataObject[] {
 
 function validateJsonSde(entry: unknown, label: string): IDataObject {
 	if (!isPlainObject(entry)) {
-		throw new InputError(label, `must be an object, not ${describe(entry)}`, 'Write each SDE as {"type": …, …}.');
+		throw new InputError(label, `must be an object, not ${describeValue(entry)}`, 'Write each SDE as {"type": …, …}.');
 	}
 	if (entry.type === 'ctmrinfo') {
 		rejectUnknownKeys(entry, ['type', 'info'], label);
@@ -146,7 +148,7 @@ function validateJsonSde(entry: unknown, label: string): IDataObject {
 	}
 	throw new InputError(
 		`${label} › type`,
-		`${describe(entry.type)} is not an SDE type LivePerson accepts when creating a conversation`,
+		`${describeValue(entry.type)} is not an SDE type LivePerson accepts when creating a conversation`,
 		'Use "ctmrinfo" (Customer Info) or "personal" (Personal Info).',
 	);
 }
@@ -205,13 +207,9 @@ function validateJsonContact(contact: unknown, label: string): IDataObject {
 
 function requireObject(value: unknown, label: string): IDataObject {
 	if (!isPlainObject(value)) {
-		throw new InputError(label, `must be an object, not ${describe(value)}`, 'Check the JSON structure against LivePerson\'s SDE reference.');
+		throw new InputError(label, `must be an object, not ${describeValue(value)}`, 'Check the JSON structure against LivePerson\'s SDE reference.');
 	}
 	return value;
-}
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The `lp_sdes` list: typed fields first (Customer Info, then Personal Info), then the JSON ones. */

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from './inputError';
+import { InputError } from './errors';
 
 /**
  * Coercions from what n8n hands the node (typed UI values, or anything an expression returns)
@@ -19,7 +19,7 @@ export function optionalString(field: string, value: unknown): string | undefine
 	if (typeof value === 'boolean') return String(value);
 	throw new InputError(
 		field,
-		`expected text but got ${describe(value)}`,
+		`expected text but got ${describeValue(value)}`,
 		'Map a text value to this field, e.g. {{ $json.id }}.',
 	);
 }
@@ -34,7 +34,7 @@ export function optionalNumber(field: string, value: unknown): number | undefine
 	if (isBlank(value)) return undefined;
 	const number = typeof value === 'string' ? Number(value.trim()) : value;
 	if (typeof number !== 'number' || !Number.isFinite(number)) {
-		throw new InputError(field, `must be a number, not ${describe(value)}`, 'Enter a number such as 1250.5.');
+		throw new InputError(field, `must be a number, not ${describeValue(value)}`, 'Enter a number such as 1250.5.');
 	}
 	return number;
 }
@@ -89,7 +89,7 @@ export function optionalDateParts(field: string, value: unknown): DateParts | un
 		parts = { year: toNumber(year), month: toNumber(month), day: toNumber(day) };
 	}
 	if (!parts || !isCalendarDate(parts)) {
-		throw new InputError(field, `${describe(value)} is not a date`, fix);
+		throw new InputError(field, `${describeValue(value)} is not a date`, fix);
 	}
 	return parts;
 }
@@ -114,7 +114,7 @@ export function isCalendarDate({ year, month, day }: DateParts): boolean {
 	return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
@@ -128,4 +128,29 @@ export function compact<T extends IDataObject>(object: T): T {
 		if (object[key] === undefined) delete object[key];
 	}
 	return object;
+}
+
+/**
+ * An identity (Consumer ID, ConsumerJWS, Conversation ID): text, or a whole number written as
+ * digits. Nothing else is turned into text: an object would become "[object Object]" and two
+ * different contacts the same LivePerson consumer.
+ */
+export function optionalIdentity(field: string, value: unknown, fix: string): string | undefined {
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+	throw new InputError(field, `must be text or a whole number, not ${describeValue(value)}`, fix);
+}
+
+/** The parsed JSON, or undefined when the text is not JSON. */
+export function tryParseJson(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) };
+	} catch {
+		return undefined;
+	}
+}
+
+export function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
