@@ -51,12 +51,34 @@ function itemContext(ctx: IExecuteFunctions, index: number, session: Session, se
 	return { index, session, settings: retrySettings(options), options, secrets, parameter };
 }
 
+/** The description as the boundary wrote it, before this run added what it knows. */
+function ownDescription(error: ItemError): string {
+	error.context.ownDescription ??= error.description ?? '';
+	return error.context.ownDescription as string;
+}
+
 /** On a retry, an item that may have been processed is reported again, never sent again. */
 function notSentAgain(error: ItemError): ItemError {
 	if (error.context.notSentAgain !== true) {
+		error.context.ownDescription = `Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${ownDescription(error)}`.trim();
 		error.context.notSentAgain = true;
-		error.description = `Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${error.description ?? ''}`.trim();
+		error.description = error.context.ownDescription as string;
 	}
+	return error;
+}
+
+/** Longest list of earlier items written into the description of an error that stops the run. */
+const MAX_LISTED_ITEMS = 20;
+
+/** What earlier items did, for the error that stops the run: what was done is reported, not lost. */
+function reportDone(error: ItemError, done: Array<{ item: number; conversationId?: unknown }>): ItemError {
+	if (done.length === 0) return error;
+	error.context.processedItems = done;
+	const listed = done
+		.slice(0, MAX_LISTED_ITEMS)
+		.map(({ item, conversationId }) => (typeof conversationId === 'string' ? `item ${item} (conversation ${conversationId})` : `item ${item}`));
+	const more = done.length > MAX_LISTED_ITEMS ? ` and ${done.length - MAX_LISTED_ITEMS} more` : '';
+	error.description = `${ownDescription(error)} Before it, these items were processed in this run: ${listed.join(', ')}${more}.`.trim();
 	return error;
 }
 
@@ -68,10 +90,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const signal = this.getExecutionCancelSignal();
 	let session: Session | undefined;
 	const returnData: INodeExecutionData[] = [];
+	const done: Array<{ item: number; conversationId?: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
 		const remembered = memory.recall(i);
 		if (remembered?.kind === 'done') {
 			returnData.push({ json: remembered.json, pairedItem: { item: i } });
+			done.push({ item: i, conversationId: remembered.json.conversationId });
 			continue;
 		}
 		const secrets: string[] = [];
@@ -82,6 +106,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const json = redactOutput(await definition.execute.call(this, itemContext(this, i, session, secrets)), secrets);
 			memory.remember(i, { kind: 'done', json });
 			returnData.push({ json, pairedItem: { item: i } });
+			done.push({ item: i, conversationId: json.conversationId });
 		} catch (caught) {
 			if (session) secrets.push(...sessionSecrets(session));
 			const error = remembered ? remembered.error : toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
@@ -90,7 +115,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				returnData.push(errorItem(error, i, definition.outcome));
 				continue;
 			}
-			throw error;
+			throw reportDone(error, done);
 		}
 	}
 	return [returnData];
