@@ -133,11 +133,17 @@ const VALID: Record<SdeFieldKind, Case[]> = {
 
 const INVALID: Record<SdeFieldKind, unknown[]> = {
 	string: [{}, { a: 1 }, [], ['a'], NaN, Infinity, new Date(Date.UTC(2024, 2, 1)), DateTime.utc(2024, 3, 1)],
-	number: ['abc', '12abc', '1,5', NaN, Infinity, -Infinity, 'Infinity', true, {}, [], ['5'], DateTime.utc(2024, 3, 1)],
-	integer: [1.5, '1.5', -0.25, 'three', NaN, Infinity, true, {}, []],
+	number: ['abc', '12abc', '1,5', NaN, Infinity, -Infinity, 'Infinity', true, {}, [], ['5'], DateTime.utc(2024, 3, 1), '0x1A', '0b101', '0o17', '1_000'],
+	integer: [1.5, '1.5', -0.25, 'three', NaN, Infinity, true, {}, [], '0x1A', '0b101', '0o17', '9007199254740993', 9007199254740992, 1e21],
 	date: [
 		'2023-02-29',
 		'1900-02-29',
+		'2024-03-01T25:99',
+		'2024-03-01 garbage',
+		'2024-03-01Tgarbage',
+		'2024-03-01T23:60:00Z',
+		'2024-03-01T10:00:00+25:00',
+		'2024-03-01x',
 		'2024-04-31',
 		'2024-13-01',
 		'2024-00-10',
@@ -161,15 +167,23 @@ const INVALID: Record<SdeFieldKind, unknown[]> = {
 };
 
 /** Every SDE table field with each valid case: [field, input, expected]. */
+/** Whether a valid case's value is within the field's sane range (e.g. no negative Company Size). */
+const inRange = (field: SdeField, expected: unknown) =>
+	typeof expected !== 'number' || ((field.range?.min ?? -Infinity) <= expected && expected <= (field.range?.max ?? Infinity));
+
 function validCases(fields: SdeField[]): [string, SdeField, unknown, unknown][] {
 	return fields.flatMap((field) =>
-		VALID[field.kind].map(([input, expected]) => [`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [string, SdeField, unknown, unknown]),
+		VALID[field.kind]
+			.filter(([, expected]) => inRange(field, expected))
+			.map(([input, expected]) => [`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [string, SdeField, unknown, unknown]),
 	);
 }
 
 function invalidCases(fields: SdeField[]): [string, SdeField, unknown][] {
 	return fields.flatMap((field) =>
-		INVALID[field.kind].map((input) => [`${field.name} (${field.kind}) ${show(input)}`, field, input] as [string, SdeField, unknown]),
+		[...INVALID[field.kind], ...VALID[field.kind].filter(([, expected]) => !inRange(field, expected)).map(([input]) => input)].map(
+			(input) => [`${field.name} (${field.kind}) ${show(input)}`, field, input] as [string, SdeField, unknown],
+		),
 	);
 }
 
@@ -323,7 +337,7 @@ describe('Personal Info (SDE) fields', () => {
 			else expect(sde).toEqual({ type: 'personal', personal: { age: expected } });
 		});
 
-		it.each([42.5, '42.5', 'old', NaN, {}, true])('age %j is refused', (age) => {
+		it.each([42.5, '42.5', 'old', NaN, {}, true, -5, '-5', 151, '0x1A'])('age %j is refused', (age) => {
 			expectInputError(() => personalInfoSde({ age } as IDataObject), 'Personal Info (SDE) › Age');
 		});
 

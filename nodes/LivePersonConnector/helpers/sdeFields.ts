@@ -1,4 +1,5 @@
 import { valuesOf, type Choice } from './choices';
+import type { Range } from './values';
 
 /**
  * The two SDE types LivePerson accepts when a conversation is created, field by field
@@ -12,13 +13,15 @@ export interface SdeField {
 	displayName: string;
 	kind: SdeFieldKind;
 	description: string;
+	/** For integers: the values that make sense (LivePerson documents none). */
+	range?: Range;
 }
 
 export const CUSTOMER_INFO_FIELDS: SdeField[] = [
 	{ name: 'accountName', displayName: 'Account Name', kind: 'string', description: 'The customer\'s account name' },
 	{ name: 'balance', displayName: 'Balance', kind: 'number', description: 'The customer\'s balance, a number such as 1250.5' },
 	{ name: 'companyBranch', displayName: 'Company Branch', kind: 'string', description: 'The branch the customer belongs to, e.g. ACME' },
-	{ name: 'companySize', displayName: 'Company Size', kind: 'integer', description: 'Number of employees of the customer\'s company' },
+	{ name: 'companySize', displayName: 'Company Size', kind: 'integer', description: 'Number of employees of the customer\'s company', range: { min: 0 } },
 	{ name: 'cstatus', displayName: 'Customer Status', kind: 'string', description: 'The customer\'s status, e.g. cancelled' },
 	{ name: 'ctype', displayName: 'Customer Type', kind: 'string', description: 'The customer\'s type or tier, e.g. vip' },
 	{ name: 'currency', displayName: 'Currency', kind: 'string', description: 'Currency code of the balance, e.g. USD' },
@@ -80,3 +83,11 @@ export const PHONE_TYPES = valuesOf(PHONE_TYPE_CHOICES);
 export const CONTACT_FIELDS = ['email', 'phone', 'phoneType', 'address'] as const;
 export const ADDRESS_FIELDS = ['country', 'region'] as const;
 export const AGE_FIELDS = ['age', 'year', 'month', 'day'] as const;
+
+/** A person's age in years, and the parts of a date of birth. */
+export const AGE_RANGES: Record<(typeof AGE_FIELDS)[number], Range> = {
+	age: { min: 0, max: 150 },
+	year: { min: 1, max: 9999 },
+	month: { min: 1, max: 12 },
+	day: { min: 1, max: 31 },
+};

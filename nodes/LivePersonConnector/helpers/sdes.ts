@@ -5,6 +5,7 @@ import { listed } from './text';
 import {
 	ADDRESS_FIELDS,
 	AGE_FIELDS,
+	AGE_RANGES,
 	CONTACT_FIELDS,
 	CUSTOMER_INFO_FIELDS,
 	GENDERS,
@@ -43,7 +44,7 @@ function coerceField(field: SdeField, label: string, value: unknown): IDataObjec
 		case 'number':
 			return optionalNumber(label, value);
 		case 'integer':
-			return optionalInteger(label, value);
+			return optionalInteger(label, value, field.range);
 		case 'date':
 			return optionalDateParts(label, value);
 		default:
@@ -84,7 +85,7 @@ export function personalInfoSde(values: PersonalInfoParameters | null = {}): IDa
 	const personal = coerceTable(PERSONAL_INFO_FIELDS, PERSONAL_INFO, values, false);
 	const gender = optionalEnum(`${PERSONAL_INFO} › Gender`, values.gender, GENDERS);
 	if (gender) personal.gender = gender;
-	const age = optionalInteger(`${PERSONAL_INFO} › Age`, values.age);
+	const age = optionalInteger(`${PERSONAL_INFO} › Age`, values.age, AGE_RANGES.age);
 	const birthDate = optionalDateParts(`${PERSONAL_INFO} › Date of Birth`, values.birthDate);
 	if (age !== undefined || birthDate) personal.age = compact({ age, ...birthDate });
 	const rows = Array.isArray(values.contacts?.contact) ? values.contacts.contact : [];
@@ -163,7 +164,7 @@ function validateJsonPersonal(personal: IDataObject, label: string): IDataObject
 		const age = requireObject(personal.age, `${label} › age`);
 		rejectUnknownKeys(age, AGE_FIELDS, `${label} › age`);
 		const checked = compact(
-			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key])])),
+			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key], AGE_RANGES[key])])),
 		);
 		const { year, month, day } = checked as { year?: number; month?: number; day?: number };
 		if (year !== undefined && month !== undefined && day !== undefined && !isCalendarDate({ year, month, day })) {
