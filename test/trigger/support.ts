@@ -1,4 +1,4 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import type { Emulator, WebhookEventType } from '../emulator';
 import type { WorkflowDefinition } from '../harness';
@@ -18,7 +18,7 @@ export const ALL_WEBHOOK_EVENTS: WebhookEventType[] = [
 let webhookIds = 0;
 
 /** LivePerson Trigger -> Received (a node that only passes items on), optionally held at a gate first. */
-export function triggerWorkflow(parameters: IDataObject = {}, options: { holdAt?: string } = {}): WorkflowDefinition {
+export function triggerWorkflow(parameters: INodeParameters = {}, options: { holdAt?: string } = {}): WorkflowDefinition {
 	const nodes: INode[] = [
 		{
 			id: 'trigger',
