@@ -60,6 +60,8 @@ export interface WebhookServer {
 	close(): Promise<void>;
 }
 
+let serverCount = 0;
+
 type CallListener = (call: WebhookCall, options: WebhookServerOptions) => void;
 const callListeners: CallListener[] = [];
 
@@ -158,7 +160,10 @@ export async function startWebhookServer(
 	const credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
 	if (options.credentials) credentialsHelper.setCredentials(options.credentials);
 
-	const workflowId = definition.id ?? 'harness-workflow';
+	// Like n8n giving an imported workflow its own id: state kept per workflow (static data, a node's
+	// memory) is not shared between two servers of the same file.
+	const workflowId = definition.id ?? `harness-webhook-workflow-${++serverCount}`;
+	definition.id = workflowId;
 	const settings = definition.settings ?? { executionOrder: 'v1' };
 	const workflow = new Workflow({
 		id: workflowId,
