@@ -62,7 +62,9 @@ async function readKey(this: IWebhookFunctions): Promise<WebhookKey> {
 	}
 }
 
-function filterOf(this: IWebhookFunctions): ChangeFilter & { dropDuplicates: boolean } {
+type TriggerFilter = ChangeFilter & { dropDuplicates: boolean };
+
+function filterOf(this: IWebhookFunctions): TriggerFilter {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const roles = Array.isArray(options.originatorRoles) ? (options.originatorRoles as string[]) : AGENT_ROLES;
 	return {
@@ -74,13 +76,12 @@ function filterOf(this: IWebhookFunctions): ChangeFilter & { dropDuplicates: boo
 	};
 }
 
-function itemsOf(this: IWebhookFunctions, rawBody: Buffer): ChangeItem[] {
+function itemsOf(this: IWebhookFunctions, rawBody: Buffer, filter: TriggerFilter): ChangeItem[] {
 	const notification = readNotification(rawBody.toString('utf8'));
 	if (!notification) {
 		this.logger.warn(`LivePerson Trigger "${this.getNode().name}": a signed webhook held no notification; it was answered and dropped`);
 		return [];
 	}
-	const filter = filterOf.call(this);
 	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}/${this.getMode()}`;
 	const items: ChangeItem[] = [];
 	for (const change of notification.changes) {
@@ -100,7 +101,10 @@ function itemsOf(this: IWebhookFunctions, rawBody: Buffer): ChangeItem[] {
  */
 export async function receive(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const res = this.getResponseObject() as unknown as RawResponse;
+	// Everything that can fail on the node's setup fails before answering, so n8n answers 500 and
+	// records the failed execution, and LivePerson keeps the event for a retry.
 	const key = await readKey.call(this);
+	const filter = filterOf.call(this);
 	const rawBody = await rawBodyOf(this.getRequestObject() as unknown as RawRequest);
 	const headers = this.getHeaderData();
 	const verdict = verifySignature(rawBody, headers['x-liveperson-signature'], key.hmacSecret);
@@ -112,7 +116,14 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 	answer(res, 200, { received: true });
 
-	const items = itemsOf.call(this, rawBody);
+	let items: ChangeItem[];
+	try {
+		items = itemsOf.call(this, rawBody, filter);
+	} catch (error) {
+		// Answered already: a second answer would fail, so the error goes to n8n's log.
+		this.logger.error(`LivePerson Trigger "${this.getNode().name}" could not read a signed webhook: ${(error as Error).message}`);
+		return { noWebhookResponse: true };
+	}
 	if (items.length === 0) return { noWebhookResponse: true };
 	return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
 }

@@ -229,6 +229,14 @@ describe('what reaches the workflow', () => {
 		]);
 	});
 
+	it('a signed body that is no notification is answered 200, logged, and starts no run', async () => {
+		const s = await serveTrigger();
+		const [delivery] = await emulator.webhooks.deliver(CONTENT, '{"hello":"world"}');
+		expect(delivery.status).toBe(200);
+		expect(s.calls[0].run).toBeUndefined();
+		expect(s.calls[0].logs).toEqual([{ level: 'warn', message: expect.stringContaining('a signed webhook held no notification') }]);
+	});
+
 	it('the older payloads, with dialogId only: conversationId taken from dialogId', async () => {
 		const s = await serveTrigger();
 		const id = await openConversation(emulator);
