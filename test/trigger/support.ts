@@ -41,23 +41,6 @@ export function triggerWorkflow(parameters: INodeParameters = {}, options: { hol
 	return { id: `trigger-workflow-${webhookIds}`, nodes, connections: connections as never };
 }
 
-/** The credential the trigger reads: Client Credentials of the emulator's app installation. */
-export function triggerCredential(emulator: Emulator, data: IDataObject = {}) {
-	return {
-		livePersonConnectorApi: {
-			...CREDENTIAL,
-			data: {
-				authentication: 'clientCredentials',
-				accountId: emulator.accountId,
-				clientId: emulator.clientId,
-				clientSecret: emulator.clientSecret,
-				csdsHost: emulator.baseUrl,
-				...data,
-			},
-		},
-	};
-}
-
 /** Opens a conversation for `consumer` straight through the emulator's CONVERSATION endpoint. */
 export async function openConversation(emulator: Emulator, consumer = `consumer-${Math.random().toString(36).slice(2)}`): Promise<string> {
 	const response = await fetch(`${emulator.baseUrl}/api/account/${emulator.accountId}/messaging/consumer/conversation?v=3`, {

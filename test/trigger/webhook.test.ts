@@ -6,7 +6,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startEmulator, webhookSignature, type Emulator, type RawDeliveryOptions } from '../emulator';
 import { holdGate, startWebhookServer, type WebhookServer } from '../harness';
-import { ALL_EVENTS, ALL_WEBHOOK_EVENTS, TRIGGER, openConversation, triggerCredential, triggerWorkflow } from './support';
+import { clientCredential } from '../support/workflows';
+import { ALL_EVENTS, ALL_WEBHOOK_EVENTS, TRIGGER, openConversation, triggerWorkflow } from './support';
 
 const CONTENT = 'ms.MessagingEventNotification.ContentEvent';
 let emulator: Emulator;
@@ -26,7 +27,7 @@ afterAll(async () => {
 /** A trigger workflow served over HTTP, its production URL registered in the emulator for every event type. */
 async function serveTrigger(parameters: IDataObject = {}, credentialData: IDataObject = {}, options: { holdAt?: string; algorithm?: 'sha1' | 'sha256' } = {}) {
 	const server = await startWebhookServer(triggerWorkflow({ events: ALL_EVENTS, ...parameters } as never, options), {
-		credentials: triggerCredential(emulator, credentialData),
+		credentials: clientCredential(emulator, credentialData),
 	});
 	servers.push(server);
 	emulator.webhooks.clear();
