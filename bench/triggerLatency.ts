@@ -1,9 +1,10 @@
 /**
- * npm run bench:trigger [-- --webhooks 1000]
+ * npm run bench:trigger [-- --webhooks 1000] [-- --one-run-at-a-time]
  * How long the LivePerson Trigger takes to answer LivePerson: the emulator sends signed agent-message
  * webhooks one after the other over HTTP to the trigger running in n8n-core (each answer awaited,
- * the workflow runs piling up behind), and the time from sending each request to the end of its
- * answer is measured on the emulator's side. Prints median, p95, p99 and worst; exits non-zero if a
+ * the workflow runs piling up behind, or with --one-run-at-a-time each run finished before the next
+ * webhook), and the time from sending each request to the end of its answer is measured on the
+ * emulator's side. Prints median, p95, p99 and worst; exits non-zero if a
  * webhook was not answered 200 or a reply never reached the workflow. Measured, not asserted: the
  * numbers depend on the machine.
  */
@@ -29,6 +30,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main() {
 	const count = argument('webhooks', 1000);
+	const oneRunAtATime = process.argv.includes('--one-run-at-a-time');
 	const emulator = await startEmulator();
 	const server = await startWebhookServer(triggerWorkflow({ events: ['ContentEvent'], options: { dropDuplicates: true } }), {
 		credentials: clientCredential(emulator),
@@ -36,11 +38,13 @@ async function main() {
 	try {
 		emulator.webhooks.register({ url: server.url(TRIGGER) });
 		const conversationId = await openConversation(emulator, 'bench-consumer');
-		console.log(`${count} signed agent-message webhooks, one after the other, to the LivePerson Trigger in n8n-core…`);
+		const backlog = oneRunAtATime ? 'each run finished before the next webhook' : 'workflow runs piling up behind';
+		console.log(`${count} signed agent-message webhooks, one after the other (${backlog}), to the LivePerson Trigger in n8n-core…`);
 		const started = Date.now();
 		const deliveries: WebhookDelivery[] = [];
 		for (let i = 0; i < count; i++) {
 			deliveries.push(...(await emulator.agent.sendMessage(conversationId, `Reply ${i} 🙂`)).deliveries);
+			if (oneRunAtATime) await server.calls[server.calls.length - 1]?.run;
 		}
 		const sendingMs = Date.now() - started;
 		const runs = await server.runs();
