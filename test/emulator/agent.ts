@@ -38,7 +38,7 @@ export class AgentController {
 	readonly deliveries: WebhookDelivery[] = [];
 	private registrations: WebhookRegistration[] = [];
 	private readonly defaultAgentId: string;
-	/** Read receipts and rich content numbered here: the store numbers content events only. */
+	/** Events the store does not number (read receipts; rich content where it does not) are numbered here. */
 	private readonly otherSequences = new Map<string, number>();
 	private readonly surveys = new Map<string, Survey>();
 
@@ -104,8 +104,9 @@ export class AgentController {
 		return { conv, dialogId: survey.dialogId };
 	}
 
-	// inferred: read receipts and rich content take the number after the content events so far; the
-	// store numbers content events only, so a later content event can reuse that number.
+	// inferred: LivePerson's own examples number read receipts in the conversation's sequence; the store
+	// numbers content events only, so these take the number after them, which a later content event
+	// can reuse (the trigger's duplicate keys include the event type).
 	private otherSequence(conv: ConversationView): number {
 		const taken = this.otherSequences.get(conv.conversationId) ?? 0;
 		this.otherSequences.set(conv.conversationId, taken + 1);
@@ -156,8 +157,7 @@ export class AgentController {
 	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }> {
 		const conv = this.openConversation(conversationId);
 		const event = { type: 'RichContentEvent', content };
-		this.store.publish(conv, 'agent', event);
-		const sequence = this.otherSequence(conv);
+		const sequence = this.store.publish(conv, 'agent', event) ?? this.otherSequence(conv);
 		const extra: Obj = { sequence, serverTimestamp: Date.now() };
 		if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, extra);
