@@ -1,25 +1,24 @@
 /**
- * After every test file: scans everything the LivePerson node produced in every run of that file
- * (output items, errors, descriptions) for any token an emulator signed and any secret a credential
- * held. Tokens the test itself fed in as input items are the user's own data and are skipped
- * (n8n merges a failed item's input into its error output).
+ * After every test file: scans everything the LivePerson nodes produced in every run of that file
+ * (output items, errors, descriptions), and every answer and log line of the LivePerson Trigger's
+ * webhook calls, for any token an emulator signed and any secret a credential held. Tokens the test
+ * itself fed in as input items are the user's own data and are skipped (n8n merges a failed item's
+ * input into its error output).
  */
 import { DEFAULTS, issuedTokens } from './emulator';
+import type { CredentialsInput } from './harness/credentials-store';
 import { onWorkflowRun } from './harness/run-workflow';
+import { onWebhookCall } from './harness/webhook-server';
 import { distinctivePart, leakedSecrets, visibleText } from './support/secrets';
 
-const LP_TYPE = 'n8n-nodes-liveperson.livePersonConnector';
+const LP_TYPES = ['n8n-nodes-liveperson.livePersonConnector', 'n8n-nodes-liveperson.livePersonTrigger'];
 const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt', 'webhookSecret'];
 
 const runs: Array<{ text: string; given: string; secrets: string[] }> = [];
 
-onWorkflowRun((result, options) => {
-	const names = Object.values(result.workflow.nodes)
-		.filter((node) => node.type === LP_TYPE)
-		.map((node) => node.name);
-	if (names.length === 0) return;
+function secretsOf(credentials: CredentialsInput | undefined): string[] {
 	const secrets: string[] = [];
-	for (const entry of Object.values(options.credentials ?? {})) {
+	for (const entry of Object.values(credentials ?? {})) {
 		for (const credential of Array.isArray(entry) ? entry : [entry]) {
 			for (const field of SECRET_FIELDS) {
 				const value = credential.data?.[field];
@@ -27,7 +26,23 @@ onWorkflowRun((result, options) => {
 			}
 		}
 	}
-	runs.push({ text: visibleText(result, names), given: JSON.stringify(options.input ?? []), secrets });
+	return secrets;
+}
+
+onWorkflowRun((result, options) => {
+	const names = Object.values(result.workflow.nodes)
+		.filter((node) => LP_TYPES.includes(node.type))
+		.map((node) => node.name);
+	if (names.length === 0) return;
+	runs.push({ text: visibleText(result, names), given: JSON.stringify(options.input ?? []), secrets: secretsOf(options.credentials) });
+});
+
+// What the trigger answered LivePerson and logged, refused calls included (they start no run).
+onWebhookCall((call, options) => {
+	const { error } = call;
+	const errorText = error ? JSON.stringify({ message: error.message, description: (error as { description?: string }).description, stack: error.stack }) : '';
+	const text = [call.responseBody ?? '', JSON.stringify(call.logs), errorText].join('\n');
+	runs.push({ text, given: '[]', secrets: secretsOf(options.credentials) });
 });
 
 afterAll(() => {
