@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_ROLES, DEFAULT_EVENTS } from './descriptions/trigger.description';
 import { changeItem, passes, readNotification, type ChangeFilter, type ChangeItem } from './helpers/changes';
+import { LivePersonSetupError } from '../LivePersonConnector/helpers/errors';
 import { CREDENTIAL_TYPE, WebhookKeyMissing, webhookKeyFrom, type WebhookKey } from './helpers/credential';
 import { changeKey, firstSighting } from './helpers/seenChanges';
 import { REFUSAL_MESSAGES, verifySignature } from './helpers/signature';
@@ -57,7 +58,7 @@ async function readKey(this: IWebhookFunctions): Promise<WebhookKey> {
 	try {
 		return webhookKeyFrom(credentials);
 	} catch (error) {
-		const description = error instanceof WebhookKeyMissing ? error.fix : undefined;
+		const description = error instanceof WebhookKeyMissing ? error.fix : error instanceof LivePersonSetupError ? error.description : undefined;
 		throw new NodeOperationError(this.getNode(), (error as Error).message, { description });
 	}
 }

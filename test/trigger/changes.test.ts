@@ -194,13 +194,14 @@ describe('reading the credential', () => {
 	});
 
 	it("Static Tokens: the Webhook Secret is the key, the client ID is the AppJWT's azp", () => {
-		const key = webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', appJwt: appJwt({ azp: 'app-1' }), webhookSecret: 'wh' });
+		const domain = 'va.msg.liveperson.net';
+		const key = webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', domain, appJwt: appJwt({ azp: 'app-1' }), webhookSecret: 'wh' });
 		expect(key).toEqual({ accountId: '123', clientId: 'app-1', hmacSecret: 'wh' });
-		expect(webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', appJwt: 'opaque', webhookSecret: 'wh' })).toEqual({ accountId: '123', hmacSecret: 'wh' });
+		expect(webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', domain, appJwt: 'opaque', webhookSecret: 'wh' })).toEqual({ accountId: '123', hmacSecret: 'wh' });
 	});
 
 	it('a credential saved before the Webhook Secret existed is named as the problem, with the fix', () => {
-		expect(() => webhookKeyFrom({ accountId: '123', appJwt: 'x', domain: 'd' })).toThrow("The credential's Webhook Secret is empty");
+		expect(() => webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', appJwt: 'x', domain: 'd' })).toThrow("The credential's Webhook Secret is empty");
 		expect(() => webhookKeyFrom({ authentication: 'clientCredentials', accountId: '123', clientId: 'a' })).toThrow("Client Secret is empty");
 		expect(() => webhookKeyFrom({ authentication: 'clientCredentials', clientSecret: 's' })).toThrow('Account ID is empty');
 	});

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 
-import { runDemoLoop } from '../../scripts/demoLoop';
+import { runDemo } from '../../scripts/demo';
 import { startEmulator } from '../emulator';
 import { readWorkflowFile, runWorkflow, startWebhookServer } from '../harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../support/workflows';
@@ -51,9 +51,20 @@ test('open a conversation, the agent replies, the trigger workflow records the r
 	}
 });
 
-test('the demo loop returns the reply as the trigger received it', async () => {
-	const lines: string[] = [];
-	const result = await runDemoLoop({ log: (line) => lines.push(line), agentReply: 'Demo reply 🙂' });
-	expect(result.triggerItems[0]).toMatchObject({ eventType: 'ContentEvent', text: 'Demo reply 🙂', conversationId: result.conversationId });
-	expect(lines.join('\n')).toContain('same conversation as opened: yes');
+test('npm run demo: open, the agent replies, the trigger receives it, send again, close; and again against the same emulator', async () => {
+	const emulator = await startEmulator();
+	try {
+		const lines: string[] = [];
+		const first = await runDemo({ emulator, log: (line) => lines.push(line), agentReply: 'Demo reply 🙂' });
+		expect(first.replyReceived).toMatchObject({ eventType: 'ContentEvent', text: 'Demo reply 🙂', conversationId: first.conversationId });
+		expect(first).toMatchObject({ secondMessageSequence: 2, closed: true });
+		expect(lines.join('\n')).toContain(`conversationId: ${first.conversationId}`);
+
+		const second = await runDemo({ emulator, log: () => undefined });
+		expect(second.conversationId).not.toBe(first.conversationId);
+		expect(second.closed).toBe(true);
+		expect(emulator.state.conversations().map((c) => c.state)).toEqual(['CLOSE', 'CLOSE']);
+	} finally {
+		await emulator.close();
+	}
 });

@@ -1,6 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
+import { readClaims } from '../../LivePersonConnector/helpers/jwt';
+import { readCredential } from '../../LivePersonConnector/transport/credential';
+
+export { CREDENTIAL_TYPE } from '../../LivePersonConnector/transport/credential';
 
 /** What the trigger needs from the credential to recognise LivePerson's webhooks. */
 export interface WebhookKey {
@@ -22,44 +25,26 @@ export class WebhookKeyMissing extends Error {
 	}
 }
 
-function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
-}
-
-/** The `azp` claim of an AppJWT is the installation (client) ID it was minted for. */
-function installationOf(appJwt: string): string | undefined {
-	const payload = appJwt.split('.')[1];
-	if (!payload) return undefined;
-	try {
-		const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-		const azp = (claims as { azp?: unknown } | null)?.azp;
-		return typeof azp === 'string' && azp !== '' ? azp : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /**
- * Every credential field the trigger reads, read here only (the package's typed credential reader
- * will replace this). Client Credentials: the client secret is the HMAC key. Static Tokens: the
- * Webhook Secret is, and the client ID is taken from the AppJWT when it can be read.
+ * The webhook key from the package's typed credential. Client Credentials: the client secret is
+ * the HMAC key. Static Tokens: the Webhook Secret is, and the client ID is the AppJWT's `azp`
+ * claim (the installation it was minted for) when it can be read.
  */
-export function webhookKeyFrom(credentials: ICredentialDataDecryptedObject): WebhookKey {
-	const accountId = text(credentials.accountId);
+export function webhookKeyFrom(raw: ICredentialDataDecryptedObject): WebhookKey {
+	const credential = readCredential(raw);
+	const { accountId } = credential;
 	if (!accountId) throw new WebhookKeyMissing('Account ID', 'Enter your LivePerson account (site) ID in the credential.');
-	if (credentials.authentication === 'clientCredentials') {
-		const hmacSecret = text(credentials.clientSecret);
-		if (!hmacSecret) throw new WebhookKeyMissing('Client Secret', 'Enter the client secret of your connector app installation.');
-		const clientId = text(credentials.clientId);
-		return clientId ? { accountId, clientId, hmacSecret } : { accountId, hmacSecret };
+	if (credential.mode === 'clientCredentials') {
+		if (!credential.webhookSecret) throw new WebhookKeyMissing('Client Secret', 'Enter the client secret of your connector app installation.');
+		return credential.clientId ? { accountId, clientId: credential.clientId, hmacSecret: credential.webhookSecret } : { accountId, hmacSecret: credential.webhookSecret };
 	}
-	const hmacSecret = text(credentials.webhookSecret);
-	if (!hmacSecret) {
+	if (!credential.webhookSecret) {
 		throw new WebhookKeyMissing(
 			'Webhook Secret',
 			'With Static Tokens, enter the client secret of your connector app installation as the Webhook Secret (LivePerson signs its webhooks with it), or switch the credential to Client Credentials.',
 		);
 	}
-	const clientId = installationOf(text(credentials.appJwt));
-	return clientId ? { accountId, clientId, hmacSecret } : { accountId, hmacSecret };
+	const azp = readClaims(credential.appJwt)?.azp;
+	const clientId = typeof azp === 'string' && azp !== '' ? azp : undefined;
+	return clientId ? { accountId, clientId, hmacSecret: credential.webhookSecret } : { accountId, hmacSecret: credential.webhookSecret };
 }
