@@ -179,11 +179,18 @@ describe('an AppJWT minted earlier and still saved in the credential', () => {
 });
 
 describe('answers without a LivePerson errorCode', () => {
-	it('Static Tokens: an account the Messaging Domain does not know is an error', async () => {
+	it('Static Tokens: an Account ID the AppJWT was not minted for is named, before any request', async () => {
 		const result = await testCredential(TYPE, staticTokens({ accountId: UNKNOWN_ACCOUNT }));
 
-		expect(emulator.requestsTo('send').map((r) => r.status)).toEqual([404]);
+		expect(emulator.requests).toHaveLength(0);
 		expect(result.status).toBe('Error');
+		expect(result.message).toBe(`The credential's AppJWT was minted for another account than its Account ID (${UNKNOWN_ACCOUNT})`);
+	});
+
+	it('Client Credentials: an account the Domain API does not know is named as the Account ID', async () => {
+		const result = await testCredential(TYPE, clientCredentials({ accountId: UNKNOWN_ACCOUNT }));
+
+		expect(result).toEqual({ status: 'Error', message: `LivePerson's Domain API does not know account "${UNKNOWN_ACCOUNT}"` });
 	});
 
 	it('Static Tokens: a Messaging Domain with a path is refused by name, before any request', async () => {

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { LivePersonSetupError } from '../helpers/errors';
+import { readClaims } from '../helpers/jwt';
 
 export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
 
@@ -56,9 +57,11 @@ export function readCredential(raw: ICredentialDataDecryptedObject): LivePersonC
 		if (!domain) throw emptyField('Messaging Domain');
 		hostOverrides.asyncMessagingEnt = hostBaseUrl('Messaging Domain', domain);
 	}
+	const accountId = text(raw.accountId);
+	if (mode === 'staticTokens') checkAppJwtAccount(text(raw.appJwt), accountId);
 	return {
 		mode,
-		accountId: text(raw.accountId),
+		accountId,
 		clientId: text(raw.clientId),
 		clientSecret: text(raw.clientSecret),
 		csdsBaseUrl,
@@ -68,6 +71,19 @@ export function readCredential(raw: ICredentialDataDecryptedObject): LivePersonC
 		webhookSecret: text(mode === 'clientCredentials' ? raw.clientSecret : raw.webhookSecret),
 		raw,
 	};
+}
+
+/**
+ * An AppJWT names the account it was minted for (claim `aud`): a static one for another account
+ * is a wrong Account ID (or a wrong token), which LivePerson's own answers do not say plainly.
+ */
+function checkAppJwtAccount(appJwt: string, accountId: string): void {
+	const aud = readClaims(appJwt)?.aud;
+	if (aud === undefined || !accountId || String(aud) === accountId) return;
+	throw new LivePersonSetupError(
+		`The credential's AppJWT was minted for another account than its Account ID (${accountId})`,
+		'Check the Account ID: it is the numeric site ID shown in LivePerson Conversational Cloud. Or mint an AppJWT for this account.',
+	);
 }
 
 export function emptyField(label: string): LivePersonSetupError {

@@ -12,7 +12,7 @@ export const definition: OperationDefinition<'updateProfile'> = {
 	value: 'updateProfile',
 	name: 'Update Profile (SDEs)',
 	description: 'Replace the consumer\'s profile and SDEs; agents see them on the open conversation',
-	action: 'Update the profile and sdes of a consumer',
+	action: 'Update the profile and attributes of a consumer',
 	properties: [
 		{
 			...consumerIdProperty,
