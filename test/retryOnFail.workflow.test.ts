@@ -27,7 +27,8 @@ const createsFor = (consumer: string) => emulator.requestsTo('conversation').fil
 const conversationsOf = (consumer: string) => emulator.state.conversations().filter((c) => c.extConsumerId === consumer);
 
 const retrying = { retryOnFail: { maxTries: 3 } };
-const create = { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}', options: { serverErrorRetryInterval: 0 } };
+/** One item after the other, so "item 3 was never tried" holds; the parallel case is tested below. */
+const create = { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}', options: { serverErrorRetryInterval: 0, concurrency: 1 } };
 
 function threeContacts(tag: string) {
 	return ['a', 'b', 'c'].map((letter) => ({ contactId: `${tag}-${letter}` }));
@@ -102,4 +103,25 @@ test('a new execution is a new attempt: nothing is remembered from an earlier on
 	const again = await runWorkflow(lpWorkflow(create, retrying), { credentials: clientCredential(emulator), input });
 	expect(again.status).toBe('success');
 	expect(createsFor('retry-new-execution')).toHaveLength(2);
+});
+
+test('items in parallel: the run still stops at item 2, and item 3, sent meanwhile, is reported and not sent again on the retry', async () => {
+	const input = threeContacts('retry-parallel');
+	emulator.faults.add(faultPresets.serverError('conversation', 500, { match: (request) => consumerOf(request) === input[1].contactId }));
+
+	const result = await runWorkflow(lpWorkflow({ ...create, options: { ...create.options, concurrency: 3 } }, retrying), {
+		credentials: clientCredential(emulator),
+		input,
+	});
+
+	expect(result.status).toBe('error');
+	const error = result.nodeError(LP_NODE) as Error & { context?: IDataObject };
+	expect(error.message).toMatch(/\[item 1\]$/);
+	const [first] = conversationsOf(input[0].contactId);
+	const [third] = conversationsOf(input[2].contactId);
+	expect(error.context?.processedItems).toEqual([
+		{ item: 0, conversationId: first.conversationId },
+		{ item: 2, conversationId: third.conversationId },
+	]);
+	for (const { contactId } of input) expect(createsFor(contactId)).toHaveLength(1);
 });

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { InputError } from '../helpers/errors';
 import { excerpt, redactOutput } from '../helpers/text';
@@ -8,6 +8,7 @@ import { errorItem, toNodeError, type ItemError } from './nodeErrors';
 import type { Resource } from './node.type';
 import type { ItemContext, OperationDefinition } from './operation';
 import { memoryOf } from './retryMemory';
+import { AdaptiveLimit, DEFAULT_CONCURRENCY, runItems } from './scheduler';
 
 const resources: Record<Resource, Record<string, OperationDefinition>> = {
 	conversation: conversation.operations,
@@ -67,56 +68,129 @@ function notSentAgain(error: ItemError): ItemError {
 	return error;
 }
 
-/** Longest list of earlier items written into the description of an error that stops the run. */
+/** Longest list of processed items written into the description of an error that stops the run. */
 const MAX_LISTED_ITEMS = 20;
 
-/** What earlier items did, for the error that stops the run: what was done is reported, not lost. */
-function reportDone(error: ItemError, done: Array<{ item: number; conversationId?: unknown }>): ItemError {
+interface Done {
+	item: number;
+	conversationId?: unknown;
+}
+
+/** What the run did, for the error that stops it: what was done (before or after it) is reported, not lost. */
+function reportDone(error: ItemError, done: Done[]): ItemError {
 	if (done.length === 0) return error;
-	error.context.processedItems = done;
-	const listed = done
+	const sorted = [...done].sort((a, b) => a.item - b.item);
+	error.context.processedItems = sorted;
+	const listed = sorted
 		.slice(0, MAX_LISTED_ITEMS)
 		.map(({ item, conversationId }) => (typeof conversationId === 'string' ? `item ${item} (conversation ${conversationId})` : `item ${item}`));
-	const more = done.length > MAX_LISTED_ITEMS ? ` and ${done.length - MAX_LISTED_ITEMS} more` : '';
-	error.description = `${ownDescription(error)} Before it, these items were processed in this run: ${listed.join(', ')}${more}.`.trim();
+	const more = sorted.length > MAX_LISTED_ITEMS ? ` and ${sorted.length - MAX_LISTED_ITEMS} more` : '';
+	error.description = `${ownDescription(error)} These items were processed in this run: ${listed.join(', ')}${more}.`.trim();
 	return error;
 }
 
-/** Runs the chosen operation once per input item: one output item per input item, paired to it. */
+/** Who an item acts for, read before it runs: items of one consumer keep their input order. */
+function consumerKey(ctx: IExecuteFunctions, index: number): string {
+	try {
+		const consumerId = ctx.getNodeParameter('consumerId', index, '') as unknown;
+		const consumerJws = ctx.getNodeParameter('options.consumerJws', index, '') as unknown;
+		const parts = [consumerId, consumerJws].map((value) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined));
+		if (parts.includes(undefined)) return `#${index}`; // refused later as bad input: no consumer to share
+		return JSON.stringify(parts);
+	} catch {
+		return `#${index}`;
+	}
+}
+
+type Result = { json: IDataObject } | { error: ItemError };
+
+/**
+ * Runs the chosen operation once per input item, several at a time (Options › Items in Parallel):
+ * one output item per input item, in input order, paired to it.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const definition = chosenOperation(this);
 	const memory = memoryOf(this);
 	const signal = this.getExecutionCancelSignal();
-	let session: Session | undefined;
-	const returnData: INodeExecutionData[] = [];
-	const done: Array<{ item: number; conversationId?: unknown }> = [];
-	for (let i = 0; i < items.length; i++) {
+	const continueOnFail = this.continueOnFail();
+	const logger = this.logger;
+	const limit = new AdaptiveLimit(concurrencyOf(this), (from, to, why) =>
+		logger.debug(`LivePerson Connector "${this.getNode().name}": ${to} items in parallel (was ${from}): ${why}`),
+	);
+	let session: Promise<Session> | undefined;
+	const results: Array<Result | undefined> = new Array(items.length);
+	const done: Done[] = [];
+	let failed = false;
+
+	const run = async (i: number): Promise<void> => {
 		const remembered = memory.recall(i);
 		if (remembered?.kind === 'done') {
-			returnData.push({ json: remembered.json, pairedItem: { item: i } });
+			results[i] = { json: remembered.json };
 			done.push({ item: i, conversationId: remembered.json.conversationId });
-			continue;
+			return;
 		}
 		const secrets: string[] = [];
+		let opened: Session | undefined;
 		try {
 			if (remembered) throw notSentAgain(remembered.error);
-			session ??= await openSession(this, signal);
-			secrets.push(...sessionSecrets(session));
-			const json = redactOutput(await definition.execute.call(this, itemContext(this, i, session, secrets)), secrets);
+			session ??= openSession(this, signal);
+			opened = await session.catch((error: unknown) => {
+				session = undefined;
+				throw error;
+			});
+			secrets.push(...sessionSecrets(opened));
+			const item = itemContext(this, i, opened, secrets);
+			item.settings.onRateLimited = () => limit.rateLimited();
+			item.settings.onAnswered = () => limit.answered();
+			const json = redactOutput(await definition.execute.call(this, item), secrets);
 			memory.remember(i, { kind: 'done', json });
-			returnData.push({ json, pairedItem: { item: i } });
+			results[i] = { json };
 			done.push({ item: i, conversationId: json.conversationId });
 		} catch (caught) {
-			if (session) secrets.push(...sessionSecrets(session));
+			if (opened) secrets.push(...sessionSecrets(opened));
 			const error = remembered ? remembered.error : toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
-			if (error.context.effect !== 'no') memory.remember(i, { kind: 'uncertain', error });
-			if (this.continueOnFail()) {
-				returnData.push(errorItem(error, i, definition.outcome));
-				continue;
+			// A request that is safe to repeat may be sent again by n8n's retry; anything else that may have happened may not.
+			if (error.context.effect !== 'no' && !definition.safeToRepeat) memory.remember(i, { kind: 'uncertain', error });
+			results[i] = { error };
+			if (!continueOnFail) failed = true;
+		}
+	};
+
+	await runItems(items.length, {
+		keyOf: (i) => (limit.max > 1 ? consumerKey(this, i) : ''),
+		run,
+		stopped: () => failed || signal?.aborted === true,
+		limit,
+	});
+
+	const returnData: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const result = results[i];
+		if (result === undefined) continue; // not started: the run was stopped
+		if ('json' in result) {
+			returnData.push({ json: result.json, pairedItem: { item: i } });
+		} else if (continueOnFail) {
+			returnData.push(errorItem(result.error, i, definition.outcome));
+		} else {
+			// The first failing item in input order stops the run; items done in an earlier attempt count too.
+			const reported = new Set(done.map(({ item }) => item));
+			for (let j = 0; j < items.length; j++) {
+				const remembered = memory.recall(j);
+				if (remembered?.kind === 'done' && !reported.has(j)) done.push({ item: j, conversationId: remembered.json.conversationId });
 			}
-			throw reportDone(error, done);
+			throw reportDone(result.error, done);
 		}
 	}
 	return [returnData];
+}
+
+/** Options › Items in Parallel, read once per run (from the first item: the limit is the run's). */
+function concurrencyOf(ctx: IExecuteFunctions): number {
+	try {
+		const value = Number(ctx.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY));
+		return Number.isInteger(value) && value >= 1 ? Math.min(value, 100) : DEFAULT_CONCURRENCY;
+	} catch {
+		return DEFAULT_CONCURRENCY;
+	}
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../actions/scheduler';
 import { sortedOptions } from './choices';
 
 export const consumerIdProperty: INodeProperties = {
@@ -52,6 +53,15 @@ export const autoMessagesOption: INodeProperties = {
 };
 
 export const reliabilityOptions: INodeProperties[] = [
+	{
+		displayName: 'Items in Parallel',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+		default: DEFAULT_CONCURRENCY,
+		description:
+			'How many items are sent to LivePerson at once. Halved when LivePerson answers 429, grown back slowly. Items for the same consumer always go one after the other, in input order. 1 sends every item after the previous one.',
+	},
 	{
 		displayName: 'Rate Limit Retries',
 		name: 'rateLimitRetries',

@@ -13,6 +13,9 @@ export interface RetrySettings {
 	serverErrorDelaysMs: number[];
 	/** Per-request timeout. */
 	timeoutMs: number;
+	/** Told of every 429 and every other answer, e.g. to adapt how many items are in flight. */
+	onRateLimited?: () => void;
+	onAnswered?: () => void;
 }
 
 const DEFAULT_RETRY: RetrySettings = {
@@ -116,6 +119,8 @@ export async function sendWithRetries(
 			return { kind: 'noAnswer', error: sent.error, attempts };
 		}
 		const { response } = sent;
+		if (response.statusCode === 429) settings.onRateLimited?.();
+		else settings.onAnswered?.();
 		if (response.statusCode === 429 && attempts.rateLimited < settings.rateLimitRetries) {
 			const wait = retryAfterMs(response.headers) ?? rateLimitBackoffMs(attempts.rateLimited);
 			if (attempts.waitedMs + wait <= settings.maxRateLimitWaitMs) {

@@ -1,0 +1,129 @@
+/**
+ * Items in flight together (Options › Items in Parallel): really in parallel, yet output in input
+ * order and paired, one consumer's items in input order, a limit that backs off on 429, and a Stop
+ * that starts nothing new.
+ */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
+import { AdaptiveLimit } from '../nodes/LivePersonConnector/actions/scheduler';
+import { decodeJwtPayload, faultPresets, startEmulator, type Emulator, type RecordedRequest } from './emulator';
+import { runWorkflow } from './harness';
+import { clearNodeCaches } from './support/caches';
+import { LP_NODE, clientCredential, lpWorkflow } from './support/workflows';
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+	emulator = await startEmulator();
+});
+afterAll(async () => await emulator.close());
+beforeEach(() => {
+	emulator.reset();
+	clearNodeCaches();
+});
+
+const create = (concurrency: number) => ({
+	operation: 'createWithSdes',
+	consumerId: '={{ $json.contactId }}',
+	options: { concurrency },
+});
+const contacts = (tag: string, count: number) => Array.from({ length: count }, (_, i) => ({ contactId: `${tag}-${i}` }));
+const consumerOf = (request: RecordedRequest) => decodeJwtPayload(request.headers['x-lp-on-behalf'] ?? '')?.ext_consumer_id;
+
+test('ten items are in flight at once, and the output keeps input order and pairing', async () => {
+	// Every create is answered after 2 s: in parallel, all ten arrive before the first answer.
+	emulator.faults.add(faultPresets.delay('conversation', 2000, { times: Infinity }));
+	const input = contacts('parallel', 10);
+	const result = await runWorkflow(lpWorkflow(create(10)), { credentials: clientCredential(emulator), input });
+
+	expect(result.status).toBe('success');
+	const creates = emulator.requestsTo('conversation');
+	expect(creates).toHaveLength(10);
+	const firstAnswered = Math.min(...creates.map((r) => r.at)) + 2000;
+	expect(creates.every((r) => r.at < firstAnswered)).toBe(true);
+	const output = result.outputOf(LP_NODE);
+	expect(output.map((item) => item.pairedItem)).toEqual(input.map((_, item) => ({ item })));
+	expect(output.map((item) => item.json.ext_consumer_id)).toEqual(input.map((item) => item.contactId));
+});
+
+test('the items of one consumer go one after the other, in input order', async () => {
+	const opened = await runWorkflow(lpWorkflow(create(1)), { credentials: clientCredential(emulator), input: [{ contactId: 'ordered' }] });
+	const conversationId = opened.jsonOf(LP_NODE)[0].conversationId as string;
+	const input = Array.from({ length: 12 }, (_, i) => ({ contactId: 'ordered', text: `message ${i + 1}` }));
+
+	const result = await runWorkflow(
+		lpWorkflow({ operation: 'sendMessage', consumerId: '={{ $json.contactId }}', conversationId, message: '={{ $json.text }}', options: { concurrency: 10 } }),
+		{ credentials: clientCredential(emulator), input },
+	);
+
+	expect(result.status).toBe('success');
+	const messages = emulator.state.conversation(conversationId)!.messages;
+	expect(messages.map((m) => m.event.message)).toEqual(input.map((item) => item.text));
+	expect(result.jsonOf(LP_NODE).map((item) => item.sequence)).toEqual(input.map((_, i) => i));
+});
+
+test('with 429s on 10 % of creates, every item is accounted for, none duplicated, and the limit backs off', async () => {
+	emulator.faults.add(faultPresets.tooManyRequests('conversation', { retryAfter: 0, probability: 0.1 }));
+	const debug = jest.spyOn(Container.get(Logger), 'debug');
+	const input = contacts('limited', 200);
+	try {
+		const result = await runWorkflow(lpWorkflow(create(10), { onError: 'continueRegularOutput' }), { credentials: clientCredential(emulator), input });
+
+		expect(result.status).toBe('success');
+		const output = result.jsonOf(LP_NODE);
+		expect(output).toHaveLength(200);
+		expect(output.filter((item) => item.error)).toEqual([]);
+		const conversations = emulator.state.conversations();
+		expect(new Set(conversations.map((c) => c.extConsumerId)).size).toBe(200);
+		expect(conversations).toHaveLength(200);
+		expect(emulator.requestsTo('conversation').filter((r) => r.status === 429).length).toBeGreaterThan(5);
+		const changes = debug.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('items in parallel'));
+		expect(changes.some((message) => /\d+ items in parallel \(was 10\): LivePerson answered 429/.test(message))).toBe(true);
+	} finally {
+		debug.mockRestore();
+	}
+});
+
+test('Stop starts no new item: what was not started is never sent', async () => {
+	emulator.faults.add(faultPresets.delay('conversation', 400, { times: Infinity }));
+	const stop = new AbortController();
+	let stoppedAt = 0;
+	emulator.faults.add({
+		on: 'conversation',
+		action: { type: 'delay', ms: 400 },
+		match: (request) => {
+			if (consumerOf(request) === 'stop-3' && !stoppedAt) {
+				setTimeout(() => {
+					stoppedAt = Date.now();
+					stop.abort();
+				}, 50);
+			}
+			return false;
+		},
+	});
+	const result = await runWorkflow(lpWorkflow(create(2)), { credentials: clientCredential(emulator), input: contacts('stop', 30), signal: stop.signal });
+
+	expect(result.status).toBe('canceled');
+	expect(emulator.requestsTo('conversation').length).toBeLessThan(10);
+	expect(emulator.requests.filter((r) => r.at > stoppedAt + 100)).toEqual([]);
+});
+
+describe('AdaptiveLimit', () => {
+	test('halves on a 429, once per burst, and grows back by one after a run of answers', () => {
+		const changes: string[] = [];
+		const limit = new AdaptiveLimit(8, (from, to) => changes.push(`${from}->${to}`));
+		limit.rateLimited(1000);
+		limit.rateLimited(1500); // the same burst
+		expect(limit.current).toBe(4);
+		limit.rateLimited(2600);
+		expect(limit.current).toBe(2);
+		for (let i = 0; i < 2 * 4; i++) limit.answered();
+		expect(limit.current).toBe(3);
+		for (let i = 0; i < 1000; i++) limit.answered();
+		expect(limit.current).toBe(8);
+		expect(changes).toEqual(['8->4', '4->2', '2->3', '3->4', '4->5', '5->6', '6->7', '7->8']);
+		for (let i = 0; i < 10; i++) limit.rateLimited(10_000 + i * 2000);
+		expect(limit.current).toBe(1);
+	});
+});
