@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --sizes 1000,5000,20000] [--jws-sizes 5000|none] [--latency 0,100]
  *                  [--concurrency 1,default] [--repeat 1] [--rate-limit-share 0.1]
- *                  [--clients node,raw] [--max-case-minutes 20] [--cpu-prof] [--json FILE]
+ *                  [--clients node,raw] [--raw-connections keep-alive|per-request]
+ *                  [--max-case-minutes 20] [--cpu-prof] [--json FILE]
  *
  * Issue 10's benchmark. The emulator runs as a separate process (one per latency), so its CPU and
  * memory are not counted. For each case, the node (one execution in n8n-core's WorkflowExecute,
@@ -34,6 +35,8 @@ interface Options {
 	rateLimitShare: number;
 	clients: ClientKind[];
 	maxCaseMinutes: number;
+	/** per-request: the raw client opens a new connection per request, as n8n's helpers do. */
+	rawConnections: 'keepAlive' | 'perRequest';
 	cpuProf: boolean;
 	json?: string;
 }
@@ -64,6 +67,7 @@ export function parseOptions(argv: string[]): Options {
 		rateLimitShare: Number(argument(argv, 'rate-limit-share') ?? 0),
 		clients,
 		maxCaseMinutes: Number(argument(argv, 'max-case-minutes') ?? 20),
+		rawConnections: argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
 		cpuProf: argv.includes('--cpu-prof'),
 		json: argument(argv, 'json'),
 	};
@@ -193,6 +197,7 @@ async function measure(
 		consumerPrefix: c.workload === 'perItemJws' ? 'bench-jws-' : `bench-${runNumber}-`,
 		jwsFile,
 		packageDir: PACKAGE_DIR,
+		rawConnections: options.rawConnections,
 	};
 	const profileDir = options.cpuProf && client === 'node' ? mkdtempSync(path.join(workDir, 'cpuprof-')) : undefined;
 	const inFlightSamples: number[] = [];
@@ -347,7 +352,8 @@ async function main(argv: string[]) {
 	console.log(
 		`Benchmark: ${all.length} cases x ${options.repeat} repeat(s), clients ${options.clients.join(' and ')}, ` +
 			`default concurrency ${DEFAULT_CONCURRENCY}, ${os.cpus().length} CPUs, Node ${process.version}` +
-			(options.rateLimitShare > 0 ? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: 0)` : ''),
+			(options.rateLimitShare > 0 ? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: 0)` : '') +
+			(options.rawConnections === 'perRequest' ? ', raw client with a NEW CONNECTION PER REQUEST (as n8n)' : ''),
 	);
 	const reports: CaseReport[] = [];
 	const emulators = new Map<number, EmulatorProcess>();

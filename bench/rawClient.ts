@@ -29,9 +29,18 @@ export class RawClient {
 	private readonly httpsAgent: https.Agent;
 	rateLimitedRetries = 0;
 
-	constructor(concurrency: number) {
+	/** perRequest: a new agent (and TCP connection, `Connection: close`) per request, as n8n's helpers. */
+	constructor(
+		concurrency: number,
+		private readonly perRequest = false,
+	) {
 		this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 		this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: concurrency });
+	}
+
+	private agentFor(secure: boolean): http.Agent {
+		if (this.perRequest) return secure ? new https.Agent() : new http.Agent();
+		return secure ? this.httpsAgent : this.httpAgent;
 	}
 
 	close(): void {
@@ -49,7 +58,7 @@ export class RawClient {
 		return new Promise((resolve, reject) => {
 			const request = (secure ? https : http).request(
 				target,
-				{ method, headers: allHeaders, agent: secure ? this.httpsAgent : this.httpAgent },
+				{ method, headers: allHeaders, agent: this.agentFor(secure) },
 				(response) => {
 					const chunks: Buffer[] = [];
 					response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -179,7 +188,7 @@ async function runItem(client: RawClient, session: RawSession, spec: RunSpec, it
 }
 
 export async function runRawClient(spec: RunSpec, input: BenchItem[]): Promise<ClientOutcome & { output: unknown; rateLimitedRetries: number }> {
-	const client = new RawClient(spec.concurrency);
+	const client = new RawClient(spec.concurrency, spec.rawConnections === 'perRequest');
 	try {
 		const session = await openRawSession(client, spec);
 		const output: OutputItem[] = new Array(input.length);

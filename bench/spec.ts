@@ -30,6 +30,11 @@ export interface RunSpec {
 	jwsFile?: string;
 	/** The repository root: the package the node is loaded from (its package.json `n8n` field). */
 	packageDir: string;
+	/**
+	 * Raw client only. keepAlive (the baseline): one keep-alive agent. perRequest: a new agent and TCP
+	 * connection per request, as n8n's helpers do, to price what connection reuse would save.
+	 */
+	rawConnections?: 'keepAlive' | 'perRequest';
 }
 
 /** What a client did with the items (counted from its output). */

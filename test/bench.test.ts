@@ -30,7 +30,7 @@ describe('bench: the raw client sends what the node sends', () => {
 	});
 	afterAll(() => emu.close());
 
-	async function run(client: ClientKind, workload: Workload, jws?: string[]) {
+	async function run(client: ClientKind, workload: Workload, jws?: string[], rawConnections?: RunSpec['rawConnections']) {
 		// Each bench run is a fresh process: no host or ConsumerJWS cached from an earlier run.
 		clearNodeCaches();
 		emu.reset();
@@ -45,11 +45,20 @@ describe('bench: the raw client sends what the node sends', () => {
 			clientSecret: emu.clientSecret,
 			consumerPrefix: `same-${workload}-`,
 			packageDir: REPO_ROOT,
+			rawConnections,
 		};
 		const input = benchInput(spec, jws);
 		const outcome = client === 'node' ? await runNodeClient(spec, input) : await runRawClient(spec, input);
-		return { outcome, requests: emu.requests.map(comparable), stats: emu.stats(), conversations: emu.state.conversations() };
+		const connectionHeaders = emu.requests.map((r) => r.headers.connection);
+		return { outcome, requests: emu.requests.map(comparable), stats: emu.stats(), conversations: emu.state.conversations(), connectionHeaders };
 	}
+
+	it('can open a new connection per request, as n8n does, to price connection reuse', async () => {
+		const raw = await run('raw', 'newConsumers', undefined, 'perRequest');
+		expect(raw.outcome).toMatchObject({ succeeded: 3, failed: 0 });
+		expect(raw.stats).toMatchObject({ connections: 8, requests: 8 });
+		expect(new Set(raw.connectionHeaders)).toEqual(new Set(['close']));
+	});
 
 	it.each<Workload>(['newConsumers', 'perItemJws'])('%s: same requests, same output, one connection for the raw client', async (workload) => {
 		const jws = workload === 'perItemJws' ? [0, 1, 2].map((i) => emu.mintConsumerJws(`same-${workload}-${i}`)) : undefined;
