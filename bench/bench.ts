@@ -3,6 +3,7 @@
  *                  [--concurrency 1,default] [--repeat 1] [--rate-limit-share 0.1]
  *                  [--clients node,raw] [--raw-connections keep-alive|per-request]
  *                  [--max-case-minutes 20] [--cpu-prof] [--json FILE]
+ * npm run bench -- --from-json FILE      (prints the tables of a saved run again)
  *
  * Issue 10's benchmark. The emulator runs as a separate process (one per latency), so its CPU and
  * memory are not counted. For each case, the node (one execution in n8n-core's WorkflowExecute,
@@ -137,7 +138,7 @@ async function mintConsumerJwss(emulator: EmulatorProcess, count: number, prefix
 
 function runChild(spec: RunSpec, specFile: string, profileDir?: string): Promise<RunResult> {
 	writeFileSync(specFile, JSON.stringify(spec));
-	const args = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), path.join(__dirname, 'child.js'), specFile];
+	const args = ['--expose-gc', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), path.join(__dirname, 'child.js'), specFile];
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
@@ -263,6 +264,8 @@ interface Row {
 	maxRssMb: number;
 	requestsPerItem: number;
 	connections: number;
+	/** Resident set when the window started: the runtime and what the client loaded. */
+	rssAtStartMb: number;
 	wallRange: string;
 	cpuRange: string;
 }
@@ -279,6 +282,7 @@ function summarise(runs: Measured[]): Row | undefined {
 		maxRssMb: median(runs.map((r) => r.maxRssMb)),
 		requestsPerItem: median(runs.map((r) => r.stats.requests / r.items)),
 		connections: median(runs.map((r) => r.stats.connections)),
+		rssAtStartMb: median(runs.map((r) => r.rssAtStartMb)),
 		wallRange: range(walls, 1),
 		cpuRange: range(cpus, 3),
 	};
@@ -286,7 +290,7 @@ function summarise(runs: Measured[]): Row | undefined {
 
 export function formatTable(reports: CaseReport[], repeat: number): string {
 	const header = [
-		'case', 'latency', 'conc.', 'client', 'items/s', 'wall s', 'CPU ms/item', 'peak RSS MB', 'req/item', 'TCP conns', 'max in flight', 'wall node/raw', 'CPU node/raw', 'RSS node/raw',
+		'case', 'latency', 'conc.', 'client', 'items/s', 'wall s', 'CPU ms/item', 'peak RSS MB (at start)', 'req/item', 'TCP conns', 'max in flight', 'wall node/raw', 'CPU node/raw', 'RSS node/raw', 'RSS growth node/raw',
 	];
 	const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 	for (const report of reports) {
@@ -302,8 +306,13 @@ export function formatTable(reports: CaseReport[], repeat: number): string {
 			if (!row) continue;
 			const maxInFlight = median(report.runs[client].map((r) => r.stats.maxInFlight));
 			const ratios = client === 'node' && node && raw
-				? [ratio(node.wallS, raw.wallS), ratio(node.cpuMsPerItem, raw.cpuMsPerItem), ratio(node.maxRssMb, raw.maxRssMb)]
-				: ['', '', ''];
+				? [
+						ratio(node.wallS, raw.wallS),
+						ratio(node.cpuMsPerItem, raw.cpuMsPerItem),
+						ratio(node.maxRssMb, raw.maxRssMb),
+						ratio(node.maxRssMb - node.rssAtStartMb, raw.maxRssMb - raw.rssAtStartMb),
+					]
+				: ['', '', '', ''];
 			lines.push(
 				`| ${[
 					...head,
@@ -311,7 +320,7 @@ export function formatTable(reports: CaseReport[], repeat: number): string {
 					fixed(row.itemsPerSecond, 0),
 					`${fixed(row.wallS, 1)}${row.wallRange && repeat > 1 ? ` (${row.wallRange})` : ''}`,
 					`${fixed(row.cpuMsPerItem, 3)}${row.cpuRange && repeat > 1 ? ` (${row.cpuRange})` : ''}`,
-					fixed(row.maxRssMb, 0),
+					`${fixed(row.maxRssMb, 0)} (${fixed(row.rssAtStartMb, 0)})`,
 					fixed(row.requestsPerItem, 3),
 					String(row.connections),
 					String(maxInFlight),
@@ -342,6 +351,14 @@ function formatChecks(reports: CaseReport[]): string {
 async function main(argv: string[]) {
 	if (argv.includes('--help') || argv.includes('-h')) {
 		console.log(readFileSync(__filename, 'utf8').match(/\/\*\*([\s\S]*?)\*\//)?.[1].replace(/^ \* ?/gm, '') ?? '');
+		return;
+	}
+	const fromJson = argument(argv, 'from-json');
+	if (fromJson) {
+		// Print the tables again from a --json file (e.g. after changing the table).
+		const saved = JSON.parse(readFileSync(fromJson, 'utf8')) as { options: Options; reports: CaseReport[]; minutes: number };
+		console.log(formatTable(saved.reports, saved.options.repeat));
+		console.log(`\n${formatChecks(saved.reports)}\n\nTotal ${saved.minutes.toFixed(1)} min.`);
 		return;
 	}
 	const options = parseOptions(argv);
@@ -388,7 +405,11 @@ async function main(argv: string[]) {
 					console.log(
 						`- ${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}, ${client} #${r + 1}: ` +
 							`${fixed(m.wallMs / 1000, 1)} s, ${fixed((m.cpuUserMs + m.cpuSystemMs) / m.items, 3)} ms CPU/item, ` +
-							`peak RSS ${fixed(m.maxRssMb, 0)} MB, ${m.stats.requests} requests on ${m.stats.connections} connection(s), ` +
+							`peak RSS ${fixed(m.maxRssMb, 0)} MB` +
+							(m.retainedHeapMb !== undefined && m.heapAtStartMb !== undefined
+								? ` (heap retained ${fixed(((m.retainedHeapMb - m.heapAtStartMb) * 1024) / m.items, 2)} KB/item)`
+								: '') +
+							`, ${m.stats.requests} requests on ${m.stats.connections} connection(s), ` +
 							`${m.succeeded} ok / ${m.failed} failed${m.checks.accounted ? '' : ' NOT ACCOUNTED'}${m.errors.length ? ` (${m.errors[0]})` : ''}`,
 					);
 				}

@@ -36,6 +36,13 @@ async function main(specFile: string) {
 		run = () => runNodeClient(spec, input);
 	}
 
+	const gc = (globalThis as { gc?: () => void }).gc;
+	const heapAfterGc = () => {
+		if (!gc) return undefined;
+		gc();
+		return process.memoryUsage().heapUsed / 1024 / 1024;
+	};
+	const heapAtStartMb = heapAfterGc();
 	const rssAtStart = process.memoryUsage().rss;
 	const windowStartUs = hrtimeUs();
 	const cpuBefore = process.cpuUsage();
@@ -44,6 +51,8 @@ async function main(specFile: string) {
 	const wallMs = performance.now() - started;
 	const cpu = process.cpuUsage(cpuBefore);
 	const windowEndUs = hrtimeUs();
+	const maxRssMb = process.resourceUsage().maxRSS / 1024;
+	const retainedHeapMb = heapAfterGc(); // outcome.output is still referenced here
 	const { output: _output, ...counts } = outcome;
 	const result: RunResult = {
 		client: spec.client,
@@ -53,8 +62,9 @@ async function main(specFile: string) {
 		wallMs,
 		cpuUserMs: cpu.user / 1000,
 		cpuSystemMs: cpu.system / 1000,
-		maxRssMb: process.resourceUsage().maxRSS / 1024,
+		maxRssMb,
 		rssAtStartMb: rssAtStart / 1024 / 1024,
+		...(heapAtStartMb === undefined ? {} : { heapAtStartMb, retainedHeapMb }),
 		windowStartUs,
 		windowEndUs,
 	};

@@ -61,6 +61,13 @@ export interface RunResult extends ClientOutcome {
 	maxRssMb: number;
 	/** Resident set when the window started (runtime and modules loaded, input built). */
 	rssAtStartMb: number;
+	/**
+	 * With --expose-gc (the bench passes it): heap used after a full GC when the window started, and
+	 * after the run with its output still referenced. Their difference over the items is what the
+	 * client retains per item; forced after the window, it changes none of the figures above.
+	 */
+	heapAtStartMb?: number;
+	retainedHeapMb?: number;
 	/** process.hrtime in microseconds at the window's start and end (to cut a CPU profile to it). */
 	windowStartUs: number;
 	windowEndUs: number;
