@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --sizes 1000,5000,20000] [--jws-sizes 5000|none] [--latency 0,100]
- *                  [--concurrency 1,default] [--repeat 1] [--rate-limit-share 0.1]
+ *                  [--concurrency 1,default] [--repeat 1] [--rate-limit-share 0.1] [--retry-after 0]
  *                  [--clients node,raw] [--raw-connections keep-alive|per-request]
  *                  [--max-case-minutes 20] [--cpu-prof] [--json FILE]
  * npm run bench -- --from-json FILE      (prints the tables of a saved run again)
@@ -34,6 +34,8 @@ interface Options {
 	concurrencies: number[];
 	repeat: number;
 	rateLimitShare: number;
+	/** Retry-After (seconds) on the injected 429s. */
+	retryAfter: number;
 	clients: ClientKind[];
 	maxCaseMinutes: number;
 	/** per-request: the raw client opens a new connection per request, as n8n's helpers do. */
@@ -66,6 +68,7 @@ export function parseOptions(argv: string[]): Options {
 		concurrencies: numbers(argument(argv, 'concurrency'), [1, DEFAULT_CONCURRENCY], 'concurrency').map((c) => Math.max(1, c)),
 		repeat: Math.max(1, Number(argument(argv, 'repeat') ?? 1)),
 		rateLimitShare: Number(argument(argv, 'rate-limit-share') ?? 0),
+		retryAfter: Number(argument(argv, 'retry-after') ?? 0),
 		clients,
 		maxCaseMinutes: Number(argument(argv, 'max-case-minutes') ?? 20),
 		rawConnections: argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
@@ -183,7 +186,7 @@ async function measure(
 		await emulator.control('POST', 'faults', {
 			on: 'conversation',
 			probability: options.rateLimitShare,
-			action: { type: 'status', status: 429, body: { code: 429, error: 'Too Many Requests' }, headers: { 'Retry-After': '0' } },
+			action: { type: 'status', status: 429, body: { code: 429, error: 'Too Many Requests' }, headers: { 'Retry-After': String(options.retryAfter) } },
 		});
 	}
 	const spec: RunSpec = {
@@ -332,6 +335,30 @@ export function formatTable(reports: CaseReport[], repeat: number): string {
 	return lines.join('\n');
 }
 
+/** Requests in flight over the run, in at most `width` buckets (mean of the samples in each). */
+export function inFlightTimeline(samples: number[], width = 30): string {
+	if (!samples.length) return '';
+	const buckets = Math.min(width, samples.length);
+	const out: string[] = [];
+	for (let b = 0; b < buckets; b++) {
+		const slice = samples.slice(Math.floor((b * samples.length) / buckets), Math.floor(((b + 1) * samples.length) / buckets));
+		out.push(String(Math.round(slice.reduce((a, v) => a + v, 0) / Math.max(slice.length, 1))));
+	}
+	return out.join(' ');
+}
+
+function formatTimelines(reports: CaseReport[]): string {
+	const lines: string[] = [];
+	for (const report of reports) {
+		for (const client of ['node', 'raw'] as const) {
+			report.runs[client].forEach((m, i) => {
+				if (m.inFlightSamples.length) lines.push(`${caseLabel(report.case)}, ${report.case.latencyMs} ms, concurrency ${report.case.concurrency}, ${client} #${i + 1}: ${inFlightTimeline(m.inFlightSamples)}`);
+			});
+		}
+	}
+	return lines.join('\n');
+}
+
 function formatChecks(reports: CaseReport[]): string {
 	const lines = ['| case | latency | conc. | client | run | items | succeeded | failed | accounted | conversations | consumers with 2 | 429s answered | in flight (p10/median/max) |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
 	for (const report of reports) {
@@ -358,7 +385,7 @@ async function main(argv: string[]) {
 		// Print the tables again from a --json file (e.g. after changing the table).
 		const saved = JSON.parse(readFileSync(fromJson, 'utf8')) as { options: Options; reports: CaseReport[]; minutes: number };
 		console.log(formatTable(saved.reports, saved.options.repeat));
-		console.log(`\n${formatChecks(saved.reports)}\n\nTotal ${saved.minutes.toFixed(1)} min.`);
+		console.log(`\n${formatChecks(saved.reports)}\n\n${formatTimelines(saved.reports)}\n\nTotal ${saved.minutes.toFixed(1)} min.`);
 		return;
 	}
 	const options = parseOptions(argv);
@@ -369,7 +396,7 @@ async function main(argv: string[]) {
 	console.log(
 		`Benchmark: ${all.length} cases x ${options.repeat} repeat(s), clients ${options.clients.join(' and ')}, ` +
 			`default concurrency ${DEFAULT_CONCURRENCY}, ${os.cpus().length} CPUs, Node ${process.version}` +
-			(options.rateLimitShare > 0 ? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: 0)` : '') +
+			(options.rateLimitShare > 0 ? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: ${options.retryAfter})` : '') +
 			(options.rawConnections === 'perRequest' ? ', raw client with a NEW CONNECTION PER REQUEST (as n8n)' : ''),
 	);
 	const reports: CaseReport[] = [];
@@ -424,6 +451,10 @@ async function main(argv: string[]) {
 	console.log(formatTable(reports, options.repeat));
 	console.log('\nEvery run: items accounted for (one output item per input item, paired, conversations = successes), duplicates, 429s, requests in flight (sampled every 250 ms):\n');
 	console.log(formatChecks(reports));
+	if (options.rateLimitShare > 0 || options.latencies.some((l) => l > 0)) {
+		console.log('\nRequests in flight at the emulator over each run (sampled every 250 ms, shown in up to 30 steps; with a latency, the effective concurrency):\n');
+		console.log(formatTimelines(reports));
+	}
 	console.log(`\nTotal ${minutes.toFixed(1)} min.`);
 	if (options.json) {
 		mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
