@@ -2,7 +2,7 @@
  * npm run bench [-- --sizes 1000,5000,20000] [--jws-sizes 5000|none] [--latency 0,100]
  *                  [--concurrency 1,default] [--repeat 1] [--rate-limit-share 0.1] [--retry-after 0]
  *                  [--clients node,raw] [--raw-connections keep-alive|per-request]
- *                  [--max-case-minutes 20] [--cpu-prof] [--json FILE]
+ *                  [--max-case-minutes 10] [--cpu-prof] [--json FILE]
  * npm run bench -- --from-json FILE      (prints the tables of a saved run again)
  *
  * Issue 10's benchmark. The emulator runs as a separate process (one per latency), so its CPU and
@@ -70,7 +70,7 @@ export function parseOptions(argv: string[]): Options {
 		rateLimitShare: Number(argument(argv, 'rate-limit-share') ?? 0),
 		retryAfter: Number(argument(argv, 'retry-after') ?? 0),
 		clients,
-		maxCaseMinutes: Number(argument(argv, 'max-case-minutes') ?? 20),
+		maxCaseMinutes: Number(argument(argv, 'max-case-minutes') ?? 10),
 		rawConnections: argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
 		cpuProf: argv.includes('--cpu-prof'),
 		json: argument(argv, 'json'),
@@ -234,16 +234,17 @@ async function measure(
 	return measured;
 }
 
-/** Minutes a client would need for the case, from the fastest comparable run so far (else an optimistic guess). */
+/**
+ * Minutes a client would need for the case: from the fastest time per request it showed so far at
+ * the same latency and concurrency (any workload), else an optimistic guess from the latency.
+ */
 function estimateMinutes(c: Case, client: ClientKind, reports: CaseReport[]): number {
-	const comparable = reports
-		.filter((r) => r.case.latencyMs === c.latencyMs && r.case.workload === c.workload && r.case.concurrency === c.concurrency)
-		.flatMap((r) => r.runs[client])
-		.map((m) => m.items / m.wallMs);
-	const perMs = comparable.length ? Math.max(...comparable) : undefined;
-	const requestsPerItem = c.workload === 'newConsumers' ? 2 : 1;
-	const guessMs = (c.items * requestsPerItem * Math.max(c.latencyMs, 1)) / c.concurrency;
-	return (perMs ? c.items / perMs : guessMs) / 60_000;
+	const perRequestMs = reports
+		.filter((r) => r.case.latencyMs === c.latencyMs && r.case.concurrency === c.concurrency)
+		.flatMap((r) => r.runs[client].map((m) => m.wallMs / expectedRequests(r.case)));
+	const requests = expectedRequests(c);
+	const ms = perRequestMs.length ? requests * Math.min(...perRequestMs) : (requests * Math.max(c.latencyMs, 1)) / c.concurrency;
+	return ms / 60_000;
 }
 
 function cases(options: Options): Case[] {
