@@ -64,7 +64,7 @@ describe('emulator: traffic counters', () => {
 });
 
 describe('emulator: simulated latency', () => {
-	const LATENCY_MS = 150;
+	const LATENCY_MS = 400; // long enough that three local requests are all read before the first answer leaves
 	let emu: Emulator;
 	beforeAll(async () => {
 		emu = await startEmulator({ latencyMs: LATENCY_MS });
