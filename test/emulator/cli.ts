@@ -1,6 +1,7 @@
 /**
  * Standalone emulator:  npx ts-node --transpile-only test/emulator/cli.ts [--port 8080] [--seed 1]
  *                                    [--account 12345678] [--client-id ...] [--client-secret ...]
+ *                                    [--latency-ms 0] [--quiet]
  */
 import { startEmulator } from './server';
 import type { Emulator, RecordedRequest } from './types';
@@ -16,7 +17,7 @@ function argValue(argv: string[], name: string): string | undefined {
 }
 
 function usage(): string {
-	return 'usage: cli.ts [--port 8080|0] [--seed N] [--account ID] [--client-id ID] [--client-secret SECRET]';
+	return 'usage: cli.ts [--port 8080|0] [--seed N] [--account ID] [--client-id ID] [--client-secret SECRET] [--latency-ms MS] [--quiet]';
 }
 
 function logLine(r: RecordedRequest): string {
@@ -53,6 +54,7 @@ function banner(emu: Emulator, requestedPort: number): string {
 		`  Request log:            curl ${emu.baseUrl}/_emulator/requests`,
 		`  Conversations:          curl ${emu.baseUrl}/_emulator/state`,
 		`  Add a fault:            curl -X POST ${emu.baseUrl}/_emulator/faults -H 'Content-Type: application/json' -d '{"on":"conversation","action":{"type":"status","status":429,"headers":{"Retry-After":"1"}}}'`,
+		`  Connections, requests:  curl ${emu.baseUrl}/_emulator/stats`,
 		`  Reset:                  curl -X POST ${emu.baseUrl}/_emulator/reset`,
 		'',
 		'Requests (Ctrl-C to stop):',
@@ -68,12 +70,18 @@ async function main(argv: string[]): Promise<void> {
 	const port = portArg === undefined ? DEFAULT_PORT : Number(portArg);
 	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${portArg ?? ''}\n${usage()}`);
 	const seedArg = argValue(argv, 'seed');
+	const latencyArg = argValue(argv, 'latency-ms');
+	const latencyMs = latencyArg === undefined ? 0 : Number(latencyArg);
+	if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`bad --latency-ms ${latencyArg ?? ''}\n${usage()}`);
+	// --quiet: no line per request (a load run would spend its time printing).
+	const quiet = argv.includes('--quiet');
 	const options = {
 		accountId: argValue(argv, 'account'),
 		clientId: argValue(argv, 'client-id'),
 		clientSecret: argValue(argv, 'client-secret'),
 		seed: seedArg === undefined ? undefined : Number(seedArg),
-		onRequest: (r: RecordedRequest) => console.log(logLine(r)),
+		latencyMs,
+		onRequest: quiet ? undefined : (r: RecordedRequest) => console.log(logLine(r)),
 	};
 
 	let emu: Emulator;

@@ -82,6 +82,7 @@ export async function handleControl(
 					}),
 			},
 		],
+		'/_emulator/stats': [{ method: 'GET', run: () => json(200, emulator.stats()) }],
 		'/_emulator/faults': [
 			{ method: 'GET', run: () => json(200, emulator.faults.list().map(specForPrint)) },
 			{

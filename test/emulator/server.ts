@@ -1,6 +1,6 @@
 /** HTTP plumbing: routing, the request log, faults, and startEmulator(). */
 import * as http from 'http';
-import type { AddressInfo } from 'net';
+import type { AddressInfo, Socket } from 'net';
 import { AgentController } from './agent';
 import { json, methodNotAllowed, notFound } from './answers';
 import { handleControl } from './control';
@@ -9,7 +9,7 @@ import { describeFault, FaultController, seededRandom } from './faults';
 import { handleCsds, handleIdp, handleSentinel, ServiceDirectory, type IdentityContext } from './identity';
 import { handleCreate, handleSend, type MessagingContext } from './messaging';
 import { TokenAuthority, uuidFromHash } from './tokens';
-import type { Emulator, EmulatorAnswer, EmulatorOptions, EndpointName, FaultAction, RecordedRequest } from './types';
+import type { Emulator, EmulatorAnswer, EmulatorOptions, EmulatorStats, EndpointName, FaultAction, RecordedRequest } from './types';
 
 export const DEFAULTS = {
 	accountId: '12345678',
@@ -114,6 +114,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const sleeping = new Map<NodeJS.Timeout, () => void>();
 	let seq = 0;
 	let closed = false;
+	const latencyMs = Math.max(0, options.latencyMs ?? 0);
+	// Traffic counters. A connection is counted when it carries its first API request since start or
+	// reset(); answered() ends the request's time in flight.
+	const freshStats = (): EmulatorStats => ({ connections: 0, requests: 0, maxOpenConnections: 0, inFlight: 0, maxInFlight: 0 });
+	let stats = freshStats();
+	let counted = new WeakSet<Socket>();
+	let open = new Set<Socket>();
+	const watched = new WeakSet<Socket>();
+	const countTraffic = (socket: Socket) => {
+		const counting = stats;
+		counting.requests++;
+		counting.inFlight++;
+		counting.maxInFlight = Math.max(counting.maxInFlight, counting.inFlight);
+		const answered = () => {
+			counting.inFlight--;
+		};
+		if (counted.has(socket)) return answered;
+		counted.add(socket);
+		counting.connections++;
+		open.add(socket);
+		counting.maxOpenConnections = Math.max(counting.maxOpenConnections, open.size);
+		if (!watched.has(socket)) {
+			watched.add(socket);
+			socket.once('close', () => open.delete(socket));
+		}
+		return answered;
+	};
 
 	const lpConsumerIdFor = (ext: string) => uuidFromHash(`${accountId}:${ext}`);
 	const server = http.createServer();
@@ -190,6 +217,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			return;
 		}
 
+		const answered = countTraffic(req.socket);
 		const record: RecordedRequest = {
 			seq: ++seq,
 			at: Date.now(),
@@ -204,14 +232,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const parsed = tryJson(text);
 		if (parsed !== undefined) record.json = parsed;
 		requests.push(record);
+		// Simulated latency: the answer leaves latencyMs after the request was read, whatever it is.
+		const reply = async (answer: EmulatorAnswer) => {
+			if (latencyMs > 0) await sleep(latencyMs);
+			if (closed) return drop(req, res);
+			write(res, answer, record);
+		};
 
 		try {
 			const action = faults.pick(record);
 			if (action) record.fault = describeFault(action);
 
-			if (action?.type === 'status') return write(res, statusAnswer(action), record);
+			if (action?.type === 'status') return await reply(statusAnswer(action));
 			if (action?.type === 'raw' && (action.when ?? 'before') === 'before') {
-				return write(res, { status: action.status, body: action.body, contentType: action.contentType ?? 'text/html' }, record);
+				return await reply({ status: action.status, body: action.body, contentType: action.contentType ?? 'text/html' });
 			}
 			if (action?.type === 'drop' && action.when === 'before') return drop(req, res);
 
@@ -222,10 +256,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			if (action?.type === 'rewrite') answer = action.rewrite(answer);
 			if (action?.type === 'delay') await sleep(action.ms);
 			if (closed) return drop(req, res);
-			write(res, answer, record);
+			await reply(answer);
 		} catch (err) {
 			write(res, json(500, { code: 500, error: 'Emulator error', message: err instanceof Error ? err.message : String(err) }), record);
 		} finally {
+			answered();
 			try {
 				options.onRequest?.(record);
 			} catch {
@@ -264,7 +299,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		expireAppJwts: () => tokens.expireAllMinted(),
 		setServices: (services) => directory.set(services),
 		services: () => directory.all(),
+		stats: () => ({ ...stats }),
 		reset: () => {
+			stats = freshStats();
+			counted = new WeakSet<Socket>();
+			open = new Set<Socket>();
 			requests.length = 0;
 			seq = 0;
 			store.reset();

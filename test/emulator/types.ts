@@ -31,6 +31,25 @@ export interface EmulatorOptions {
 	seed?: number;
 	/** Called once per logged request, after its answer was sent (or the socket dropped). */
 	onRequest?: (req: RecordedRequest) => void;
+	/**
+	 * Simulated network latency: every answer except the control API's is held this long after the
+	 * request was read (other requests are served meanwhile). Default 0. A `delay` fault adds to it.
+	 */
+	latencyMs?: number;
+}
+
+/** Traffic counters since start or the last reset() (control requests are not counted). */
+export interface EmulatorStats {
+	/** TCP connections that carried at least one API request: 1 for a client that reuses its connection. */
+	connections: number;
+	/** API requests received (every endpoint but the control API). */
+	requests: number;
+	/** Most connections carrying API requests open at the same moment. */
+	maxOpenConnections: number;
+	/** API requests read and not yet answered (or dropped) now: the client's effective concurrency. */
+	inFlight: number;
+	/** The most API requests in flight at the same moment. */
+	maxInFlight: number;
 }
 
 export type FaultAction =
@@ -251,7 +270,9 @@ export interface Emulator {
 	setServices(services: Partial<Record<string, string | null>>): void;
 	/** The CSDS map currently answered. */
 	services(): Record<string, string>;
-	/** Clears the log, the conversations and consumers, faults, webhooks, service overrides and token expiry. */
+	/** TCP connections and requests since start or the last reset(). */
+	stats(): EmulatorStats;
+	/** Clears the log, the conversations and consumers, faults, webhooks, service overrides, token expiry and stats. */
 	reset(): void;
 	close(): Promise<void>;
 }
