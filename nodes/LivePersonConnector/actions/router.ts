@@ -40,8 +40,9 @@ function unreadable(label: string, error: unknown): InputError {
 	);
 }
 
-function itemContext(ctx: IExecuteFunctions, index: number, session: Session, secrets: string[]): ItemContext {
+function itemContext(ctx: IExecuteFunctions, index: number, session: Session, secrets: string[], read: IDataObject = {}): ItemContext {
 	const parameter = <T>(name: string, label: string, fallback: T): T => {
+		if (name in read) return read[name] as T;
 		try {
 			return ctx.getNodeParameter(name, index, fallback) as T;
 		} catch (error) {
@@ -89,10 +90,14 @@ function reportDone(error: ItemError, done: Done[]): ItemError {
 	return error;
 }
 
-/** Who an item acts for, read before it runs: items of one consumer keep their input order. */
-function consumerKey(ctx: IExecuteFunctions, index: number): string {
+/**
+ * Who an item acts for, read before it runs: items of one consumer keep their input order. The
+ * Consumer ID read here is kept in `read`, so its expression is evaluated once per item.
+ */
+function consumerKey(ctx: IExecuteFunctions, index: number, read: IDataObject): string {
 	try {
 		const consumerId = ctx.getNodeParameter('consumerId', index, '') as unknown;
+		read.consumerId = consumerId as IDataObject[string];
 		const consumerJws = ctx.getNodeParameter('options.consumerJws', index, '') as unknown;
 		const parts = [consumerId, consumerJws].map((value) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined));
 		if (parts.includes(undefined)) return `#${index}`; // refused later as bad input: no consumer to share
@@ -120,6 +125,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	);
 	let session: Promise<Session> | undefined;
 	const results: Array<Result | undefined> = new Array(items.length);
+	const readEarly: Array<IDataObject | undefined> = new Array(items.length);
 	const done: Done[] = [];
 	let failed = false;
 
@@ -140,7 +146,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				throw error;
 			});
 			secrets.push(...sessionSecrets(opened));
-			const item = itemContext(this, i, opened, secrets);
+			const item = itemContext(this, i, opened, secrets, readEarly[i]);
+			readEarly[i] = undefined;
 			item.settings.onRateLimited = () => limit.rateLimited();
 			item.settings.onAnswered = () => limit.answered();
 			const json = redactOutput(await definition.execute.call(this, item), secrets);
@@ -158,7 +165,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	};
 
 	await runItems(items.length, {
-		keyOf: (i) => (limit.max > 1 ? consumerKey(this, i) : ''),
+		keyOf: (i) => (limit.max > 1 ? consumerKey(this, i, (readEarly[i] = {})) : ''),
 		run,
 		stopped: () => failed || signal?.aborted === true,
 		limit,

@@ -26,8 +26,13 @@ export function readClaims(token: string): IDataObject | undefined {
  * numeric `exp` never expires.
  */
 export function renewalDue(token: string, nowSeconds: number, renewBeforeSeconds: number): boolean {
+	return nowSeconds > renewalTime(token, renewBeforeSeconds);
+}
+
+/** When (epoch seconds) the token is due for renewal, by the rule of `renewalDue`; Infinity without `exp`. */
+export function renewalTime(token: string, renewBeforeSeconds: number): number {
 	const claims = readClaims(token);
-	if (typeof claims?.exp !== 'number') return false;
+	if (typeof claims?.exp !== 'number') return Infinity;
 	const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : Infinity;
-	return claims.exp - nowSeconds < Math.min(renewBeforeSeconds, lifetime / 2);
+	return claims.exp - Math.min(renewBeforeSeconds, lifetime / 2);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 
 import { LivePersonSetupError } from '../helpers/errors';
-import { readClaims, renewalDue } from '../helpers/jwt';
+import { readClaims, renewalTime } from '../helpers/jwt';
 import { tryParseJson } from '../helpers/values';
 import { required, type LivePersonCredential } from './credential';
 import { serviceBaseUrl, unreachable, type FullResponse, type HttpRequest } from './hosts';
@@ -34,13 +34,18 @@ function remember(token: string, credential: LivePersonCredential): void {
  * (its claims say so), minted in this process with another secret, or due for renewal.
  */
 export function appJwtNeedsReplacing(token: string, credential: LivePersonCredential, nowSeconds = Date.now() / 1000): boolean {
+	return nowSeconds > appJwtServesUntil(token, credential);
+}
+
+/** Until when (epoch seconds) a stored AppJWT can serve this credential; 0 when it cannot at all. */
+export function appJwtServesUntil(token: string, credential: LivePersonCredential): number {
 	const claims = readClaims(token);
-	if (!claims) return true;
-	if (claims.aud !== undefined && String(claims.aud) !== credential.accountId) return true;
-	if (claims.azp !== undefined && String(claims.azp) !== credential.clientId) return true;
+	if (!claims) return 0;
+	if (claims.aud !== undefined && String(claims.aud) !== credential.accountId) return 0;
+	if (claims.azp !== undefined && String(claims.azp) !== credential.clientId) return 0;
 	const minted = mintedWith.get(token);
-	if (minted !== undefined && minted !== mintValues(credential)) return true;
-	return renewalDue(token, nowSeconds, RENEW_SECONDS_BEFORE_EXPIRY);
+	if (minted !== undefined && minted !== mintValues(credential)) return 0;
+	return renewalTime(token, RENEW_SECONDS_BEFORE_EXPIRY);
 }
 
 /** Whether the token can still be sent at all (not expired), for when renewing it failed. */

@@ -82,12 +82,21 @@ export async function resolveConsumer(session: Session, choice: ConsumerChoice, 
  * another credential must never receive it.
  */
 async function cacheKey(session: Session, consumerId: string, settings: RetrySettings): Promise<string> {
+	// The scope is the same for every item of the run: worked out once.
+	session.consumerCacheScope ??= cacheScope(session, settings).catch((error: unknown) => {
+		session.consumerCacheScope = undefined;
+		throw error;
+	});
+	return `${await session.consumerCacheScope}\u0000${consumerId}`;
+}
+
+async function cacheScope(session: Session, settings: RetrySettings): Promise<string> {
 	const { credential } = session;
 	const idp = await serviceUrl(session, 'idp', settings);
 	const messaging = await serviceUrl(session, 'asyncMessagingEnt', settings);
 	return createHash('sha256')
 		.update(KEY_SALT)
-		.update([credential.accountId, credential.clientId, credential.clientSecret, idp, messaging, consumerId].join('\u0000'))
+		.update([credential.accountId, credential.clientId, credential.clientSecret, idp, messaging].join('\u0000'))
 		.digest('base64');
 }
 

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { LivePersonSetupError } from '../helpers/errors';
-import { appJwtNeedsReplacing, mintAppJwt, stillValid } from './appJwt';
+import { appJwtServesUntil, mintAppJwt, stillValid } from './appJwt';
 import { CREDENTIAL_TYPE, emptyField, readCredential, type LivePersonCredential, type ServiceName } from './credential';
 import { serviceBaseUrl, type FullResponse } from './hosts';
 import { repeatingRequest, sendWithRetries, type Outcome, type RetrySettings } from './retry';
@@ -29,6 +29,10 @@ export interface Session {
 	minting?: Promise<void>;
 	/** A credential problem already found in this run: later items fail at once, without a request. */
 	setupFailure?: LivePersonSetupError;
+	/** The AppJWT last checked, and until when (epoch seconds) it serves: checked once, not per request. */
+	checkedAppJwt?: { token: string; until: number };
+	/** Where cached ConsumerJWSs of this credential and its hosts are kept (see consumer.ts). */
+	consumerCacheScope?: Promise<string>;
 }
 
 export async function openSession(ctx: LivePersonContext, signal?: AbortSignal): Promise<Session> {
@@ -73,7 +77,10 @@ async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?
 	}
 	if (session.setupFailure) throw session.setupFailure;
 	const current = credential.appJwt;
-	if (current && current !== rejected && !appJwtNeedsReplacing(current, credential)) return;
+	if (current && current !== rejected) {
+		if (session.checkedAppJwt?.token !== current) session.checkedAppJwt = { token: current, until: appJwtServesUntil(current, credential) };
+		if (Date.now() / 1000 <= session.checkedAppJwt.until) return;
+	}
 	if (session.minting) return await session.minting;
 	session.minting = mintNewAppJwt(session, settings, current && current !== rejected ? current : undefined).finally(() => {
 		session.minting = undefined;
