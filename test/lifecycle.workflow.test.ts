@@ -212,3 +212,22 @@ describe('Close Conversation', () => {
 		expect(second).not.toBe(first);
 	});
 });
+
+test('100 contacts, each: create, send twice, close, with Client Credentials: the requests it takes', async () => {
+	const input = Array.from({ length: 100 }, (_, i) => ({ contactId: `counted-${i}` }));
+	const result = await runWorkflow(
+		lpChain([
+			{ name: 'Open', operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' },
+			{ name: 'First', operation: 'sendMessage', ...asConsumer, message: 'First' },
+			{ name: 'Second', operation: 'sendMessage', ...asConsumer, message: 'Second' },
+			{ name: 'Close', operation: 'close', ...asConsumer },
+		]),
+		{ credentials: clientCredential(emulator), input },
+	);
+
+	expect(result.status).toBe('success');
+	const counts = Object.fromEntries(['csds', 'sentinel', 'idp', 'conversation', 'send'].map((endpoint) => [endpoint, emulator.requestsTo(endpoint as never).length]));
+	// One host lookup and one AppJWT for the whole execution (four nodes), one ConsumerJWS per contact.
+	expect(counts).toEqual({ csds: 1, sentinel: 1, idp: 100, conversation: 100, send: 300 });
+	expect(emulator.state.conversations().every((c) => c.state === 'CLOSE' && c.messages.length === 2)).toBe(true);
+});
