@@ -77,15 +77,14 @@ interface Done {
 	conversationId?: unknown;
 }
 
-/** What the run did, for the error that stops it: what was done (before or after it) is reported, not lost. */
+/** What the run did (in input order), for the error that stops it: what was done, before or after it, is reported, not lost. */
 function reportDone(error: ItemError, done: Done[]): ItemError {
 	if (done.length === 0) return error;
-	const sorted = [...done].sort((a, b) => a.item - b.item);
-	error.context.processedItems = sorted;
-	const listed = sorted
+	error.context.processedItems = done;
+	const listed = done
 		.slice(0, MAX_LISTED_ITEMS)
 		.map(({ item, conversationId }) => (typeof conversationId === 'string' ? `item ${item} (conversation ${conversationId})` : `item ${item}`));
-	const more = sorted.length > MAX_LISTED_ITEMS ? ` and ${sorted.length - MAX_LISTED_ITEMS} more` : '';
+	const more = done.length > MAX_LISTED_ITEMS ? ` and ${done.length - MAX_LISTED_ITEMS} more` : '';
 	error.description = `${ownDescription(error)} These items were processed in this run: ${listed.join(', ')}${more}.`.trim();
 	return error;
 }
@@ -126,14 +125,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let session: Promise<Session> | undefined;
 	const results: Array<Result | undefined> = new Array(items.length);
 	const readEarly: Array<IDataObject | undefined> = new Array(items.length);
-	const done: Done[] = [];
 	let failed = false;
 
 	const run = async (i: number): Promise<void> => {
 		const remembered = memory.recall(i);
 		if (remembered?.kind === 'done') {
 			results[i] = { json: remembered.json };
-			done.push({ item: i, conversationId: remembered.json.conversationId });
 			return;
 		}
 		const secrets: string[] = [];
@@ -153,7 +150,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const json = redactOutput(await definition.execute.call(this, item), secrets);
 			memory.remember(i, { kind: 'done', json });
 			results[i] = { json };
-			done.push({ item: i, conversationId: json.conversationId });
 		} catch (caught) {
 			if (opened) secrets.push(...sessionSecrets(opened));
 			const error = remembered ? remembered.error : toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
@@ -181,10 +177,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push(errorItem(result.error, i, definition.outcome));
 		} else {
 			// The first failing item in input order stops the run; items done in an earlier attempt count too.
-			const reported = new Set(done.map(({ item }) => item));
+			const done: Done[] = [];
 			for (let j = 0; j < items.length; j++) {
 				const remembered = memory.recall(j);
-				if (remembered?.kind === 'done' && !reported.has(j)) done.push({ item: j, conversationId: remembered.json.conversationId });
+				const json = (results[j] as { json?: IDataObject } | undefined)?.json ?? (remembered?.kind === 'done' ? remembered.json : undefined);
+				if (json) done.push({ item: j, conversationId: json.conversationId });
 			}
 			throw reportDone(result.error, done);
 		}
