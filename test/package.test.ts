@@ -16,9 +16,11 @@ test('the published package holds only dist/, the README, the licence and packag
 	expect(files).toEqual(expect.arrayContaining(['dist/nodes/LivePersonConnector/liveperson.svg', 'dist/nodes/LivePersonConnector/liveperson.dark.svg']));
 });
 
-test('no runtime dependencies; n8n-workflow is a peer', () => {
+test('no runtime dependencies; n8n-workflow is an optional peer', () => {
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	// n8n provides n8n-workflow: `npm install` in ~/.n8n/nodes must not install a second copy.
+	expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 	expect(pkg.devDependencies['n8n-core']).toBe('2.41.1');
 	expect(pkg.devDependencies['n8n-workflow']).toBe('2.41.0');
 });
