@@ -12,6 +12,18 @@ import { onCleanup, registerPid, run, unregisterPid } from './processes';
 import type { Context } from './scenarios';
 import { LP_TYPE, chain, lpNode, manualTrigger } from './workflows';
 
+/** Defined in the page (see VISIBILITY_HELPER): the functions passed to the page run there. */
+declare function isVisible(element: Element): boolean;
+
+/** Shown on screen: a box of some size, not hidden (offsetParent is null for fixed elements). */
+const VISIBILITY_HELPER = () => {
+	(window as unknown as { isVisible: (e: Element) => boolean }).isVisible = (e: Element) => {
+		const box = e.getBoundingClientRect();
+		const style = getComputedStyle(e);
+		return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+	};
+};
+
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 const TIMEOUT = 30_000;
 
@@ -40,7 +52,7 @@ function assert(condition: unknown, message: string): asserts condition {
 async function waitForText(page: Page, selector: string, text = '', timeout = TIMEOUT): Promise<void> {
 	await page.waitForFunction(
 		(sel: string, t: string) =>
-			Array.from(document.querySelectorAll(sel)).some((e) => (e as HTMLElement).offsetParent !== null && (e as HTMLElement).innerText.includes(t)),
+			Array.from(document.querySelectorAll(sel)).some((e) => isVisible(e) && (e as HTMLElement).innerText.includes(t)),
 		{ timeout },
 		selector,
 		text,
@@ -49,7 +61,7 @@ async function waitForText(page: Page, selector: string, text = '', timeout = TI
 
 async function visibleTexts(page: Page, selector: string): Promise<string[]> {
 	return await page.$$eval(selector, (els) =>
-		els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).innerText.trim()),
+		els.filter((e) => isVisible(e)).map((e) => (e as HTMLElement).innerText.trim()),
 	);
 }
 
@@ -68,6 +80,44 @@ async function iconLoaded(page: Page, scope: string): Promise<boolean> {
 	return await page.$$eval(`${scope} img`, (imgs) =>
 		imgs.some((img) => /liveperson(\.dark)?\.svg/.test((img as HTMLImageElement).src) && (img as HTMLImageElement).naturalWidth > 0),
 	);
+}
+
+const PANEL_OPEN = '[data-test-id="ndv"] [data-test-id="parameter-input-operation"]';
+
+/** Closes the node panel (close button, back-to-canvas, or Escape) and waits until it is gone. */
+async function closePanel(page: Page): Promise<void> {
+	const isOpen = () => page.$eval(PANEL_OPEN, (e) => isVisible(e)).catch(() => false);
+	for (let attempt = 0; attempt < 3 && (await isOpen()); attempt++) {
+		const button = (await page.$('[data-test-id="ndv-close-button"]')) ?? (await page.$('[data-test-id="back-to-canvas"]'));
+		const visible = button && (await button.evaluate((e) => isVisible(e)));
+		if (visible) await button.click();
+		else await page.keyboard.press('Escape');
+		await page
+			.waitForFunction(
+				(sel: string) => !Array.from(document.querySelectorAll(sel)).some((e) => isVisible(e)),
+				{ timeout: 5000 },
+				PANEL_OPEN,
+			)
+			.catch(() => undefined);
+	}
+	if (await isOpen()) throw new Error('the node panel does not close');
+}
+
+/** Opens a node's panel from the canvas and waits until it shows that node. */
+async function openPanel(page: Page, canvasSelector: string, nodeName: string): Promise<void> {
+	await closePanel(page);
+	await page.waitForSelector(canvasSelector, { visible: true });
+	// A double-click right after the panel closed can land while the canvas still settles: try again.
+	for (let attempt = 1; ; attempt++) {
+		await page.click(canvasSelector, { count: 2 });
+		try {
+			await page.waitForSelector(PANEL_OPEN, { visible: true, timeout: attempt < 3 ? 2500 : TIMEOUT });
+			break;
+		} catch (error) {
+			if (attempt >= 3) throw error;
+		}
+	}
+	await waitForText(page, '[data-test-id="ndv"]', nodeName);
 }
 
 interface OperationInfo {
@@ -99,7 +149,12 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 	// One untouched node per operation, as added from the nodes panel.
 	const nodeName = (op: OperationInfo) => `LP ${op.name}`;
 	const workflow = chain('e2e editor', [manualTrigger(), ...operations.map((op) => lpNode(nodeName(op), ctx.clientCredentials as never, { operation: op.value }))]);
-	const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
+	let created: Record<string, any> = {};
+	const ready = await checks.check('browser.workflow', async () => {
+		created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
+		return `one untouched node per operation: ${operations.map(nodeName).join(', ')}`;
+	});
+	if (!ready) return;
 
 	const puppeteer = await import('puppeteer-core');
 	let browser: Browser | undefined;
@@ -121,6 +176,18 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 		if (pid) registerPid(pid, 'chromium');
 		const page = await browser.newPage();
 		page.setDefaultTimeout(TIMEOUT);
+		await page.evaluateOnNewDocument(VISIBILITY_HELPER);
+		// A failed check leaves a screenshot of what the page showed.
+		const check = checks.check.bind(checks);
+		checks.check = async (id, fn) =>
+			await check(id, async () => {
+				try {
+					return await fn();
+				} catch (error) {
+					await shot(page, `failed-${id}`).catch(() => undefined);
+					throw error;
+				}
+			});
 
 		const signedIn = await checks.check('browser.signin', async () => {
 			await page.goto(`${ctx.n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
@@ -182,13 +249,8 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 
 		for (const op of operations) {
 			const panelOpen = await checks.check(`browser.panel.${op.value}`, async () => {
-				if (await page.$('[data-test-id="ndv"] [data-test-id="ndv-close-button"]')) {
-					await page.click('[data-test-id="ndv-close-button"]');
-				}
-				await page.waitForSelector(canvasNode(nodeName(op)), { visible: true });
-				await page.click(canvasNode(nodeName(op)), { count: 2 });
-				const operationInput = '[data-test-id="ndv"] [data-test-id="parameter-input-operation"]';
-				await page.waitForSelector(operationInput, { visible: true });
+				await openPanel(page, canvasNode(nodeName(op)), nodeName(op));
+				const operationInput = PANEL_OPEN;
 				const shown = await page.$eval(`${operationInput} input`, (e) => (e as HTMLInputElement).value);
 				assert(shown === op.name, `the Operation field shows "${shown}", not "${op.name}"`);
 				assert(await iconLoaded(page, '[data-test-id="ndv"]'), 'no LivePerson icon in the panel header');
@@ -198,6 +260,9 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 				const listed = await visibleTexts(page, '.el-select-dropdown__item');
 				await shot(page, `05-panel-${op.value}-operations`);
 				await page.keyboard.press('Escape');
+				await page
+					.waitForFunction(() => !Array.from(document.querySelectorAll('.el-select-dropdown__item')).some((e) => isVisible(e)), { timeout: 5000 })
+					.catch(() => undefined);
 				return `Operation "${shown}"; the list: ${listed.map((l) => l.split('\n')[0]).join(', ')}`;
 			});
 			if (!panelOpen) continue;
@@ -227,9 +292,7 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 
 		const dialog = '[data-test-id="editCredential-modal"]';
 		const dialogOpen = await checks.check('browser.credential-dialog', async () => {
-			if (!(await page.$('[data-test-id="ndv"] [data-test-id="node-credentials-select"]'))) {
-				await page.click(canvasNode(nodeName(operations[0])), { count: 2 });
-			}
+			await openPanel(page, canvasNode(nodeName(operations[0])), nodeName(operations[0]));
 			const select = '[data-test-id="ndv"] [data-test-id="node-credentials-select"]';
 			await page.waitForSelector(select, { visible: true });
 			await page.click(select);
@@ -241,7 +304,7 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			assert(await iconLoaded(page, dialog), 'no LivePerson icon in the credential dialog');
 			await shot(page, '07-credential-dialog');
 			const fields = await page.$$eval(`${dialog} [data-test-id^="parameter-input-"]`, (els) =>
-				[...new Set(els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getAttribute('data-test-id')?.replace('parameter-input-', '')))],
+				[...new Set(els.filter((e) => isVisible(e)).map((e) => e.getAttribute('data-test-id')?.replace('parameter-input-', '')))],
 			);
 			return `"LivePerson Connector API" with its icon; fields: ${fields.filter((f) => f && f !== 'field').join(', ')}`;
 		});
@@ -253,6 +316,7 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			});
 		}
 	} finally {
+		delete (checks as { check?: unknown }).check;
 		await close();
 	}
 }

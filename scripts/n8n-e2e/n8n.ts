@@ -204,7 +204,8 @@ export class N8nApi {
 	}
 
 	async createWorkflow(workflow: Record<string, unknown>): Promise<Record<string, any>> {
-		return await this.request('POST', '/rest/workflows', workflow);
+		// 1.x requires `active` (NOT NULL); 2.x activates through /activate only.
+		return await this.request('POST', '/rest/workflows', { active: false, ...workflow });
 	}
 
 	async getWorkflow(id: string): Promise<Record<string, any>> {
@@ -263,7 +264,9 @@ export class N8nApi {
 		for (;;) {
 			try {
 				const execution = await this.execution(id);
-				if (!['new', 'running', 'waiting', 'unknown'].includes(execution.status) || execution.finished) return execution;
+				const ended = !['new', 'running', 'waiting', 'unknown'].includes(execution.status) || execution.finished;
+				// Its data can be written a moment after its status.
+				if (ended && execution.data?.resultData) return execution;
 			} catch (error) {
 				if (!(error instanceof RestError) || error.status !== 404) throw error;
 			}

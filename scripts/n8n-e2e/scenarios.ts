@@ -192,14 +192,23 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 		const workflow = pin(
 			chain('e2e wrong secret', [manualTrigger(), lpNode('LivePerson', wrongSecret, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' })]),
 			'Start',
-			[{ contactId: `e2e-wrong-secret-${Date.now()}` }],
+			[{ contactId: `e2e-bad-credential-${Date.now()}` }],
 		);
 		const { execution } = await importAndRun(ctx, workflow, 'Start');
 		assert(execution.status === 'error', `the run ended ${execution.status}, not error`);
-		const message = executionError(execution);
-		assert(/client id or client secret|secret/i.test(message), `the error does not name the secret: "${message}"`);
-		assert(!message.includes('not-the-client-secret'), 'the error shows the secret');
-		return `"${execution.data.resultData.error?.message}"`;
+		const message = execution.data.resultData.error?.message ?? '';
+		assert(!executionError(execution).includes('not-the-client-secret'), 'the error shows the secret');
+		assert(/client id or client secret/i.test(message), `the error does not name the Client ID or Secret: "${executionError(execution)}"`);
+		return `"${message}"`;
+	});
+
+	await checks.check('cred.static-wrong-host', async () => {
+		// A Messaging Domain that answers 404 (a wrong host or path): the test must not pass.
+		const data = { authentication: 'staticTokens', accountId: emu.accountId, domain: `${emu.baseUrl}/not-liveperson`, appJwt: emu.mintAppJwt(), consumerJws: '' };
+		const saved = await api.createCredential('LivePerson (wrong host)', CREDENTIAL_TYPE, data);
+		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+		assert(result.status !== 'OK', `a Messaging Domain answering 404 tested ${result.status}: ${result.message}`);
+		return `${result.status}: ${result.message}`;
 	});
 
 	await checks.check('cred.static-wrong-appjwt', async () => {
