@@ -120,6 +120,22 @@ async function openPanel(page: Page, canvasSelector: string, nodeName: string): 
 	await waitForText(page, '[data-test-id="ndv"]', nodeName);
 }
 
+/** Clicks an element once it is visible and has stopped moving (drop-downs and dialogs animate in). */
+async function stableClick(page: Page, selector: string): Promise<void> {
+	await page.waitForSelector(selector, { visible: true });
+	await page.waitForFunction(
+		(sel: string) =>
+			new Promise<boolean>((resolve) => {
+				const box = () => JSON.stringify(document.querySelector(sel)?.getBoundingClientRect());
+				const first = box();
+				requestAnimationFrame(() => requestAnimationFrame(() => resolve(first === box() && first !== undefined)));
+			}),
+		{ timeout: TIMEOUT },
+		selector,
+	);
+	await page.click(selector);
+}
+
 interface OperationInfo {
 	value: string;
 	name: string;
@@ -226,7 +242,7 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 		});
 
 		await checks.check('browser.nodes-panel', async () => {
-			await page.click('[data-test-id="node-creator-plus-button"]');
+			await stableClick(page, '[data-test-id="node-creator-plus-button"]');
 			const search = '[data-test-id="node-creator"] input';
 			await page.waitForSelector(search, { visible: true });
 			await page.type(search, 'LivePerson');
@@ -255,7 +271,7 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 				assert(shown === op.name, `the Operation field shows "${shown}", not "${op.name}"`);
 				assert(await iconLoaded(page, '[data-test-id="ndv"]'), 'no LivePerson icon in the panel header');
 				await shot(page, `04-panel-${op.value}`);
-				await page.click(operationInput);
+				await stableClick(page, operationInput);
 				for (const other of operations) await waitForText(page, '.el-select-dropdown__item', other.name);
 				const listed = await visibleTexts(page, '.el-select-dropdown__item');
 				await shot(page, `05-panel-${op.value}-operations`);
@@ -294,12 +310,19 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 		const dialogOpen = await checks.check('browser.credential-dialog', async () => {
 			await openPanel(page, canvasNode(nodeName(operations[0])), nodeName(operations[0]));
 			const select = '[data-test-id="ndv"] [data-test-id="node-credentials-select"]';
-			await page.waitForSelector(select, { visible: true });
-			await page.click(select);
 			const createNew = '[data-test-id="node-credentials-select-item-new"]';
-			await page.waitForSelector(createNew, { visible: true });
-			await page.click(createNew);
-			await page.waitForSelector(`${dialog} [data-test-id="parameter-input-authentication"]`, { visible: true });
+			const authentication = `${dialog} [data-test-id="parameter-input-authentication"]`;
+			for (let attempt = 1; ; attempt++) {
+				await stableClick(page, select);
+				await stableClick(page, createNew);
+				try {
+					await page.waitForSelector(authentication, { visible: true, timeout: attempt < 3 ? 5000 : TIMEOUT });
+					break;
+				} catch (error) {
+					if (attempt >= 3) throw error;
+					await page.keyboard.press('Escape');
+				}
+			}
 			await waitForText(page, dialog, 'LivePerson Connector API');
 			assert(await iconLoaded(page, dialog), 'no LivePerson icon in the credential dialog');
 			await shot(page, '07-credential-dialog');
