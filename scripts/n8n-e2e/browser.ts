@@ -8,7 +8,8 @@ import * as path from 'path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 
 import { OWNER } from './n8n';
-import { onCleanup, registerPid, run, unregisterPid } from './processes';
+import { ensureDebianPackages } from './debian';
+import { onCleanup, registerPid, unregisterPid } from './processes';
 import type { Context } from './scenarios';
 import { LP_TYPE, chain, lpNode, manualTrigger } from './workflows';
 
@@ -27,21 +28,9 @@ const VISIBILITY_HELPER = () => {
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 const TIMEOUT = 30_000;
 
-/** Chromium's path; when missing, installs Debian's package (as root, with apt-get). */
+/** Chromium's path (N8N_E2E_CHROMIUM, or Debian's); when missing, installs Debian's package. */
 export async function ensureChromium(log: (s: string) => void, logFile: string): Promise<string> {
-	const configured = process.env.N8N_E2E_CHROMIUM;
-	const found = [configured, ...CANDIDATES].find((p): p is string => !!p && fs.existsSync(p));
-	if (found) return found;
-	if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-		throw new Error('Chromium is missing and this is not root: run `apt-get update && apt-get install -y chromium`, or set N8N_E2E_CHROMIUM');
-	}
-	log("Chromium is missing: installing Debian's chromium package (apt-get update && apt-get install -y chromium)");
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	await run('apt-get update', 'apt-get', ['update'], { env, logFile, timeoutMs: 10 * 60_000 });
-	await run('apt-get install chromium', 'apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, logFile, timeoutMs: 15 * 60_000 });
-	const installed = CANDIDATES.find((p) => fs.existsSync(p));
-	if (!installed) throw new Error('apt-get installed chromium but no chromium binary was found');
-	return installed;
+	return await ensureDebianPackages(['chromium'], [process.env.N8N_E2E_CHROMIUM ?? '', ...CANDIDATES], log, logFile);
 }
 
 function assert(condition: unknown, message: string): asserts condition {

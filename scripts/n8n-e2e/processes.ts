@@ -28,12 +28,18 @@ export function startProcess(name: string, command: string, args: string[], opti
 	if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
 	const log = fs.createWriteStream(logFile, { flags: 'a' });
 	let text = '';
+	let logOpen = true;
 	const take = (chunk: Buffer) => {
 		const s = chunk.toString('utf8');
 		// Keep the last 4 MB in memory; the whole output is in the log file.
 		text = (text + s).slice(-4 * 1024 * 1024);
-		log.write(chunk);
+		if (logOpen) log.write(chunk);
 	};
+	// 'close' comes after the last output (which can follow 'exit').
+	child.on('close', () => {
+		logOpen = false;
+		log.end();
+	});
 	child.stdout?.on('data', take);
 	child.stderr?.on('data', take);
 	const exited = new Promise<number | string>((resolve) => {
@@ -47,7 +53,6 @@ export function startProcess(name: string, command: string, args: string[], opti
 			resolve('spawn-error');
 		});
 	});
-	exited.then(() => log.end()).catch(() => undefined);
 	const entry: Started = { name, child, pid: child.pid, exited, output: () => text, logFile };
 	started.set(child.pid, entry);
 	return entry;

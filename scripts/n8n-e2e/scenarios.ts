@@ -53,19 +53,19 @@ function clientCredentialData(emu: Emulator, overrides: Record<string, unknown> 
 }
 
 /** Conversations per external consumer id, from the emulator's state. */
-function conversationsByConsumer(emu: Emulator): Map<string, string[]> {
+export function conversationsByConsumer(emu: Emulator): Map<string, string[]> {
 	const map = new Map<string, string[]>();
 	for (const c of emu.state.conversations()) map.set(c.extConsumerId, [...(map.get(c.extConsumerId) ?? []), c.conversationId]);
 	return map;
 }
 
-function extConsumerOf(consumerJws: string | undefined): string | undefined {
+export function extConsumerOf(consumerJws: string | undefined): string | undefined {
 	const claims = consumerJws ? decodeJwtPayload(consumerJws) : undefined;
 	return typeof claims?.ext_consumer_id === 'string' ? claims.ext_consumer_id : undefined;
 }
 
 /** How many create requests reached the emulator per external consumer (whatever the answer). */
-function createRequests(emu: Emulator, since = 0): Map<string, number> {
+export function createRequests(emu: Emulator, since = 0): Map<string, number> {
 	const map = new Map<string, number>();
 	for (const r of emu.requests.slice(since)) {
 		if (r.endpoint !== 'conversation') continue;
@@ -90,7 +90,7 @@ function executionError(execution: Execution): string {
  * outbox); it logs `Added webhook "<node>" for workflow "<name>"` when done. 1.x registers them
  * before answering and logs nothing of the kind, so after the timeout this simply goes on.
  */
-async function waitForWebhookRegistration(ctx: Context, workflowName: string, logFrom: number, timeoutMs = 15_000): Promise<void> {
+export async function waitForWebhookRegistration(ctx: { n8n: { log(): string } }, workflowName: string, logFrom: number, timeoutMs = 15_000): Promise<void> {
 	const line = `for workflow "${workflowName}"`;
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
@@ -101,7 +101,7 @@ async function waitForWebhookRegistration(ctx: Context, workflowName: string, lo
 }
 
 /** POSTs to a production webhook; a 404 "not registered" ran nothing, so it is tried again for a while. */
-async function callProductionWebhook(url: string, payload: unknown): Promise<{ response: Response; body: string }> {
+export async function callProductionWebhook(url: string, payload: unknown): Promise<{ response: Response; body: string }> {
 	const deadline = Date.now() + 15_000;
 	for (;;) {
 		const response = await fetch(url, {
