@@ -23,7 +23,10 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 			"a wrong Client ID or secret throws a plain Error (LivePersonSetupError) from the credential's preAuthentication; n8n 2.x logs it at level error with its stack trace",
 	},
 	{
+		// Seen on 1.123.81, where httpRequestWithAuthentication wraps the preAuthentication error in a
+		// NodeApiError; 1.85.4 passes. The first 1.x version affected is not known.
 		id: 'cred.wrong-secret-run',
+		from: '1.86.0',
 		below: '2.0.0',
 		reason:
 			'on n8n 1.x the Sentinel refusal raised in preAuthentication does not reach the node: a run with a wrong secret fails with "LivePerson\'s IDP did not mint a ConsumerJWS" and "No ConsumerJWS was minted", not naming the secret',
