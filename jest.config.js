@@ -9,4 +9,6 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
 	setupFilesAfterEnv: ['<rootDir>/test/setup-secret-scan.ts'],
 	testTimeout: 60000,
+	// Most tests wait on loopback HTTP, not on the CPU: three workers keep two cores busy.
+	maxWorkers: 3,
 };

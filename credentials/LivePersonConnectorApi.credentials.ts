@@ -6,16 +6,19 @@ import type {
 	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { mintAppJwt, mintFingerprint } from '../nodes/LivePersonConnector/transport/appJwt';
+import { mintAppJwt, appJwtNeedsReplacing } from '../nodes/LivePersonConnector/transport/appJwt';
+import { DEFAULT_CSDS_HOST, readCredential } from '../nodes/LivePersonConnector/transport/credential';
+import { repeatingRequest, retrySettings } from '../nodes/LivePersonConnector/transport/retry';
 
 const clientCredentials = { show: { authentication: ['clientCredentials'] } };
 const staticTokens = { show: { authentication: ['staticTokens'] } };
 const isClientCredentials = '$credentials.authentication === "clientCredentials"';
-const testHost = `(${isClientCredentials} ? ($credentials.csdsHost || "api.liveperson.net") : $credentials.domain).trim()`;
+const testHost = `(${isClientCredentials} ? ($credentials.csdsHost || "${DEFAULT_CSDS_HOST}") : $credentials.domain).trim()`;
 const accountId = '$credentials.accountId.trim()';
 
 export class LivePersonConnectorApi implements ICredentialType {
@@ -50,8 +53,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 						'An AppJWT and ConsumerJWS you minted yourself. An AppJWT expires after one hour.',
 				},
 			],
-			// Static tokens stays the default so credentials saved before the mode existed keep working.
-			default: 'staticTokens',
+			default: 'clientCredentials',
 		},
 		{
 			displayName: 'Account ID',
@@ -85,7 +87,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			displayName: 'Domain API (CSDS) Host',
 			name: 'csdsHost',
 			type: 'string',
-			default: 'api.liveperson.net',
+			default: DEFAULT_CSDS_HOST,
 			displayOptions: clientCredentials,
 			description:
 				'Where the account\'s hosts are looked up. Keep the default; for the local emulator use its URL, e.g. http://127.0.0.1:8080.',
@@ -177,22 +179,29 @@ export class LivePersonConnectorApi implements ICredentialType {
 			default: '',
 		},
 		{
-			// Which account, client ID and secret the minted AppJWT belongs to (a SHA-256), so the node
-			// mints a new one as soon as any of them is changed instead of using the old one.
-			displayName: 'Minted For',
-			name: 'mintedFor',
+			// Only in transit: an AppJWT the node minted (with its own timeout, retries and Stop), handed
+			// to preAuthentication so n8n stores it like one minted there. Always stored empty.
+			displayName: 'Pending AppJWT',
+			name: 'pendingAppJwt',
 			type: 'hidden',
 			default: '',
 		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		if (credentials.authentication !== 'clientCredentials') return {};
-		const mintedAppJwt = await mintAppJwt(
-			async (options) => await this.helpers.httpRequest(options),
-			credentials,
-		);
-		return { mintedAppJwt, mintedFor: mintFingerprint(credentials) } as IDataObject;
+		// Also checks the host fields, so a value that can never work fails the credential test by name.
+		const credential = readCredential(credentials);
+		if (credential.mode !== 'clientCredentials') return {};
+		const pending = typeof credentials.pendingAppJwt === 'string' ? credentials.pendingAppJwt : '';
+		if (pending && !appJwtNeedsReplacing(pending, credential)) return { mintedAppJwt: pending, pendingAppJwt: '' };
+		const settings = retrySettings();
+		const send = async (options: IHttpRequestOptions) =>
+			(await this.helpers.httpRequest({ ...options, timeout: settings.timeoutMs, disableFollowRedirect: true })) as {
+				statusCode: number;
+				body: unknown;
+			};
+		const mintedAppJwt = await mintAppJwt(repeatingRequest(send, settings), credential);
+		return { mintedAppJwt, pendingAppJwt: '' } as IDataObject;
 	}
 
 	authenticate: IAuthenticateGeneric = {

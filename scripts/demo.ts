@@ -1,67 +1,112 @@
 /**
- * The main job, offline: starts the LivePerson emulator, runs the example workflow in n8n's real
- * engine (n8n-core's WorkflowExecute) with a Client Credentials credential pointing at it, prints
- * the conversation it opened and what the emulator received, and stops the emulator.
+ * The main job, offline (npm run demo): the importable example workflows run in n8n's real engine
+ * (n8n-core's WorkflowExecute) against the LivePerson emulator, with a Client Credentials credential:
+ *
+ *   1. a CRM event for a contact without a conversation: examples/crm-contact-conversation opens one;
+ *   2. the agent replies in LivePerson: the signed webhook reaches examples/agent-reply-to-crm's
+ *      LivePerson Trigger, which records the reply on the contact;
+ *   3. the contact writes again: the same example sends into the conversation the CRM kept;
+ *   4. the contact is resolved: the example closes the conversation.
+ *
+ * It ends with the conversation closed, so it runs again against the same emulator as often as you
+ * like. `runDemo()` is exported for the test that does exactly that.
  */
+import type { IDataObject } from 'n8n-workflow';
 import * as path from 'path';
 
-import { printableRecord, startEmulator } from '../test/emulator';
-import { runWorkflow } from '../test/harness';
+import { startEmulator, type Emulator } from '../test/emulator';
+import { HarnessCredentialsHelper, readWorkflowFile, runWorkflow, startWebhookServer } from '../test/harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../test/support/workflows';
 
-process.env.N8N_LOG_LEVEL ??= 'silent';
-process.env.N8N_USER_FOLDER ??= path.join(__dirname, '..', '.n8n-test');
-process.env.N8N_RUNNERS_ENABLED ??= 'false';
+const LIFECYCLE_EXAMPLE = 'crm-contact-conversation.workflow.json';
+const REPLY_EXAMPLE = 'agent-reply-to-crm.workflow.json';
+const TRIGGER_NODE = 'LivePerson Trigger';
+const REPLY_RECORD_NODE = 'Record on CRM Contact';
 
-const EXAMPLE = 'create-conversation-for-crm-contact.workflow.json';
-const LIVEPERSON_NODE = 'Open LivePerson Conversation';
+export interface DemoResult {
+	conversationId: string;
+	/** The agent's reply as the LivePerson Trigger received it. */
+	replyReceived: IDataObject;
+	/** The sequence of the contact's second message, sent into the same conversation. */
+	secondMessageSequence: number;
+	closed: boolean;
+}
 
-async function main() {
-	const emulator = await startEmulator();
+export interface DemoOptions {
+	/** An emulator to run against (default: one started and stopped by the demo). */
+	emulator?: Emulator;
+	log?: (line: string) => void;
+	agentReply?: string;
+}
+
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+	process.env.N8N_LOG_LEVEL ??= 'silent';
+	process.env.N8N_USER_FOLDER ??= path.join(__dirname, '..', '.n8n-test');
+	process.env.N8N_RUNNERS_ENABLED ??= 'false';
+	const log = options.log ?? ((line: string) => console.log(line));
+	const agentReply = options.agentReply ?? 'Hi Jane, I am sorry about that! Your parcel left our warehouse this morning. 📦';
+	const emulator = options.emulator ?? (await startEmulator());
+	const credentials = clientCredential(emulator, {}, EXAMPLE_CREDENTIAL);
+	const trigger = await startWebhookServer(readWorkflowFile(path.join(__dirname, '..', 'examples', REPLY_EXAMPLE)), { credentials });
 	try {
-		const { workflow, sample } = readExample(EXAMPLE);
-		console.log(`LivePerson emulator on ${emulator.baseUrl} (account ${emulator.accountId})`);
-		console.log(`Running examples/${EXAMPLE} in n8n's workflow engine (Client Credentials)…\n`);
+		log(`LivePerson emulator on ${emulator.baseUrl} (account ${emulator.accountId}); n8n's workflow engine with Client Credentials.`);
+		const url = trigger.url(TRIGGER_NODE);
+		emulator.webhooks.register({ url, events: ['ms.MessagingEventNotification.ContentEvent', 'cqm.ExConversationChangeNotification'] });
+		log(`The LivePerson Trigger of examples/${REPLY_EXAMPLE} listens at ${url}`);
 
-		const result = await runWorkflow(workflow, {
-			input: sample,
-			credentials: clientCredential(emulator, {}, EXAMPLE_CREDENTIAL),
-		});
-		if (result.status !== 'success') {
-			console.error(`The workflow failed: ${result.error?.message ?? result.status}`);
-			process.exitCode = 1;
-			return;
+		const { workflow, sample } = readExample(LIFECYCLE_EXAMPLE);
+		const [pinned] = sample as Array<IDataObject & { contact: IDataObject }>;
+		// One credential store for every execution, as in n8n: the AppJWT minted first is reused.
+		const credentialsHelper = await HarnessCredentialsHelper.create(credentials);
+		const crmEvent = async (event: string, message: string, stored: string) => {
+			const input = [{ ...pinned, event, message, contact: { ...pinned.contact, livepersonConversationId: stored } }];
+			const result = await runWorkflow(workflow, { input, credentialsHelper });
+			if (result.status !== 'success') throw new Error(`examples/${LIFECYCLE_EXAMPLE} failed: ${result.error?.message ?? result.status}`);
+			return result;
+		};
+
+		log(`\n1. CRM event for ${String(pinned.contact.id)}, who has no conversation yet: examples/${LIFECYCLE_EXAMPLE}`);
+		const first = await crmEvent('contact.note', String(pinned.message), '');
+		const [{ conversationId }] = first.jsonOf('Open Conversation') as Array<{ conversationId: string }>;
+		log(`   conversationId: ${conversationId}`);
+		log(`   saved on the contact: ${JSON.stringify(first.jsonOf('Save Conversation on Contact')[0])}`);
+
+		log(`\n2. The agent replies in LivePerson: "${agentReply}"`);
+		const { deliveries } = await emulator.agent.sendMessage(conversationId, agentReply);
+		for (const d of deliveries) log(`   signed webhook ${d.eventType} answered HTTP ${d.status} in ${d.durationMs?.toFixed(1)} ms`);
+		const runs = await trigger.runs();
+		const failed = runs.find((run) => run.status !== 'success');
+		if (failed) throw new Error(`The trigger's workflow failed: ${failed.error?.message ?? failed.status}`);
+		const replyReceived = runs.flatMap((run) => run.jsonOf(TRIGGER_NODE)).find((item) => item.conversationId === conversationId && item.text === agentReply);
+		if (!replyReceived) throw new Error('The LivePerson Trigger did not receive the agent\'s reply for the conversation opened');
+		log(`   received by the LivePerson Trigger: "${String(replyReceived.text)}" (conversation ${String(replyReceived.conversationId)}, sequence ${String(replyReceived.sequence)}, ${String(replyReceived.originatorRole)})`);
+		for (const record of runs.flatMap((run) => run.jsonOf(REPLY_RECORD_NODE))) log(`   recorded on the contact: ${JSON.stringify(record)}`);
+
+		log('\n3. The contact writes again: the same workflow sends into the conversation the CRM kept');
+		const second = await crmEvent('contact.note', 'Thanks! Can you send me the tracking number?', conversationId);
+		const [sent] = second.jsonOf('Send into Conversation') as Array<{ conversationId: string; sequence: number }>;
+		if (sent?.conversationId !== conversationId) throw new Error('The second event did not go into the same conversation');
+		log(`   sent into ${sent.conversationId} as message #${sent.sequence}`);
+
+		log('\n4. The contact is resolved in the CRM: the workflow closes the conversation');
+		const resolved = await crmEvent('contact.resolved', '', conversationId);
+		const [closing] = resolved.jsonOf('Close Conversation') as Array<{ closed: boolean }>;
+		log(`   closed: ${String(closing?.closed)}; the conversation is ${emulator.state.conversation(conversationId)?.state}`);
+
+		log('\nWhat the emulator received:');
+		for (const request of emulator.requests.filter((r) => r.endpoint !== 'control')) {
+			log(`   ${request.method} ${request.path} -> HTTP ${request.status}`);
 		}
-		for (const item of result.jsonOf(LIVEPERSON_NODE)) {
-			console.log(`conversationId: ${item.conversationId}`);
-			console.log(`first message sequence: ${item.sequence}`);
-			console.log(`consumer: ${item.ext_consumer_id} (LivePerson ${item.lp_consumer_id})`);
-		}
-		console.log(`\nThe next node received: ${JSON.stringify(result.jsonOf('Record Conversation on Contact')[0])}`);
-		console.log('\nWhat the emulator received (tokens shortened):');
-		for (const request of emulator.requests.map(printableRecord)) {
-			const headers = ['authorization', 'x-lp-on-behalf']
-				.filter((name) => request.headers[name])
-				.map((name) => `${name}: ${request.headers[name]}`);
-			console.log(`  ${request.method} ${request.path} -> HTTP ${request.status}  ${headers.join('  ')}`);
-			if (request.endpoint === 'conversation' || request.endpoint === 'send') {
-				console.log(indent(JSON.stringify(JSON.parse(request.rawBody), null, 2), 6));
-				console.log(indent(`answer: ${request.responseBody}`, 6));
-			}
-		}
+		return { conversationId, replyReceived, secondMessageSequence: sent.sequence, closed: closing?.closed === true };
 	} finally {
-		await emulator.close();
+		await trigger.close();
+		if (!options.emulator) await emulator.close();
 	}
 }
 
-function indent(text: string, spaces: number) {
-	return text
-		.split('\n')
-		.map((line) => ' '.repeat(spaces) + line)
-		.join('\n');
+if (require.main === module) {
+	runDemo().catch((error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exitCode = 1;
+	});
 }
-
-main().catch((error: unknown) => {
-	console.error(error);
-	process.exitCode = 1;
-});

@@ -1,38 +1,50 @@
-import { faultPresets, startEmulator } from './emulator';
+/**
+ * Stop (the editor's button, n8n-core's cancel) at every place the node can be waiting: a token
+ * mint, a host lookup, a rate-limit wait, a slow create. The execution ends at once and nothing is
+ * sent after it.
+ */
+import { faultPresets, startEmulator, type EndpointName, type FaultSpec } from './emulator';
 import { runWorkflow } from './harness';
+import { clearNodeCaches } from './support/caches';
 import { clientCredential, lpWorkflow } from './support/workflows';
 
-test('stopping the execution ends a rate-limit wait at once', async () => {
+/** Far longer than any test may take, so only Stop can end the wait. */
+const LONG = 30_000;
+
+const PLACES: Array<[string, EndpointName, (match: FaultSpec['match']) => FaultSpec]> = [
+	['a slow AppJWT mint at Sentinel', 'sentinel', (match) => faultPresets.delay('sentinel', LONG, { match })],
+	['a slow Domain API lookup', 'csds', (match) => faultPresets.delay('csds', LONG, { match })],
+	['a slow ConsumerJWS mint at the IDP', 'idp', (match) => faultPresets.delay('idp', LONG, { match })],
+	['a rate-limit wait (Retry-After: 30)', 'conversation', (match) => faultPresets.tooManyRequests('conversation', { retryAfter: 30, match })],
+	['a create LivePerson is slow to answer', 'conversation', (match) => faultPresets.delay('conversation', LONG, { match })],
+];
+
+test.each(PLACES)('Stop during %s ends the execution at once', async (_name, endpoint, fault) => {
+	clearNodeCaches();
 	const emulator = await startEmulator();
 	try {
-		emulator.faults.add(faultPresets.tooManyRequests('conversation', { retryAfter: 30 }));
-		const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', consumerId: 'patient' }), {
+		// Stop as soon as the request is in the emulator's hands, however busy the machine is.
+		const stop = new AbortController();
+		emulator.faults.add(
+			fault(() => {
+				setTimeout(() => stop.abort(), 50);
+				return true;
+			}),
+		);
+		const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }), {
 			credentials: clientCredential(emulator),
-			input: [{}],
-			cancelAfterMs: 300,
+			input: [{ contactId: 'patient-1' }, { contactId: 'patient-2' }],
+			signal: stop.signal,
+			timeoutMs: 20_000,
 		});
 
 		expect(result.status).toBe('canceled');
-		// Measured, not a benchmark: a stop that waited out Retry-After would take 30 s.
+		// Measured, not a benchmark: a stop that waited for LivePerson would take 30 s.
 		expect(result.cancelled!.engineStoppedAfterMs).toBeLessThan(5000);
-		expect(emulator.requestsTo('conversation')).toHaveLength(1);
-	} finally {
-		await emulator.close();
-	}
-});
-
-test('stopping the execution aborts a request LivePerson is slow to answer', async () => {
-	const emulator = await startEmulator();
-	try {
-		emulator.faults.add(faultPresets.delay('conversation', 10_000));
-		const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', consumerId: 'slow' }), {
-			credentials: clientCredential(emulator),
-			input: [{}],
-			cancelAfterMs: 300,
-		});
-
-		expect(result.status).toBe('canceled');
-		expect(result.cancelled!.engineStoppedAfterMs).toBeLessThan(5000);
+		const stoppedAt = emulator.requests.findIndex((r) => r.endpoint === endpoint);
+		expect(stoppedAt).toBeGreaterThanOrEqual(0);
+		// Nothing is sent after the request that was being waited on.
+		expect(emulator.requests.slice(stoppedAt + 1)).toEqual([]);
 	} finally {
 		await emulator.close();
 	}

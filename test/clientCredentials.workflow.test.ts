@@ -109,20 +109,51 @@ describe('Client Credentials', () => {
 test('an AppJWT minted before the secret was changed is not used: the node mints with the new values', async () => {
 	const emulator = await startEmulator();
 	try {
-		const stale = { mintedAppJwt: emulator.mintAppJwt(), mintedFor: 'minted-with-an-older-secret' };
-		const rotated = await runWorkflow(createForConsumer(), {
-			credentials: clientCredential(emulator, stale),
-			input: [{ contactId: 'rotated' }],
-		});
-		expect(rotated.status).toBe('success');
+		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
+		expect((await runWorkflow(createForConsumer(), { credentialsHelper: helper, input: [{ contactId: 'before' }] })).status).toBe('success');
+		const stored = helper.stored('livePersonConnectorApi')!;
 		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
 
+		// The same stored token, but the secret was changed (to a wrong one) since it was minted.
 		const wrong = await runWorkflow(createForConsumer(), {
-			credentials: clientCredential(emulator, { ...stale, clientSecret: 'a-wrong-new-secret-000' }),
-			input: [{ contactId: 'rotated-wrong' }],
+			credentials: clientCredential(emulator, { mintedAppJwt: stored.mintedAppJwt, clientSecret: 'a-wrong-new-secret-000' }),
+			input: [{ contactId: 'after' }],
 		});
 		expect(wrong.nodeError(LP_NODE)?.message).toBe('LivePerson refused the Client ID or Client Secret [item 0]');
+		expect(emulator.requestsTo('sentinel')).toHaveLength(2);
 		expect(emulator.requestsTo('conversation')).toHaveLength(1);
+	} finally {
+		await emulator.close();
+	}
+});
+
+test('an AppJWT minted for another client ID is not used, whatever process minted it', async () => {
+	const emulator = await startEmulator();
+	const other = await startEmulator({ clientId: 'another-installation' });
+	try {
+		const result = await runWorkflow(createForConsumer(), {
+			credentials: clientCredential(emulator, { mintedAppJwt: other.mintAppJwt() }),
+			input: [{ contactId: 'other-client' }],
+		});
+		expect(result.status).toBe('success');
+		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
+		expect(emulator.requestsTo('conversation').map((r) => r.status)).toEqual([200]);
+	} finally {
+		await Promise.all([emulator.close(), other.close()]);
+	}
+});
+
+test('nothing derived from the client secret is stored with the credential (the editor loads it)', async () => {
+	const emulator = await startEmulator();
+	try {
+		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
+		expect((await runWorkflow(createForConsumer(), { credentialsHelper: helper, input: [{ contactId: 'stored' }] })).status).toBe('success');
+		const stored = helper.stored('livePersonConnectorApi')!;
+		const given = clientCredential(emulator).livePersonConnectorApi.data as IDataObject;
+		const added = Object.fromEntries(Object.entries(stored).filter(([key]) => !(key in given)));
+		expect(Object.keys(added).sort()).toEqual(['mintedAppJwt', 'pendingAppJwt']);
+		expect(added.pendingAppJwt).toBe('');
+		expect(emulator.requestsTo('sentinel').map((r) => JSON.parse(r.responseBody!).access_token)).toEqual([added.mintedAppJwt]);
 	} finally {
 		await emulator.close();
 	}
@@ -178,7 +209,7 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 			{ serverErrorRetryInterval: 0 },
 		);
 		expect(error.message).toBe('LivePerson answered with a server error (HTTP 500) [item 0]');
-		expect(error.description).toMatch(/No ConsumerJWS was minted and no conversation was created/);
+		expect(error.description).toMatch(/The conversation was not created\. No ConsumerJWS was minted\./);
 		expect(error.description).toMatch(/retried 3 time\(s\) after server errors/);
 		expect(emulator.requestsTo('idp')).toHaveLength(4);
 		emulator.faults.clear();

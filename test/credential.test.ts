@@ -3,7 +3,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from './emulator';
-import { HarnessCredentialsHelper, loadNodesAndCredentials } from './harness';
+import { HarnessCredentialsHelper, REPO_ROOT, loadNodesAndCredentials } from './harness';
 import { testCredential } from './harness/credential-test';
 
 const TYPE = 'livePersonConnectorApi';
@@ -122,29 +122,19 @@ describe('Static Tokens', () => {
 	});
 });
 
-describe('a credential saved before the Authentication field existed', () => {
-	const legacy = (appJwt: string): ICredentialDataDecryptedObject => ({
-		accountId: emulator.accountId,
-		domain: emulator.baseUrl,
-		appJwt,
+describe('a new credential', () => {
+	it('opens in Client Credentials mode', async () => {
+		const { credentialTypes } = await loadNodesAndCredentials(REPO_ROOT);
+		const authentication = credentialTypes.getByName(TYPE).properties.find((property) => property.name === 'authentication');
+		expect(authentication?.default).toBe('clientCredentials');
 	});
 
-	it('is tested as Static Tokens', async () => {
-		const data = legacy(emulator.mintAppJwt());
+	it('is tested as Client Credentials when the mode was never chosen', async () => {
+		const { authentication: _mode, ...data } = clientCredentials();
 
 		await expect(testCredential(TYPE, data)).resolves.toEqual(OK);
 
-		const sends = emulator.requestsTo('send');
-		expect(sends).toHaveLength(1);
-		expect(sends[0].headers.authorization).toBe(data.appJwt);
-		expect(emulator.requestsTo('sentinel')).toHaveLength(0);
-	});
-
-	it('reports an expired AppJWT with the 40102 rule', async () => {
-		await expect(testCredential(TYPE, legacy(emulator.mintAppJwt({ ttlSeconds: -10 })))).resolves.toEqual({
-			status: 'Error',
-			message: ruleMessage(40102),
-		});
+		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
 	});
 });
 
@@ -189,18 +179,25 @@ describe('an AppJWT minted earlier and still saved in the credential', () => {
 });
 
 describe('answers without a LivePerson errorCode', () => {
-	it('Static Tokens: an account the Messaging Domain does not know is an error', async () => {
+	it('Static Tokens: an Account ID the AppJWT was not minted for is named, before any request', async () => {
 		const result = await testCredential(TYPE, staticTokens({ accountId: UNKNOWN_ACCOUNT }));
 
-		expect(emulator.requestsTo('send').map((r) => r.status)).toEqual([404]);
+		expect(emulator.requests).toHaveLength(0);
 		expect(result.status).toBe('Error');
+		expect(result.message).toBe(`The credential's AppJWT was minted for another account than its Account ID (${UNKNOWN_ACCOUNT})`);
 	});
 
-	it('Static Tokens: a Messaging Domain that is not LivePerson messaging is an error', async () => {
+	it('Client Credentials: an account the Domain API does not know is named as the Account ID', async () => {
+		const result = await testCredential(TYPE, clientCredentials({ accountId: UNKNOWN_ACCOUNT }));
+
+		expect(result).toEqual({ status: 'Error', message: `LivePerson's Domain API does not know account "${UNKNOWN_ACCOUNT}"` });
+	});
+
+	it('Static Tokens: a Messaging Domain with a path is refused by name, before any request', async () => {
 		const result = await testCredential(TYPE, staticTokens({ domain: `${emulator.baseUrl}/not-messaging` }));
 
-		expect(emulator.requests.map((r) => r.status)).toEqual([404]);
-		expect(result.status).toBe('Error');
+		expect(emulator.requests).toHaveLength(0);
+		expect(result).toEqual({ status: 'Error', message: 'The credential\'s Messaging Domain has a path (/not-messaging)' });
 	});
 
 	it('Client Credentials: an account without the messaging service is an error', async () => {

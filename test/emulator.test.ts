@@ -708,7 +708,8 @@ describe('emulator: SEND', () => {
 		['an unknown chatState', { type: 'ChatStateEvent', chatState: 'TYPING' }, /chatState has unknown value "TYPING"/],
 		['an unknown accept status', { type: 'AcceptStatusEvent', status: 'SEEN', sequenceList: [0] }, /status has unknown value "SEEN"/],
 		['a bad sequenceList', { type: 'AcceptStatusEvent', status: 'READ', sequenceList: ['0'] }, /sequenceList\[0\]/],
-		['an unknown event type', { type: 'RichContentEvent', content: {} }, /"RichContentEvent" is not a known event type/],
+		['an unknown event type', { type: 'CarouselEvent', content: {} }, /"CarouselEvent" is not a known event type/],
+		['rich content that is not an object', { type: 'RichContentEvent', content: 'card' }, /content must be an object/],
 		['an unknown contentType', { type: 'ContentEvent', contentType: 'text/rtf', message: 'x' }, /contentType has unknown value/],
 		['an empty message', { type: 'ContentEvent', contentType: 'text/plain', message: '' }, /message must be a non-empty string/],
 	])('refuses %s with 400 BAD_REQUEST', async (_n, event, pattern) => {

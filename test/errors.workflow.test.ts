@@ -37,7 +37,7 @@ describe('a consumer with an open conversation', () => {
 		expect(result.status).toBe('error');
 		const error = result.nodeError(LP_NODE) as Error & { description?: string };
 		expect(error.message).toBe('This consumer already has an open conversation in LivePerson [item 2]');
-		expect(error.description).toMatch(/Close the open conversation first/);
+		expect(error.description).toMatch(/Send into the open conversation, or close it first/);
 		expect(error.description).toMatch(/already has open conversation/);
 		expect(emulator.state.conversations()).toHaveLength(2);
 		expect(leakedSecrets(visibleText(result), secretsOf(credentials, ...items.map((i) => i.consumerJws)))).toEqual([]);
@@ -113,13 +113,13 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 			{ operation: 'createAndSend', message: '={{ $json.text }}' },
 			{ text: '   ' },
 			'Message is empty [item 0]',
-			/first message/,
+			/Type the message/,
 		],
 		[
 			'a message over LivePerson\'s 5000-character limit',
 			{ operation: 'createAndSend', message: '={{ $json.text }}' },
 			{ text: 'x'.repeat(5001) },
-			/^Message make a request of \d+ characters; LivePerson rejects requests over 5000 \[item 0\]$/,
+			/^Message makes a request of \d+ characters; LivePerson rejects requests over 5000 \[item 0\]$/,
 			/Shorten the message/,
 		],
 		[

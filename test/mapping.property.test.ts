@@ -12,17 +12,19 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { AnswerError, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
+import { codeVerdict, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
+import { AnswerError } from '../nodes/LivePersonConnector/helpers/errors';
 import {
 	TTR_DEF_NAMES,
 	planCreate,
 	type CreateParameters,
 	type CreatePlan,
 	type FirstMessageDelivery,
-} from '../nodes/LivePersonConnector/helpers/createRequests';
-import { InputError } from '../nodes/LivePersonConnector/helpers/inputError';
+} from '../nodes/LivePersonConnector/helpers/requests';
+import { InputError } from '../nodes/LivePersonConnector/helpers/errors';
 import {
 	AGE_FIELDS,
+	AGE_RANGES,
 	CUSTOMER_INFO_FIELDS,
 	GENDERS,
 	PERSONAL_INFO_FIELDS,
@@ -30,7 +32,7 @@ import {
 } from '../nodes/LivePersonConnector/helpers/sdeFields';
 import type { ConnectorRequest } from '../nodes/LivePersonConnector/helpers/types';
 import type { PersonalInfoParameters } from '../nodes/LivePersonConnector/helpers/sdes';
-import { isBlank, isCalendarDate } from '../nodes/LivePersonConnector/helpers/values';
+import { isBlank, isCalendarDate, optionalIdentity } from '../nodes/LivePersonConnector/helpers/values';
 import {
 	blank,
 	brokenJson,
@@ -77,6 +79,7 @@ const CONTACT_KEYS = Object.keys(CONTACT_FIELDS);
 const CUSTOMER_NAMES = CUSTOMER_INFO_FIELDS.map((field) => field.name);
 const PERSONAL_NAMES = PERSONAL_INFO_FIELDS.map((field) => field.name);
 const kindOf = (name: string) => [...CUSTOMER_INFO_FIELDS, ...PERSONAL_INFO_FIELDS].find((field) => field.name === name)?.kind ?? 'string';
+const rangeOf = (name: string) => [...CUSTOMER_INFO_FIELDS, ...PERSONAL_INFO_FIELDS].find((field) => field.name === name)?.range;
 
 /** What goes over the wire: -0 and 0 are the same there, undefined keys vanish. */
 const wire = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
@@ -371,14 +374,14 @@ function expectedContact(row: PairRecord): IDataObject | undefined {
 /** A JSON SDE of `type` with at least one value set, and the SDE LivePerson must get. */
 function validJsonSde(type: 'ctmrinfo' | 'personal'): fc.Arbitrary<Pair> {
 	if (type === 'ctmrinfo') {
-		return pairsOf(CUSTOMER_NAMES, (name) => validOrBlank(kindOf(name)))
+		return pairsOf(CUSTOMER_NAMES, (name) => validOrBlank(kindOf(name), rangeOf(name)))
 			.filter((pairs) => expected(pairs) !== undefined)
 			.map((pairs): Pair => [{ type, info: inputs(pairs) }, { type, info: expected(pairs) }]);
 	}
 	// A complete {year, month, day} must be a real date (as Date of Birth must).
 	const isRealDate = (age: IDataObject) =>
 		age.year === undefined || age.month === undefined || age.day === undefined || isCalendarDate(age as never);
-	const age = pairsOf(AGE_FIELDS, () => validOrBlank('integer')).filter(
+	const age = pairsOf(AGE_FIELDS, (key) => validOrBlank('integer', AGE_RANGES[key as keyof typeof AGE_RANGES])).filter(
 		(pairs) => expected(pairs) !== undefined && isRealDate(expected(pairs) as IDataObject),
 	);
 	const address = pairsOf(['country', 'region'], () => validOrBlank('string')).filter((pairs) => expected(pairs) !== undefined);
@@ -449,7 +452,7 @@ const validModel: fc.Arbitrary<Model> = fc
 	.record({
 		accountId,
 		profile: pairsOf(PROFILE_KEYS, () => validOrBlank('string')),
-		customer: pairsOf(CUSTOMER_NAMES, (name) => validOrBlank(kindOf(name))),
+		customer: pairsOf(CUSTOMER_NAMES, (name) => validOrBlank(kindOf(name), rangeOf(name))),
 		personal: pairsOf(PERSONAL_NAMES, () => validOrBlank('string')),
 		gender: enumOrBlank(GENDERS),
 		age: fc.oneof(fc.integer({ min: 0, max: 150 }).map((n): Pair => [n % 3 === 0 ? String(n) : n, n]), blankPair),
@@ -648,7 +651,7 @@ const oneTrickyValue = fc
 		} else {
 			parameters[target.section] = { ...parameters[target.section], [target.key]: value } as IDataObject;
 		}
-		return { parameters, label, value };
+		return { parameters, label, value, target };
 	});
 
 describe('planCreate, for valid parameters with one tricky value', () => {
@@ -662,7 +665,7 @@ describe('planCreate, for valid parameters with one tricky value', () => {
 				} catch (error) {
 					if (!(error instanceof InputError)) throw new Error(`planCreate threw: ${describeThrown(error)}`);
 					expect(inputErrorDefects(error)).toEqual([]);
-					if (error.field !== 'User Profile and SDEs' && error.field !== 'Message') {
+					if (!/rejects requests over/.test(error.problem)) {
 						refused++;
 						expect(error.field).toBe(label);
 					}
@@ -674,7 +677,74 @@ describe('planCreate, for valid parameters with one tricky value', () => {
 		);
 		expect(refused).toBeGreaterThan(150);
 	});
+
+	it('sends what the user meant, or refuses: no hex or binary numbers, no half-read dates, no lost precision', () => {
+		let checked = 0;
+		fc.assert(
+			fc.property(oneTrickyValue.filter(({ target }) => MEANING_CHECKED.includes(target.section)), ({ parameters, target, value }) => {
+				let plan: CreatePlan;
+				try {
+					plan = planCreate(parameters);
+				} catch (error) {
+					if (!(error instanceof InputError)) throw error;
+					return;
+				}
+				const meant = meaningOf(target, value);
+				expect(meant).not.toBe(REFUSE);
+				expect(sentValue(plan, target)).toEqual(meant);
+				checked++;
+			}),
+			{ numRuns: 400 },
+		);
+		expect(checked).toBeGreaterThan(20);
+	});
 });
+
+/** Sections whose sent value the faithfulness property reads back. */
+const MEANING_CHECKED: Target['section'][] = ['customerInfo', 'personalInfo'];
+const REFUSE = Symbol('refuse');
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](0\d|1[0-4]):?[0-5]\d)?)?$/i;
+
+/** What a person means by `value` in a field of this kind, written independently of the node's code. */
+function meaningOf(target: Target, value: unknown): unknown {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+	switch (target.kind) {
+		case 'number':
+		case 'integer': {
+			const text = typeof value === 'string' ? value.trim() : undefined;
+			const number = typeof value === 'number' ? value : text !== undefined && DECIMAL.test(text) ? Number(text) : NaN;
+			if (!Number.isFinite(number)) return REFUSE;
+			if (target.kind === 'integer' && !Number.isSafeInteger(number)) return REFUSE;
+			if (target.key === 'age' && (number < 0 || number > 150)) return REFUSE;
+			return number;
+		}
+		case 'date': {
+			if (typeof value === 'string') {
+				const match = DATE_TEXT.exec(value.trim());
+				return match ? { year: +match[1], month: +match[2], day: +match[3] } : REFUSE;
+			}
+			if (value instanceof Date) return { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
+			const parts = value as { year?: unknown; month?: unknown; day?: unknown };
+			return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
+		}
+		case 'enum':
+			return typeof value === 'string' ? value.trim().toUpperCase() : REFUSE;
+		default:
+			return typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : REFUSE;
+	}
+}
+
+/** The value LivePerson receives for the target, read from the planned batch. */
+function sentValue(plan: CreatePlan, target: Target): unknown {
+	const sdes = ((plan.batch[0].body.authenticatedData as IDataObject | undefined)?.lp_sdes ?? []) as IDataObject[];
+	if (target.section === 'customerInfo') return ((sdes.find((sde) => sde.type === 'ctmrinfo')?.info ?? {}) as IDataObject)[target.key];
+	const personal = (sdes.find((sde) => sde.type === 'personal')?.personal ?? {}) as IDataObject;
+	const age = personal.age as IDataObject | undefined;
+	if (target.key === 'age') return age?.age;
+	if (target.key === 'birthDate') return age && { year: age.year, month: age.month, day: age.day };
+	return personal[target.key];
+}
 
 // ---------------------------------------------------------------------------------------------
 // 3. Any answer in, results or an AnswerError out
@@ -694,7 +764,7 @@ function answersFor(requests: ConnectorRequest[]): fc.Arbitrary<unknown> {
 	const ids = requests.map((request) => request.id);
 	const answer = fc.record(
 		{
-			code: fc.oneof({ arbitrary: fc.constant('OK'), weight: 6 }, answerValue),
+			code: fc.oneof({ arbitrary: fc.constant('OK'), weight: 6 }, answerValue, { arbitrary: fc.constantFrom('BAD_REQUEST', 'NOT_FOUND', 401), weight: 2 }),
 			body: fc.oneof({ arbitrary: fc.dictionary(fc.constantFrom('msg', 'conversationId', 'sequence', 'x'), fc.jsonValue({ maxDepth: 1 })), weight: 4 }, garbage),
 			reqId: fc.oneof({ arbitrary: fc.constantFrom(...ids), weight: 6 }, answerValue, fc.constantFrom(...ids).map(Number)),
 		},
@@ -729,25 +799,25 @@ describe('matchAnswers, for any answer', () => {
 				} catch (error) {
 					if (!(error instanceof AnswerError)) throw new Error(`matchAnswers threw something else than an AnswerError: ${describeThrown(error)}`);
 					problems.add(error.problem);
-					expect(['notJson', 'wrongShape', 'unmatchedReqId', 'rejected']).toContain(error.problem);
+					expect(['notJson', 'wrongShape', 'unmatchedReqId', 'rejected', 'unclear']).toContain(error.problem);
 					expect(error.message.trim()).not.toBe('');
-					if (error.problem === 'rejected') {
+					if (error.problem === 'rejected' || error.problem === 'unclear') {
 						expect(requests).toContain(error.request);
 						expect(error.results).toHaveLength(requests.length);
-						expect(error.answer?.code).not.toBe('OK');
+						expect(codeVerdict(error.answer!.code)).toBe(error.problem === 'rejected' ? 'refused' : 'unclear');
 					}
 					return;
 				}
 				matched++;
 				expect(results.map((result) => [result.reqId, result.type])).toEqual(requests.map((request) => [request.id, request.type]));
 				for (const result of results) {
-					expect(result.code).toBe('OK');
+					expect(codeVerdict(result.code)).toBe('ok');
 					expect(typeof result.body === 'object' && result.body !== null && !Array.isArray(result.body)).toBe(true);
 				}
 			}),
 		);
 		expect(matched).toBeGreaterThan(20);
-		expect([...problems].sort()).toEqual(['notJson', 'rejected', 'unmatchedReqId', 'wrongShape']);
+		expect([...problems].sort()).toEqual(['notJson', 'rejected', 'unclear', 'unmatchedReqId', 'wrongShape']);
 	});
 
 	it('pairs well-formed answers in any order with their requests by reqId', () => {
@@ -766,6 +836,45 @@ describe('matchAnswers, for any answer', () => {
 					expect(results).toEqual(requests.map((request) => ({ type: request.type, reqId: request.id, code: 'OK', body: { echo: request.id } })));
 				},
 			),
+		);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. Identity fields (Consumer ID, ConsumerJWS, Conversation ID): text or digits, never coerced
+
+describe('optionalIdentity, for any value an expression can give', () => {
+	it('keeps text (trimmed) and whole numbers as digits, and refuses everything else by name', () => {
+		const identity = fc.oneof(
+			fc.string(),
+			fc.integer(),
+			fc.double(),
+			fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -1, 4711),
+			fc.boolean(),
+			fc.constant(null),
+			fc.array(fc.string(), { maxLength: 3 }),
+			fc.object({ maxDepth: 1 }),
+			fc.date(),
+		);
+		fc.assert(
+			fc.property(identity, (value) => {
+				let result: string | undefined;
+				try {
+					result = optionalIdentity('Consumer ID', value, 'Map the contact ID itself.');
+				} catch (error) {
+					expect(error).toBeInstanceOf(InputError);
+					expect((error as InputError).field).toBe('Consumer ID');
+					expect(typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)).toBe(false);
+					return;
+				}
+				if (typeof value === 'string') expect(result).toBe(value.trim() === '' ? undefined : value.trim());
+				else if (value === null) expect(result).toBeUndefined();
+				else {
+					expect(typeof value).toBe('number');
+					expect(result).toBe(String(value));
+					expect(result).toMatch(/^\d+$/);
+				}
+			}),
 		);
 	});
 });

@@ -10,7 +10,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { AnswerError, createOutcome, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
+import { createdConversationId, matchAnswers, publishedSequence } from '../nodes/LivePersonConnector/helpers/answers';
 import {
 	TTR_DEF_NAMES,
 	conversationRequestBody,
@@ -18,8 +18,8 @@ import {
 	publishTextRequest,
 	userProfileBody,
 	type CreateParameters,
-} from '../nodes/LivePersonConnector/helpers/createRequests';
-import { InputError } from '../nodes/LivePersonConnector/helpers/inputError';
+} from '../nodes/LivePersonConnector/helpers/requests';
+import { AnswerError, InputError } from '../nodes/LivePersonConnector/helpers/errors';
 import { looksLikeJws, readClaims, renewalDue } from '../nodes/LivePersonConnector/helpers/jwt';
 import {
 	CUSTOMER_INFO_FIELDS,
@@ -31,7 +31,7 @@ import {
 } from '../nodes/LivePersonConnector/helpers/sdeFields';
 import { buildSdes, customerInfoSde, personalInfoSde, sdesFromJson } from '../nodes/LivePersonConnector/helpers/sdes';
 import type { ConnectorRequest, RequestResult } from '../nodes/LivePersonConnector/helpers/types';
-import { describe as describeValue } from '../nodes/LivePersonConnector/helpers/values';
+import { describeValue } from '../nodes/LivePersonConnector/helpers/values';
 import { expectInputError, inputErrorDefects } from './support/mapping/inputErrors';
 import { SAMPLE_CONVERSATION_ID, planProblems } from './support/mapping/oracle';
 
@@ -133,11 +133,17 @@ const VALID: Record<SdeFieldKind, Case[]> = {
 
 const INVALID: Record<SdeFieldKind, unknown[]> = {
 	string: [{}, { a: 1 }, [], ['a'], NaN, Infinity, new Date(Date.UTC(2024, 2, 1)), DateTime.utc(2024, 3, 1)],
-	number: ['abc', '12abc', '1,5', NaN, Infinity, -Infinity, 'Infinity', true, {}, [], ['5'], DateTime.utc(2024, 3, 1)],
-	integer: [1.5, '1.5', -0.25, 'three', NaN, Infinity, true, {}, []],
+	number: ['abc', '12abc', '1,5', NaN, Infinity, -Infinity, 'Infinity', true, {}, [], ['5'], DateTime.utc(2024, 3, 1), '0x1A', '0b101', '0o17', '1_000'],
+	integer: [1.5, '1.5', -0.25, 'three', NaN, Infinity, true, {}, [], '0x1A', '0b101', '0o17', '9007199254740993', 9007199254740992, 1e21],
 	date: [
 		'2023-02-29',
 		'1900-02-29',
+		'2024-03-01T25:99',
+		'2024-03-01 garbage',
+		'2024-03-01Tgarbage',
+		'2024-03-01T23:60:00Z',
+		'2024-03-01T10:00:00+25:00',
+		'2024-03-01x',
 		'2024-04-31',
 		'2024-13-01',
 		'2024-00-10',
@@ -161,15 +167,23 @@ const INVALID: Record<SdeFieldKind, unknown[]> = {
 };
 
 /** Every SDE table field with each valid case: [field, input, expected]. */
+/** Whether a valid case's value is within the field's sane range (e.g. no negative Company Size). */
+const inRange = (field: SdeField, expected: unknown) =>
+	typeof expected !== 'number' || ((field.range?.min ?? -Infinity) <= expected && expected <= (field.range?.max ?? Infinity));
+
 function validCases(fields: SdeField[]): [string, SdeField, unknown, unknown][] {
 	return fields.flatMap((field) =>
-		VALID[field.kind].map(([input, expected]) => [`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [string, SdeField, unknown, unknown]),
+		VALID[field.kind]
+			.filter(([, expected]) => inRange(field, expected))
+			.map(([input, expected]) => [`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [string, SdeField, unknown, unknown]),
 	);
 }
 
 function invalidCases(fields: SdeField[]): [string, SdeField, unknown][] {
 	return fields.flatMap((field) =>
-		INVALID[field.kind].map((input) => [`${field.name} (${field.kind}) ${show(input)}`, field, input] as [string, SdeField, unknown]),
+		[...INVALID[field.kind], ...VALID[field.kind].filter(([, expected]) => !inRange(field, expected)).map(([input]) => input)].map(
+			(input) => [`${field.name} (${field.kind}) ${show(input)}`, field, input] as [string, SdeField, unknown],
+		),
 	);
 }
 
@@ -323,7 +337,7 @@ describe('Personal Info (SDE) fields', () => {
 			else expect(sde).toEqual({ type: 'personal', personal: { age: expected } });
 		});
 
-		it.each([42.5, '42.5', 'old', NaN, {}, true])('age %j is refused', (age) => {
+		it.each([42.5, '42.5', 'old', NaN, {}, true, -5, '-5', 151, '0x1A'])('age %j is refused', (age) => {
 			expectInputError(() => personalInfoSde({ age } as IDataObject), 'Personal Info (SDE) › Age');
 		});
 
@@ -698,9 +712,9 @@ describe('the CONVERSATION batch', () => {
 	});
 
 	it('builds a SEND with publishTextRequest', () => {
-		expect(publishTextRequest('c1', 'text', '7')).toEqual({
+		expect(publishTextRequest('c1', 'text')).toEqual({
 			kind: 'req',
-			id: '7',
+			id: '1',
 			type: 'ms.PublishEvent',
 			body: { dialogId: 'c1', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'text' } },
 		});
@@ -711,8 +725,8 @@ describe('the CONVERSATION batch', () => {
 		['whitespace', '  \n', 'is empty'],
 		['null', null, 'is empty'],
 		['undefined', undefined, 'is empty'],
-		['a number', 42, 'must be text'],
-		['an object', { text: 'Hi' }, 'must be text'],
+		['a number', 42, 'must be text, not 42'],
+		['an object', { text: 'Hi' }, 'must be text, not an object'],
 	])('refuses a first message that is %s', (_name, text, problem) => {
 		for (const delivery of ['inCreateRequest', 'separateSend'] as const) {
 			expect(expectInputError(() => plan({ firstMessage: { text, delivery } }), 'Message').problem).toBe(problem);
@@ -1074,8 +1088,7 @@ describe('answers', () => {
 		it.each<[string, unknown, string]>([
 			['BAD_REQUEST with a message', { code: 'BAD_REQUEST', body: { msg: "User x already has open conversation. Can't open another one." }, reqId: '2' }, "User x already has open conversation. Can't open another one."],
 			['a numeric code', { code: 400, body: {}, reqId: '2' }, 'LivePerson answered 400'],
-			['no code', { body: {}, reqId: '2' }, 'LivePerson answered (no code)'],
-			['lower-case ok', { code: 'ok', body: { conversationId: 'c' }, reqId: '2' }, 'LivePerson answered ok'],
+			['lower-case bad_request', { code: 'bad_request', body: {}, reqId: '2' }, 'LivePerson answered bad_request'],
 		])('refuses %s as rejected, with the request and the results', (_name, refused, message) => {
 			const error = expectAnswerError(() => matchAnswers(requests, [answers[0], refused, answers[2]]), 'rejected');
 			expect(error.message).toBe(message);
@@ -1083,6 +1096,29 @@ describe('answers', () => {
 			expect(error.answer?.reqId).toBe('2');
 			expect(error.results).toHaveLength(3);
 			expect(error.results.map((result) => result.reqId)).toEqual(['1', '2', '3']);
+		});
+
+		it.each([
+			['no code', { body: {}, reqId: '2' }, 'LivePerson answered (no code)'],
+			['a server error code', { code: 'INTERNAL_SERVER_ERROR', body: {}, reqId: '2' }, 'LivePerson answered INTERNAL_SERVER_ERROR'],
+			['a numeric 5xx code', { code: 503, body: {}, reqId: '2' }, 'LivePerson answered 503'],
+		])('calls %s unclear: it proves neither success nor refusal', (_name, answer, message) => {
+			const error = expectAnswerError(() => matchAnswers(requests, [answers[0], answer, answers[2]]), 'unclear');
+			expect(error.message).toBe(message);
+			expect(error.results).toHaveLength(3);
+		});
+
+		it.each(['ok', 'Ok', 200])('accepts the code %p as OK', (code) => {
+			const results = matchAnswers(requests, [answers[0], { ...answers[1], code }, answers[2]]);
+			expect(results[1].code).toBe(code);
+		});
+
+		it('reports a refusal before an unclear code, whatever the order', () => {
+			const error = expectAnswerError(
+				() => matchAnswers(requests, [{ ...answers[0], code: 'WEIRD' }, answers[1], { ...answers[2], code: 'BAD_REQUEST' }]),
+				'rejected',
+			);
+			expect(error.request?.id).toBe('3');
 		});
 
 		it('reports the first refused request in request order', () => {
@@ -1097,20 +1133,21 @@ describe('answers', () => {
 			expectAnswerError(() => matchAnswers([request('1', 't')], '[{"code":"OK","reqId":{"toString":0}}]'), 'unmatchedReqId');
 		});
 
-		it('reports a code that cannot be turned into text as rejected, not with a TypeError', () => {
+		it('reports a code that cannot be turned into text as unclear, not with a TypeError', () => {
 			// The message is built as `LivePerson answered ${code}`, which throws for this valid JSON.
-			expectAnswerError(() => matchAnswers([request('1', 't')], '[{"code":{"toString":0},"reqId":"1"}]'), 'rejected');
+			expectAnswerError(() => matchAnswers([request('1', 't')], '[{"code":{"toString":0},"reqId":"1"}]'), 'unclear');
 		});
 	});
 
-	describe('createOutcome', () => {
-		it('reads conversationId and sequence', () => {
-			expect(createOutcome(expected)).toEqual({ conversationId: '8602832d-dce1-446b-8445-0d51f5926a42', sequence: 0 });
-			expect(createOutcome(matchAnswers(requests.slice(0, 2), answers.slice(0, 2)))).toEqual({ conversationId: '8602832d-dce1-446b-8445-0d51f5926a42' });
+	describe('createdConversationId and publishedSequence', () => {
+		it('read the conversationId and the sequence', () => {
+			expect(createdConversationId(expected)).toBe('8602832d-dce1-446b-8445-0d51f5926a42');
+			expect(publishedSequence(expected)).toBe(0);
+			expect(publishedSequence(matchAnswers(requests.slice(0, 2), answers.slice(0, 2)))).toBeUndefined();
 		});
 
-		it('leaves sequence out when it is not a number', () => {
-			expect(createOutcome([expected[1], { ...expected[2], body: { sequence: '0' } }])).toEqual({ conversationId: '8602832d-dce1-446b-8445-0d51f5926a42' });
+		it('leave a sequence out when it is not a number', () => {
+			expect(publishedSequence([expected[1], { ...expected[2], body: { sequence: '0' } }])).toBeUndefined();
 		});
 
 		it.each<[string, RequestResult[]]>([
@@ -1119,9 +1156,9 @@ describe('answers', () => {
 			['no conversationId', [expected[0], { ...expected[1], body: {} }]],
 			['an empty conversationId', [{ ...expected[1], body: { conversationId: '' } }]],
 			['a numeric conversationId', [{ ...expected[1], body: { conversationId: 42 } }]],
-		])('fails with %s', (_name, results) => {
-			const error = expectAnswerError(() => createOutcome(results), 'missingConversationId');
-			expect(error.results).toBe(results);
+			['a refused conversation request', [{ ...expected[1], code: 'BAD_REQUEST' }]],
+		])('find no conversation with %s', (_name, results) => {
+			expect(createdConversationId(results)).toBeUndefined();
 		});
 	});
 });

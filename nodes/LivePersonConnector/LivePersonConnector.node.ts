@@ -9,15 +9,22 @@ import {
 import * as conversation from './actions/conversation/Conversation.resource';
 import { router } from './actions/router';
 
+/** The canvas subtitle: the operation's name as the panel shows it, not its internal value. */
+const operationNames = JSON.stringify(
+	Object.fromEntries(Object.values(conversation.operations).map(({ value, name }) => [value, name])),
+);
+
 export class LivePersonConnector implements INodeType {
+	// The rule looks for a literal subtitle; this one is built from the operations' names.
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
 	description: INodeTypeDescription = {
 		displayName: 'LivePerson Connector',
 		name: 'livePersonConnector',
 		icon: { light: 'file:liveperson.svg', dark: 'file:liveperson.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Open LivePerson messaging conversations with the Connector API',
+		subtitle: `={{ ${operationNames}[$parameter["operation"]] ?? $parameter["operation"] }}`,
+		description: 'Open LivePerson messaging conversations and carry them on: send, update, close',
 		defaults: { name: 'LivePerson Connector' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

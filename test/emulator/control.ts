@@ -188,7 +188,52 @@ export async function handleControl(
 				method: 'POST',
 				run: async (b) => {
 					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
-					return json(200, await emulator.agent.closeConversation(b.conversationId));
+					const opts: { postSurvey?: boolean; closeReason?: string } = {};
+					if (b.postSurvey === true) opts.postSurvey = true;
+					if (typeof b.closeReason === 'string') opts.closeReason = b.closeReason;
+					return json(200, await emulator.agent.closeConversation(b.conversationId, opts));
+				},
+			},
+		],
+		'/_emulator/agent/close-survey': [
+			{
+				method: 'POST',
+				run: async (b) => {
+					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
+					return json(200, await emulator.agent.closeSurvey(b.conversationId));
+				},
+			},
+		],
+		'/_emulator/agent/typing': [
+			{
+				method: 'POST',
+				run: async (b) => {
+					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
+					const chatState = typeof b.chatState === 'string' ? b.chatState : 'COMPOSING';
+					return json(200, await emulator.agent.setChatState(b.conversationId, chatState));
+				},
+			},
+		],
+		'/_emulator/agent/read': [
+			{
+				method: 'POST',
+				run: async (b) => {
+					if (!isObj(b) || typeof b.conversationId !== 'string' || !Array.isArray(b.sequenceList)) {
+						return badRequest('conversationId and sequenceList are required');
+					}
+					const status = typeof b.status === 'string' ? b.status : 'READ';
+					return json(200, await emulator.agent.sendAcceptStatus(b.conversationId, status, b.sequenceList as number[]));
+				},
+			},
+		],
+		'/_emulator/agent/rich-content': [
+			{
+				method: 'POST',
+				run: async (b) => {
+					if (!isObj(b) || typeof b.conversationId !== 'string' || !isObj(b.content)) {
+						return badRequest('conversationId and content (an object) are required');
+					}
+					return json(200, await emulator.agent.sendRichContent(b.conversationId, b.content));
 				},
 			},
 		],

@@ -108,8 +108,8 @@ export class ConversationStore {
 		const entry: ConversationEventView = { from, event: clone(event), at: Date.now() };
 		if (extra.reqId !== undefined) entry.reqId = extra.reqId;
 		if (extra.clientProperties !== undefined) entry.clientProperties = extra.clientProperties;
-		// inferred: consumer and agent content events share one sequence per conversation.
-		if (event.type === 'ContentEvent') {
+		// inferred: consumer and agent content events (plain and rich) share one sequence per conversation.
+		if (event.type === 'ContentEvent' || event.type === 'RichContentEvent') {
 			entry.sequence = conv.messages.length;
 			conv.messages.push(entry);
 		}

@@ -213,6 +213,29 @@ export const faultPresets = {
 	createAnswerWithoutReqId(when: When = {}): FaultSpec {
 		return rewriteCreateAnswer(when, (items) => items.map(({ reqId: _drop, ...rest }) => rest));
 	},
+	/** A SEND answer (HTTP 200) that refuses the request with BAD_REQUEST and `msg` (the request was processed). */
+	sendAnswerRefusing(msg: string, when: When = {}): FaultSpec {
+		return {
+			on: 'send',
+			...when,
+			action: { type: 'rewrite', rewrite: (answer) => ({ ...answer, status: 200, body: { code: 'BAD_REQUEST', body: { msg }, reqId: '1' } }) },
+		};
+	},
+	/** A SEND answer whose item carries no reqId (the request was processed). */
+	sendAnswerWithoutReqId(when: When = {}): FaultSpec {
+		return {
+			on: 'send',
+			...when,
+			action: {
+				type: 'rewrite',
+				rewrite: (answer) => {
+					const item = (typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body) as AnswerItem;
+					const { reqId: _drop, ...rest } = item;
+					return { ...answer, body: rest };
+				},
+			},
+		};
+	},
 	/** A create answer whose conversation item is OK but has no conversationId. */
 	createAnswerWithoutConversationId(when: When = {}): FaultSpec {
 		return rewriteCreateAnswer(when, (items) =>

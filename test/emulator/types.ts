@@ -132,6 +132,7 @@ export interface EmulatorState {
 
 export type WebhookEventType =
 	| 'ms.MessagingEventNotification.ContentEvent'
+	| 'ms.MessagingEventNotification.RichContentEvent'
 	| 'ms.MessagingEventNotification.ChatStateEvent'
 	| 'ms.MessagingEventNotification.AcceptStatusEvent'
 	| 'cqm.ExConversationChangeNotification';
@@ -147,27 +148,80 @@ export interface WebhookRegistration {
 export interface WebhookDelivery {
 	url: string;
 	eventType: WebhookEventType;
+	/** The bytes sent, as UTF-8 text. */
 	body: string;
 	headers: Record<string, string>;
 	status?: number;
+	/** What the endpoint answered. */
+	responseBody?: string;
 	error?: string;
 	at: number;
+	/** From sending the request to the end of the answer. */
+	durationMs?: number;
 }
 
+/** How a raw delivery is signed; by default as LivePerson signs (client secret, the registration's algorithm). */
+export interface RawDeliveryOptions {
+	/** Key to sign with instead of the emulator's client secret. */
+	signWith?: string;
+	algorithm?: 'sha1' | 'sha256';
+	/** This exact x-liveperson-signature value, or null to send none. */
+	signature?: string | null;
+	/** Headers to set, or to remove (null). */
+	headers?: Record<string, string | null>;
+}
+
+export interface AgentEventOptions {
+	agentId?: string;
+	/** originatorMetadata.role; default ASSIGNED_AGENT. */
+	role?: string;
+	/** 'dialogIdOnly': the older payloads, without conversationId and messageAudience. */
+	shape?: 'current' | 'dialogIdOnly';
+}
+
+type Audience = { audience?: 'ALL' | 'AGENTS_AND_MANAGERS' };
+
 export interface AgentSide {
-	/** Posts an agent message into an open conversation and delivers the webhook(s). */
+	/** Posts an agent message into an open conversation (or its open survey) and delivers the webhook(s). */
 	sendMessage(
 		conversationId: string,
 		message: string,
-		opts?: { agentId?: string; audience?: 'ALL' | 'AGENTS_AND_MANAGERS' },
+		opts?: AgentEventOptions & Audience & { inSurvey?: boolean },
 	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }>;
-	/** Closes a conversation as the agent and delivers the conversation-change webhook(s). */
-	closeConversation(conversationId: string): Promise<{ deliveries: WebhookDelivery[] }>;
+	/** Several messages delivered as one notification with one change each. */
+	sendMessages(
+		conversationId: string,
+		messages: string[],
+		opts?: AgentEventOptions & Audience & { inSurvey?: boolean },
+	): Promise<{ sequences: number[]; deliveries: WebhookDelivery[] }>;
+	sendRichContent(
+		conversationId: string,
+		content: Record<string, unknown>,
+		opts?: AgentEventOptions & Audience,
+	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }>;
+	/** Typing: COMPOSING, PAUSE, ACTIVE, INACTIVE, GONE. */
+	setChatState(conversationId: string, chatState: string, opts?: AgentEventOptions): Promise<{ deliveries: WebhookDelivery[] }>;
+	/** A read receipt (or ACCEPT, ACCESS...) for the given sequences. */
+	sendAcceptStatus(
+		conversationId: string,
+		status: string,
+		sequenceList: number[],
+		opts?: AgentEventOptions,
+	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }>;
+	/** Closes a conversation as the agent; with postSurvey the stage stays OPEN until closeSurvey(). */
+	closeConversation(
+		conversationId: string,
+		opts?: { postSurvey?: boolean; closeReason?: string },
+	): Promise<{ deliveries: WebhookDelivery[]; surveyDialogId?: string }>;
+	/** Ends the post-conversation survey: the conversation's stage becomes CLOSE. */
+	closeSurvey(conversationId: string): Promise<{ deliveries: WebhookDelivery[] }>;
 }
 
 export interface Webhooks {
 	register(reg: WebhookRegistration): void;
 	clear(): void;
+	/** Posts these exact bytes as a webhook of `eventType` to its registrations. */
+	deliver(eventType: WebhookEventType, body: string | Buffer, opts?: RawDeliveryOptions): Promise<WebhookDelivery[]>;
 	/** Every delivery attempt, oldest first. */
 	deliveries: WebhookDelivery[];
 }

@@ -215,8 +215,11 @@ const checkEvent: Check = (v, path) => {
 				},
 				['status', 'sequenceList'],
 			);
+		case 'RichContentEvent':
+			// inferred: structured content is an object; its own schema is not checked.
+			return checkObject(v, path, { type: 'string', content: (c, p) => (isObj(c) ? undefined : `${p} must be an object, got ${describe(c)}`) }, ['content']);
 		default:
-			return `${path}.type ${describe(v.type)} is not a known event type; expected ContentEvent, ChatStateEvent or AcceptStatusEvent`;
+			return `${path}.type ${describe(v.type)} is not a known event type; expected ContentEvent, RichContentEvent, ChatStateEvent or AcceptStatusEvent`;
 	}
 };
 

@@ -5,6 +5,8 @@
 //  - `n8n-nodes-base.set` (3.3, 3.4): a stand-in for n8n's Edit Fields (Set) node, manual mode only
 //    (`assignments.assignments[{name, value, type}]`, `includeOtherFields`), so the importable
 //    example workflows run here unchanged;
+//  - `n8n-nodes-base.if` (2, 2.1, 2.2): a stand-in for n8n's If node, for the conditions the examples
+//    use (string equals / not equals / empty / not empty / exists, and / or), true and false outputs;
 //  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
 //    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`.
 import type {
@@ -22,6 +24,7 @@ export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 export const NO_OP_TYPE = 'n8n-nodes-base.noOp';
 export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
 export const EDIT_FIELDS_TYPE = 'n8n-nodes-base.set';
+export const IF_TYPE = 'n8n-nodes-base.if';
 
 const triggerInputs = new Map<string, IDataObject[]>();
 
@@ -157,7 +160,69 @@ export class HarnessEditFields implements INodeType {
 	}
 }
 
+interface Condition {
+	leftValue?: unknown;
+	rightValue?: unknown;
+	operator?: { type?: string; operation?: string };
+}
+
+const blank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** One condition of n8n's filter parameter, for the operations the harness supports. */
+function holds({ leftValue, rightValue, operator }: Condition): boolean {
+	const operation = operator?.operation;
+	switch (operation) {
+		case 'equals':
+			return String(leftValue ?? '') === String(rightValue ?? '');
+		case 'notEquals':
+			return String(leftValue ?? '') !== String(rightValue ?? '');
+		case 'empty':
+			return blank(leftValue);
+		case 'notEmpty':
+			return !blank(leftValue);
+		case 'exists':
+			return leftValue !== undefined && leftValue !== null;
+		case 'notExists':
+			return leftValue === undefined || leftValue === null;
+		default:
+			throw new Error(`The harness If stand-in does not support the "${String(operation)}" operation`);
+	}
+}
+
+export class HarnessIf implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'If (harness stand-in)',
+		name: 'if',
+		group: ['transform'],
+		version: [2, 2.1, 2.2],
+		description: 'Routes items to true or false, like n8n\'s If node, for simple string conditions',
+		defaults: { name: 'If' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['true', 'false'],
+		properties: [
+			{ displayName: 'Conditions', name: 'conditions', type: 'filter', default: {} },
+			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const kept: INodeExecutionData[] = [];
+		const discarded: INodeExecutionData[] = [];
+		this.getInputData().forEach((item, i) => {
+			const { conditions = [], combinator = 'and' } = this.getNodeParameter('conditions', i, {}) as {
+				conditions?: Condition[];
+				combinator?: 'and' | 'or';
+			};
+			const pass = combinator === 'or' ? conditions.some(holds) : conditions.every(holds);
+			(pass ? kept : discarded).push({ json: item.json, pairedItem: { item: i } });
+		});
+		return [kept, discarded];
+	}
+}
+
 export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
+	[IF_TYPE]: () => new HarnessIf(),
 	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),
 	[NO_OP_TYPE]: () => new HarnessNoOp(),
 	[SET_FIELDS_TYPE]: () => new HarnessSetFields(),

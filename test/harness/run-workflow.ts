@@ -4,6 +4,7 @@ import type {
 	IConnections,
 	IDataObject,
 	INode,
+	INodeExecutionData,
 	IPinData,
 	IRun,
 	IWorkflowBase,
@@ -55,6 +56,11 @@ export interface RunWorkflowOptions {
 	/** Cancel the execution when this signal aborts. */
 	signal?: AbortSignal;
 	executionId?: string;
+	/**
+	 * What the start node hands on, as a webhook node's webhook() returned it (`workflowData`): the
+	 * engine passes it through unchanged, as in n8n's webhook runs. Default: one empty item.
+	 */
+	startNodeOutput?: INodeExecutionData[][];
 }
 
 let executionCounter = 0;
@@ -148,7 +154,7 @@ export async function runWorkflow(
 	const runExecutionData = createRunExecutionData({
 		resultData: { pinData: options.pinData },
 		executionData: {
-			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [{ node: startNode, data: { main: options.startNodeOutput ?? [[{ json: {} }]] }, source: null }],
 		},
 	});
 

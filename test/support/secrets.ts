@@ -1,4 +1,16 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import type { WorkflowRunResult } from '../harness';
+
+/**
+ * An output item as the node made it. n8n merges a failed item's input into what goes to the
+ * error output; that input is the test's own (and may hold a token on purpose), so only the node's
+ * own `error` and `details` are kept of such an item.
+ */
+function ownPart(item: INodeExecutionData): unknown {
+	const json = item.json ?? {};
+	return 'error' in json && 'details' in json ? { error: json.error, details: json.details } : json;
+}
 
 /**
  * Everything a user could see of what the given nodes produced: their output items, errors and
@@ -9,7 +21,10 @@ export function visibleText(result: WorkflowRunResult, nodes: string[] = ['LiveP
 	const parts: unknown[] = [result.run.data.resultData.error, result.error];
 	for (const [name, tasks] of Object.entries(result.run.data.resultData.runData)) {
 		if (!nodes.includes(name)) continue;
-		for (const task of tasks) parts.push(task.data, task.error);
+		for (const task of tasks) {
+			const outputs = Object.values(task.data ?? {}).flat();
+			parts.push(outputs.map((items) => (items ?? []).map(ownPart)), task.error);
+		}
 	}
 	return parts
 		.map((part) => {

@@ -11,6 +11,8 @@ export const CREDENTIAL = { id: 'lp-1', name: 'LivePerson account' };
 
 export interface LpNodeOptions {
 	onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	/** n8n's own Retry On Fail: the engine re-runs the whole node, with all its items. */
+	retryOnFail?: { maxTries: number; waitBetweenTries?: number };
 	/** A node after the LivePerson node that reads its output, as a user's workflow would. */
 	withConsumerOfOutput?: boolean;
 }
@@ -28,6 +30,9 @@ export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {})
 			parameters: { resource: 'conversation', ...parameters },
 			credentials: { livePersonConnectorApi: CREDENTIAL },
 			...(options.onError ? { onError: options.onError } : {}),
+			...(options.retryOnFail
+				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0 }
+				: {}),
 		},
 	];
 	const connections: IDataObject = { Start: { main: [[{ node: LP_NODE, type: 'main', index: 0 }]] } };
@@ -95,4 +100,30 @@ export function readExample(file: string): { workflow: WorkflowDefinition; sampl
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 	const pinned = (workflow as { pinData?: Record<string, Array<{ json: IDataObject }>> }).pinData ?? {};
 	return { workflow, sample: (trigger ? pinned[trigger.name] ?? [] : []).map((item) => item.json) };
+}
+
+/**
+ * Start -> one LivePerson node per step, in a row, each named by its step (`name`), as a workflow
+ * that lives with a conversation would chain them: later steps map `{{ $json.conversationId }}`.
+ */
+export function lpChain(steps: Array<IDataObject & { name: string }>) {
+	const nodes: INode[] = [
+		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	];
+	const connections: IDataObject = {};
+	let previous = 'Start';
+	steps.forEach(({ name, ...parameters }, index) => {
+		nodes.push({
+			id: `lp-${index}`,
+			name,
+			type: LP_TYPE,
+			typeVersion: 1,
+			position: [240 * (index + 1), 0],
+			parameters: { resource: 'conversation', ...parameters },
+			credentials: { livePersonConnectorApi: CREDENTIAL },
+		});
+		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
+		previous = name;
+	});
+	return { nodes, connections: connections as never };
 }

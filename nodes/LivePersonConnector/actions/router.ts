@@ -1,78 +1,121 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { AnswerError } from '../helpers/answers';
-import { InputError } from '../helpers/inputError';
-import { answerFailure, inputError, itemError, LivePersonSetupError, setupError } from '../transport';
+import { InputError } from '../helpers/errors';
+import { excerpt, redactOutput } from '../helpers/text';
+import { openSession, retrySettings, sessionSecrets, type Session } from '../transport';
 import * as conversation from './conversation/Conversation.resource';
+import { errorItem, toNodeError, type ItemError } from './nodeErrors';
+import type { Resource } from './node.type';
+import type { ItemContext, OperationDefinition } from './operation';
+import { memoryOf } from './retryMemory';
 
-type Operation = (this: IExecuteFunctions, i: number) => Promise<IDataObject>;
-
-const operations: Record<string, Record<string, { execute: Operation }>> = {
-	conversation: {
-		createAndSend: conversation.createAndSend,
-		createWithCampaign: conversation.createWithCampaign,
-		createWithSdes: conversation.createWithSdes,
-	},
+const resources: Record<Resource, Record<string, OperationDefinition>> = {
+	conversation: conversation.operations,
 };
 
-/** Every failure as a NodeError for item `i`, so the message names the item and nothing leaks. */
-function asNodeError(this: IExecuteFunctions, error: unknown, i: number): NodeApiError | NodeOperationError {
-	const node = this.getNode();
-	if (error instanceof InputError) return inputError(node, i, error);
-	if (error instanceof LivePersonSetupError) return setupError(node, i, error);
-	if (error instanceof AnswerError) return itemError(node, i, answerFailure(error, 200, 'conversation'));
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= i;
-		return error;
+/** The value n8n's editor gives Resource or Operation when the user picks "Custom API Call". */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+function chosenOperation(ctx: IExecuteFunctions): OperationDefinition {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = resource === CUSTOM_API_CALL ? CUSTOM_API_CALL : (ctx.getNodeParameter('operation', 0) as string);
+	if (operation === CUSTOM_API_CALL) {
+		throw new NodeOperationError(ctx.getNode(), 'Custom API Call is not an operation of the LivePerson Connector node', {
+			description:
+				'Pick one of the node\'s operations, or call any LivePerson endpoint with an HTTP Request node: Authentication "Predefined Credential Type", Credential Type "LivePerson Connector API" (it sends the AppJWT; add the X-LP-ON-BEHALF header yourself).',
+		});
 	}
-	return new NodeOperationError(node, error as Error, { itemIndex: i });
+	const definition = resources[resource as Resource]?.[operation];
+	if (!definition) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	return definition;
 }
 
-/**
- * The item a failed input item becomes under Continue On Fail. Only `error` and `details` keys, so
- * n8n routes it to the error output; no `item.error`, because the engine would then replace the
- * json with the bare message and drop what the workflow needs to recover (e.g. the conversationId).
- */
-function errorItem(error: NodeApiError | NodeOperationError, i: number): INodeExecutionData {
-	const context = error.context as IDataObject;
-	const details: IDataObject = {
-		...(error.description ? { description: error.description } : {}),
-		conversationCreated: (context.created as string | undefined) ?? 'unknown',
-		itemIndex: i,
+/** A parameter whose expression fails is bad input: nothing was sent for the item. */
+function unreadable(label: string, error: unknown): InputError {
+	return new InputError(
+		label,
+		`could not be read: ${excerpt((error as Error)?.message ?? String(error), 200)}`,
+		'Fix the expression in this field: it must evaluate without an error for every item.',
+	);
+}
+
+function itemContext(ctx: IExecuteFunctions, index: number, session: Session, secrets: string[]): ItemContext {
+	const parameter = <T>(name: string, label: string, fallback: T): T => {
+		try {
+			return ctx.getNodeParameter(name, index, fallback) as T;
+		} catch (error) {
+			throw unreadable(label, error);
+		}
 	};
-	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
-	if (context.field) details.field = context.field;
-	Object.assign(details, (context.data as IDataObject | undefined) ?? {});
-	return { json: { error: error.message, details }, pairedItem: { item: i } };
+	const options = parameter<Record<string, unknown>>('options', 'Options', {}) as ItemContext['options'];
+	return { index, session, settings: retrySettings(options), options, secrets, parameter };
+}
+
+/** The description as the boundary wrote it, before this run added what it knows. */
+function ownDescription(error: ItemError): string {
+	error.context.ownDescription ??= error.description ?? '';
+	return error.context.ownDescription as string;
+}
+
+/** On a retry, an item that may have been processed is reported again, never sent again. */
+function notSentAgain(error: ItemError): ItemError {
+	if (error.context.notSentAgain !== true) {
+		error.context.ownDescription = `Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${ownDescription(error)}`.trim();
+		error.context.notSentAgain = true;
+		error.description = error.context.ownDescription as string;
+	}
+	return error;
+}
+
+/** Longest list of earlier items written into the description of an error that stops the run. */
+const MAX_LISTED_ITEMS = 20;
+
+/** What earlier items did, for the error that stops the run: what was done is reported, not lost. */
+function reportDone(error: ItemError, done: Array<{ item: number; conversationId?: unknown }>): ItemError {
+	if (done.length === 0) return error;
+	error.context.processedItems = done;
+	const listed = done
+		.slice(0, MAX_LISTED_ITEMS)
+		.map(({ item, conversationId }) => (typeof conversationId === 'string' ? `item ${item} (conversation ${conversationId})` : `item ${item}`));
+	const more = done.length > MAX_LISTED_ITEMS ? ` and ${done.length - MAX_LISTED_ITEMS} more` : '';
+	error.description = `${ownDescription(error)} Before it, these items were processed in this run: ${listed.join(', ')}${more}.`.trim();
+	return error;
 }
 
 /** Runs the chosen operation once per input item: one output item per input item, paired to it. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
+	const definition = chosenOperation(this);
+	const memory = memoryOf(this);
+	const signal = this.getExecutionCancelSignal();
+	let session: Session | undefined;
 	const returnData: INodeExecutionData[] = [];
+	const done: Array<{ item: number; conversationId?: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
+		const remembered = memory.recall(i);
+		if (remembered?.kind === 'done') {
+			returnData.push({ json: remembered.json, pairedItem: { item: i } });
+			done.push({ item: i, conversationId: remembered.json.conversationId });
+			continue;
+		}
+		const secrets: string[] = [];
 		try {
-			const json = await run.execute.call(this, i);
+			if (remembered) throw notSentAgain(remembered.error);
+			session ??= await openSession(this, signal);
+			secrets.push(...sessionSecrets(session));
+			const json = redactOutput(await definition.execute.call(this, itemContext(this, i, session, secrets)), secrets);
+			memory.remember(i, { kind: 'done', json });
 			returnData.push({ json, pairedItem: { item: i } });
+			done.push({ item: i, conversationId: json.conversationId });
 		} catch (caught) {
-			const error = asNodeError.call(this, caught, i);
+			if (session) secrets.push(...sessionSecrets(session));
+			const error = remembered ? remembered.error : toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
+			if (error.context.effect !== 'no') memory.remember(i, { kind: 'uncertain', error });
 			if (this.continueOnFail()) {
-				returnData.push(errorItem(error, i));
+				returnData.push(errorItem(error, i, definition.outcome));
 				continue;
 			}
-			throw error;
+			throw reportDone(error, done);
 		}
 	}
 	return [returnData];

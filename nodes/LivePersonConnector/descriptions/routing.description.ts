@@ -1,17 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { CONVERSATION_CONTEXT_FIELDS, TTR_DEF_NAME_CHOICES } from '../helpers/profileFields';
+import { choiceOptions, sortedOptions, textFieldProperty } from './choices';
+
 const ttrDefName: INodeProperties = {
 	displayName: 'Time to Response',
 	name: 'ttrDefName',
 	type: 'options',
 	default: 'NORMAL',
 	description: 'Response-time urgency of the conversation (ttrDefName)',
-	options: [
-		{ name: 'Custom', value: 'CUSTOM' },
-		{ name: 'Normal', value: 'NORMAL' },
-		{ name: 'Prioritized', value: 'PRIORITIZED' },
-		{ name: 'Urgent', value: 'URGENT' },
-	],
+	options: choiceOptions(TTR_DEF_NAME_CHOICES),
 };
 
 const skillId: INodeProperties = {
@@ -39,16 +37,21 @@ const engagementId: INodeProperties = {
 	description: 'The engagement of the campaign (set the Campaign ID too)',
 };
 
-export function routingProperty(withCampaign: boolean): INodeProperties {
+function routing(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Routing',
 		name: 'routing',
 		type: 'collection',
 		placeholder: 'Add Routing Field',
 		default: {},
-		options: withCampaign ? [campaignId, engagementId, skillId, ttrDefName] : [skillId, ttrDefName],
+		options: sortedOptions(options),
 	};
 }
+
+export const routingProperty = routing([skillId, ttrDefName]);
+
+/** Routing for Create and Send Message, which can also route by campaign. */
+export const routingWithCampaignProperty = routing([campaignId, engagementId, skillId, ttrDefName]);
 
 export const conversationContextProperty: INodeProperties = {
 	displayName: 'Conversation Context',
@@ -57,10 +60,5 @@ export const conversationContextProperty: INodeProperties = {
 	placeholder: 'Add Context Field',
 	default: {},
 	description: 'Web session the conversation continues (a SharkContext), if any',
-	options: [
-		{ displayName: 'Interaction Context ID', name: 'interactionContextId', type: 'string', default: '' },
-		{ displayName: 'Language', name: 'lang', type: 'string', default: '', placeholder: 'en-US' },
-		{ displayName: 'Session ID', name: 'sessionId', type: 'string', default: '' },
-		{ displayName: 'Visitor ID', name: 'visitorId', type: 'string', default: '' },
-	],
+	options: sortedOptions(CONVERSATION_CONTEXT_FIELDS.map(textFieldProperty)),
 };

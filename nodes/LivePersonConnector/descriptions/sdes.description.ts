@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CUSTOMER_INFO_FIELDS, PERSONAL_INFO_FIELDS, type SdeField } from '../helpers/sdeFields';
+import { CUSTOMER_INFO_FIELDS, GENDER_CHOICES, PERSONAL_INFO_FIELDS, PHONE_TYPE_CHOICES, type SdeField } from '../helpers/sdeFields';
+import { choiceOptions, sortedOptions } from './choices';
 
 function fieldProperty(field: SdeField): INodeProperties {
 	const base = { displayName: field.displayName, name: field.name, description: field.description };
@@ -16,8 +17,6 @@ function fieldProperty(field: SdeField): INodeProperties {
 	}
 }
 
-const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
-
 export const customerInfoProperty: INodeProperties = {
 	displayName: 'Customer Info (SDE)',
 	name: 'customerInfo',
@@ -26,7 +25,7 @@ export const customerInfoProperty: INodeProperties = {
 	default: {},
 	description:
 		'LivePerson\'s Customer Info engagement attribute (ctmrinfo), shown to the agent and usable for routing. LivePerson replaces the whole SDE on each update.',
-	options: CUSTOMER_INFO_FIELDS.map(fieldProperty).sort(byDisplayName),
+	options: sortedOptions(CUSTOMER_INFO_FIELDS.map(fieldProperty)),
 };
 
 export const personalInfoProperty: INodeProperties = {
@@ -36,7 +35,7 @@ export const personalInfoProperty: INodeProperties = {
 	placeholder: 'Add Personal Info Field',
 	default: {},
 	description: 'LivePerson\'s Personal Info engagement attribute (personal), shown to the agent',
-	options: ([
+	options: sortedOptions([
 		...PERSONAL_INFO_FIELDS.map(fieldProperty),
 		{
 			displayName: 'Age',
@@ -66,17 +65,7 @@ export const personalInfoProperty: INodeProperties = {
 							name: 'phoneType',
 							type: 'options',
 							default: 'MOBILE',
-							options: [
-								{ name: 'Fax', value: 'FAX' },
-								{ name: 'Home', value: 'HOME' },
-								{ name: 'Home Fax', value: 'HOME_FAX' },
-								{ name: 'Main', value: 'MAIN' },
-								{ name: 'Mobile', value: 'MOBILE' },
-								{ name: 'Other', value: 'OTHER' },
-								{ name: 'Pager', value: 'PAGER' },
-								{ name: 'Work', value: 'WORK' },
-								{ name: 'Work Fax', value: 'WORK_FAX' },
-							],
+							options: choiceOptions(PHONE_TYPE_CHOICES),
 						},
 						{ displayName: 'Region', name: 'region', type: 'string', default: '', placeholder: 'CA' },
 					],
@@ -95,21 +84,18 @@ export const personalInfoProperty: INodeProperties = {
 			name: 'gender',
 			type: 'options',
 			default: 'FEMALE',
-			options: [
-				{ name: 'Female', value: 'FEMALE' },
-				{ name: 'Male', value: 'MALE' },
-				{ name: 'Other', value: 'OTHER' },
-			],
+			options: choiceOptions(GENDER_CHOICES),
 		},
-	] as INodeProperties[]).sort(byDisplayName),
+	]),
 };
 
 export const sdesJsonProperty: INodeProperties = {
 	displayName: 'Additional SDEs (JSON)',
 	name: 'sdesJson',
 	type: 'json',
-	default: '',
-	placeholder: '[{"type":"ctmrinfo","info":{"ctype":"vip","balance":120.5}}]',
+	// An empty list, so an untouched field is valid JSON.
+	default: '[]',
 	description:
-		'SDEs as LivePerson\'s JSON, e.g. mapped whole from an upstream node. Only ctmrinfo and personal are accepted when creating a conversation, and each type may be set here or in its fields, not both.',
+		'SDEs as LivePerson\'s JSON, e.g. mapped whole from an upstream node. Only ctmrinfo and personal are accepted, and each type may be set here or in its fields, not both.',
+	hint: 'For example: [{"type":"ctmrinfo","info":{"ctype":"vip","balance":120.5}}]',
 };

@@ -1,54 +1,28 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import type { ConnectorAnswer, ConnectorRequest, RequestResult } from './types';
-
-export type AnswerProblem =
-	| 'notJson'
-	| 'wrongShape'
-	| 'unmatchedReqId'
-	| 'rejected'
-	| 'missingConversationId';
-
-/** LivePerson's answer could not be used: malformed, or one of the requests was refused. */
-export class AnswerError extends Error {
-	constructor(
-		readonly problem: AnswerProblem,
-		message: string,
-		/** The request LivePerson refused, for `rejected`. */
-		readonly request?: ConnectorRequest,
-		readonly answer?: ConnectorAnswer,
-		/** The results that could be matched, for the output of a failed item. */
-		readonly results: RequestResult[] = [],
-	) {
-		super(message);
-		this.name = 'AnswerError';
-	}
-}
+import { AnswerError } from './errors';
+import { excerpt } from './text';
+import { REQUEST_TYPES, type ConnectorAnswer, type ConnectorRequest, type RequestResult } from './types';
+import { isPlainObject, tryParseJson } from './values';
 
 /** A reqId or code as text; undefined for anything that is not a string or a number. */
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** Codes that prove LivePerson refused the request (so it had no effect). */
+const REFUSAL_CODES = /^(BAD_REQUEST|UNAUTHORIZED|FORBIDDEN|NOT_FOUND|METHOD_NOT_ALLOWED|CONFLICT|TOO_MANY_REQUESTS|4\d\d)$/i;
 
-/** The parsed JSON, or undefined when the text is not JSON. */
-export function tryParseJson(text: string): { value: unknown } | undefined {
-	try {
-		return { value: JSON.parse(text) };
-	} catch {
-		return undefined;
-	}
+/** `ok`, `refused`, or `unclear` for a code that proves neither (a 5xx code, or an unknown word). */
+export function codeVerdict(code: string | number): 'ok' | 'refused' | 'unclear' {
+	const text = String(code).trim();
+	if (/^(OK|200)$/i.test(text)) return 'ok';
+	return REFUSAL_CODES.test(text) ? 'refused' : 'unclear';
 }
 
 export function parseJson(raw: unknown): unknown {
 	if (typeof raw !== 'string') return raw;
 	const parsed = tryParseJson(raw);
 	if (!parsed) {
-		const preview = raw.trim().slice(0, 80).replace(/\s+/g, ' ');
-		throw new AnswerError('notJson', `LivePerson's answer is not JSON (it starts with "${preview}")`);
+		throw new AnswerError('notJson', `LivePerson's answer is not JSON (it starts with "${excerpt(raw, 80)}")`);
 	}
 	return parsed.value;
 }
@@ -61,23 +35,21 @@ export function parseJson(raw: unknown): unknown {
 export function matchAnswers(requests: ConnectorRequest[], raw: unknown): RequestResult[] {
 	const parsed = parseJson(raw);
 	const answers = Array.isArray(parsed) ? parsed : [parsed];
-	if (!answers.every(isObject)) {
+	if (!answers.every(isPlainObject)) {
 		throw new AnswerError('wrongShape', 'LivePerson\'s answer is not a list of request results');
 	}
 	if (answers.length > requests.length) {
-		throw new AnswerError(
-			'wrongShape',
-			`LivePerson answered ${answers.length} results for ${requests.length} requests`,
-		);
+		throw new AnswerError('wrongShape', `LivePerson answered ${answers.length} results for ${requests.length} requests`);
 	}
 	const results: RequestResult[] = [];
 	const unclaimed = [...(answers as unknown as ConnectorAnswer[])];
 	for (const request of requests) {
 		const index = unclaimed.findIndex((answer) => textOf(answer.reqId) === request.id);
 		if (index === -1) {
+			const counted = answers.length === requests.length;
 			throw new AnswerError(
-				answers.length === requests.length ? 'unmatchedReqId' : 'wrongShape',
-				answers.length === requests.length
+				counted ? 'unmatchedReqId' : 'wrongShape',
+				counted
 					? `LivePerson's answer has no result for request ${request.id} (${request.type})`
 					: `LivePerson answered ${answers.length} results for ${requests.length} requests`,
 				request,
@@ -87,45 +59,38 @@ export function matchAnswers(requests: ConnectorRequest[], raw: unknown): Reques
 		}
 		const [answer] = unclaimed.splice(index, 1);
 		const code = typeof answer.code === 'number' ? answer.code : (textOf(answer.code) ?? '(no code)');
-		results.push({ type: request.type, reqId: request.id, code, body: isObject(answer.body) ? answer.body : {} });
+		results.push({ type: request.type, reqId: request.id, code, body: isPlainObject(answer.body) ? answer.body : {} });
 	}
-	const refused = results.find((result) => result.code !== 'OK');
-	if (refused) {
-		const request = requests.find((candidate) => candidate.id === refused.reqId);
+	// A refusal anywhere decides; otherwise an unclear code leaves the outcome open.
+	const verdicts = results.map((result) => codeVerdict(result.code));
+	const failed = verdicts.includes('refused') ? verdicts.indexOf('refused') : verdicts.indexOf('unclear');
+	if (failed !== -1) {
+		const result = results[failed];
 		throw new AnswerError(
-			'rejected',
-			typeof refused.body.msg === 'string' ? refused.body.msg : `LivePerson answered ${refused.code}`,
-			request,
-			{ code: refused.code, body: refused.body, reqId: refused.reqId },
+			verdicts[failed] === 'refused' ? 'rejected' : 'unclear',
+			typeof result.body.msg === 'string' ? result.body.msg : `LivePerson answered ${result.code}`,
+			requests.find((candidate) => candidate.id === result.reqId),
+			{ code: result.code, body: result.body, reqId: result.reqId },
 			results,
 		);
 	}
 	return results;
 }
 
-export interface CreateOutcome {
-	conversationId: string;
-	sequence?: number;
+/** The result of the request of the given type, if it was sent. */
+export function resultOf(results: RequestResult[], type: string): RequestResult | undefined {
+	return results.find((result) => result.type === type);
 }
 
-export function createOutcome(results: RequestResult[]): CreateOutcome {
-	const conversation = results.find((result) => result.type === 'cm.ConsumerRequestConversation');
-	const conversationId = conversation?.body.conversationId;
-	if (typeof conversationId !== 'string' || conversationId === '') {
-		throw new AnswerError(
-			'missingConversationId',
-			'LivePerson accepted the request but its answer has no conversationId',
-			undefined,
-			undefined,
-			results,
-		);
-	}
-	const published = results.find((result) => result.type === 'ms.PublishEvent');
-	const sequence = published?.body.sequence;
-	return { conversationId, ...(typeof sequence === 'number' ? { sequence } : {}) };
+/** The conversation a create batch opened: its result is OK and carries a conversationId. */
+export function createdConversationId(results: RequestResult[]): string | undefined {
+	const result = resultOf(results, REQUEST_TYPES.requestConversation);
+	const id = result?.body.conversationId;
+	return result && codeVerdict(result.code) === 'ok' && typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** The sequence LivePerson gave a message sent with SEND. */
-export function sentSequence(result: RequestResult): number | undefined {
-	return typeof result.body.sequence === 'number' ? result.body.sequence : undefined;
+/** The sequence LivePerson gave a published message, in a create batch or a SEND. */
+export function publishedSequence(results: RequestResult[]): number | undefined {
+	const sequence = resultOf(results, REQUEST_TYPES.publishEvent)?.body.sequence;
+	return typeof sequence === 'number' ? sequence : undefined;
 }

@@ -1,6 +1,10 @@
+import { valuesOf, type Choice } from './choices';
+import type { Range } from './values';
+
 /**
  * The two SDE types LivePerson accepts when a conversation is created, field by field
- * (section 3 of the API page). Both the node panel and the mapping are built from these tables.
+ * (developers.liveperson.com, Engagement Attributes, and Connector API › CONVERSATION). Both the
+ * node panel (descriptions/sdes.description.ts) and the mapping (sdes.ts) are built from these tables.
  */
 export type SdeFieldKind = 'string' | 'number' | 'integer' | 'date';
 
@@ -9,13 +13,15 @@ export interface SdeField {
 	displayName: string;
 	kind: SdeFieldKind;
 	description: string;
+	/** For integers: the values that make sense (LivePerson documents none). */
+	range?: Range;
 }
 
 export const CUSTOMER_INFO_FIELDS: SdeField[] = [
 	{ name: 'accountName', displayName: 'Account Name', kind: 'string', description: 'The customer\'s account name' },
 	{ name: 'balance', displayName: 'Balance', kind: 'number', description: 'The customer\'s balance, a number such as 1250.5' },
 	{ name: 'companyBranch', displayName: 'Company Branch', kind: 'string', description: 'The branch the customer belongs to, e.g. ACME' },
-	{ name: 'companySize', displayName: 'Company Size', kind: 'integer', description: 'Number of employees of the customer\'s company' },
+	{ name: 'companySize', displayName: 'Company Size', kind: 'integer', description: 'Number of employees of the customer\'s company', range: { min: 0 } },
 	{ name: 'cstatus', displayName: 'Customer Status', kind: 'string', description: 'The customer\'s status, e.g. cancelled' },
 	{ name: 'ctype', displayName: 'Customer Type', kind: 'string', description: 'The customer\'s type or tier, e.g. vip' },
 	{ name: 'currency', displayName: 'Currency', kind: 'string', description: 'Currency code of the balance, e.g. USD' },
@@ -54,20 +60,34 @@ export const PERSONAL_INFO_FIELDS: SdeField[] = [
 	{ name: 'lastname', displayName: 'Last Name', kind: 'string', description: 'The person\'s last name' },
 ];
 
-export const GENDERS = ['MALE', 'FEMALE', 'OTHER'] as const;
+export const GENDER_CHOICES: Choice[] = [
+	{ value: 'MALE', name: 'Male' },
+	{ value: 'FEMALE', name: 'Female' },
+	{ value: 'OTHER', name: 'Other' },
+];
+export const GENDERS = valuesOf(GENDER_CHOICES);
 
-export const PHONE_TYPES = [
-	'HOME',
-	'MOBILE',
-	'WORK',
-	'FAX',
-	'MAIN',
-	'HOME_FAX',
-	'WORK_FAX',
-	'PAGER',
-	'OTHER',
-] as const;
+export const PHONE_TYPE_CHOICES: Choice[] = [
+	{ value: 'HOME', name: 'Home' },
+	{ value: 'MOBILE', name: 'Mobile' },
+	{ value: 'WORK', name: 'Work' },
+	{ value: 'FAX', name: 'Fax' },
+	{ value: 'MAIN', name: 'Main' },
+	{ value: 'HOME_FAX', name: 'Home Fax' },
+	{ value: 'WORK_FAX', name: 'Work Fax' },
+	{ value: 'PAGER', name: 'Pager' },
+	{ value: 'OTHER', name: 'Other' },
+];
+export const PHONE_TYPES = valuesOf(PHONE_TYPE_CHOICES);
 
 export const CONTACT_FIELDS = ['email', 'phone', 'phoneType', 'address'] as const;
 export const ADDRESS_FIELDS = ['country', 'region'] as const;
 export const AGE_FIELDS = ['age', 'year', 'month', 'day'] as const;
+
+/** A person's age in years, and the parts of a date of birth. */
+export const AGE_RANGES: Record<(typeof AGE_FIELDS)[number], Range> = {
+	age: { min: 0, max: 150 },
+	year: { min: 1, max: 9999 },
+	month: { min: 1, max: 12 },
+	day: { min: 1, max: 31 },
+};

@@ -1,10 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { tryParseJson } from './answers';
-import { InputError } from './inputError';
+import { InputError } from './errors';
+import { listed } from './text';
 import {
 	ADDRESS_FIELDS,
 	AGE_FIELDS,
+	AGE_RANGES,
 	CONTACT_FIELDS,
 	CUSTOMER_INFO_FIELDS,
 	GENDERS,
@@ -14,7 +15,7 @@ import {
 } from './sdeFields';
 import {
 	compact,
-	describe,
+	describeValue,
 	isBlank,
 	isCalendarDate,
 	optionalDateParts,
@@ -22,6 +23,8 @@ import {
 	optionalInteger,
 	optionalNumber,
 	optionalString,
+	isPlainObject,
+	tryParseJson,
 } from './values';
 
 const CUSTOMER_INFO = 'Customer Info (SDE)';
@@ -41,7 +44,7 @@ function coerceField(field: SdeField, label: string, value: unknown): IDataObjec
 		case 'number':
 			return optionalNumber(label, value);
 		case 'integer':
-			return optionalInteger(label, value);
+			return optionalInteger(label, value, field.range);
 		case 'date':
 			return optionalDateParts(label, value);
 		default:
@@ -63,8 +66,8 @@ function rejectUnknownKeys(values: IDataObject, known: readonly string[], sectio
 	if (unknown.length > 0) {
 		throw new InputError(
 			section,
-			`LivePerson does not accept the field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`,
-			`Use only: ${known.join(', ')}.`,
+			`LivePerson does not accept the field${unknown.length > 1 ? 's' : ''} ${listed(unknown)}`,
+			`Use only: ${listed(known, known.length)}.`,
 		);
 	}
 }
@@ -82,7 +85,7 @@ export function personalInfoSde(values: PersonalInfoParameters | null = {}): IDa
 	const personal = coerceTable(PERSONAL_INFO_FIELDS, PERSONAL_INFO, values, false);
 	const gender = optionalEnum(`${PERSONAL_INFO} › Gender`, values.gender, GENDERS);
 	if (gender) personal.gender = gender;
-	const age = optionalInteger(`${PERSONAL_INFO} › Age`, values.age);
+	const age = optionalInteger(`${PERSONAL_INFO} › Age`, values.age, AGE_RANGES.age);
 	const birthDate = optionalDateParts(`${PERSONAL_INFO} › Date of Birth`, values.birthDate);
 	if (age !== undefined || birthDate) personal.age = compact({ age, ...birthDate });
 	const rows = Array.isArray(values.contacts?.contact) ? values.contacts.contact : [];
@@ -132,7 +135,7 @@ export function sdesFromJson(raw: unknown): IDataObject[] {
 
 function validateJsonSde(entry: unknown, label: string): IDataObject {
 	if (!isPlainObject(entry)) {
-		throw new InputError(label, `must be an object, not ${describe(entry)}`, 'Write each SDE as {"type": …, …}.');
+		throw new InputError(label, `must be an object, not ${describeValue(entry)}`, 'Write each SDE as {"type": …, …}.');
 	}
 	if (entry.type === 'ctmrinfo') {
 		rejectUnknownKeys(entry, ['type', 'info'], label);
@@ -146,7 +149,7 @@ function validateJsonSde(entry: unknown, label: string): IDataObject {
 	}
 	throw new InputError(
 		`${label} › type`,
-		`${describe(entry.type)} is not an SDE type LivePerson accepts when creating a conversation`,
+		`${describeValue(entry.type)} is not an SDE type LivePerson accepts when creating a conversation`,
 		'Use "ctmrinfo" (Customer Info) or "personal" (Personal Info).',
 	);
 }
@@ -161,7 +164,7 @@ function validateJsonPersonal(personal: IDataObject, label: string): IDataObject
 		const age = requireObject(personal.age, `${label} › age`);
 		rejectUnknownKeys(age, AGE_FIELDS, `${label} › age`);
 		const checked = compact(
-			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key])])),
+			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key], AGE_RANGES[key])])),
 		);
 		const { year, month, day } = checked as { year?: number; month?: number; day?: number };
 		if (year !== undefined && month !== undefined && day !== undefined && !isCalendarDate({ year, month, day })) {
@@ -205,13 +208,9 @@ function validateJsonContact(contact: unknown, label: string): IDataObject {
 
 function requireObject(value: unknown, label: string): IDataObject {
 	if (!isPlainObject(value)) {
-		throw new InputError(label, `must be an object, not ${describe(value)}`, 'Check the JSON structure against LivePerson\'s SDE reference.');
+		throw new InputError(label, `must be an object, not ${describeValue(value)}`, 'Check the JSON structure against LivePerson\'s SDE reference.');
 	}
 	return value;
-}
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The `lp_sdes` list: typed fields first (Customer Info, then Personal Info), then the JSON ones. */

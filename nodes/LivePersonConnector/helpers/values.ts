@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from './inputError';
+import { InputError } from './errors';
 
 /**
  * Coercions from what n8n hands the node (typed UI values, or anything an expression returns)
@@ -19,7 +19,7 @@ export function optionalString(field: string, value: unknown): string | undefine
 	if (typeof value === 'boolean') return String(value);
 	throw new InputError(
 		field,
-		`expected text but got ${describe(value)}`,
+		`expected text but got ${describeValue(value)}`,
 		'Map a text value to this field, e.g. {{ $json.id }}.',
 	);
 }
@@ -30,19 +30,37 @@ export function requiredString(field: string, value: unknown, fix: string): stri
 	return text;
 }
 
+/** Base-10 notation only: `0x1A`, `0b101`, `0o17` and `Infinity` are not what a user means by a number. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
 export function optionalNumber(field: string, value: unknown): number | undefined {
 	if (isBlank(value)) return undefined;
-	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : value;
 	if (typeof number !== 'number' || !Number.isFinite(number)) {
-		throw new InputError(field, `must be a number, not ${describe(value)}`, 'Enter a number such as 1250.5.');
+		throw new InputError(field, `must be a number, not ${describeValue(value)}`, 'Enter a number in decimal notation, such as 1250.5.');
 	}
 	return number;
 }
 
-export function optionalInteger(field: string, value: unknown): number | undefined {
+/** Inclusive bounds a whole number must keep (documented ones, or the only sane ones). */
+export interface Range {
+	min?: number;
+	max?: number;
+}
+
+export function optionalInteger(field: string, value: unknown, range: Range = {}): number | undefined {
 	const number = optionalNumber(field, value);
-	if (number !== undefined && !Number.isInteger(number)) {
+	if (number === undefined) return undefined;
+	if (!Number.isInteger(number)) {
 		throw new InputError(field, `must be a whole number, not ${number}`, 'Enter a whole number such as 3.');
+	}
+	if (!Number.isSafeInteger(number)) {
+		throw new InputError(field, `${describeValue(value)} is too large to be sent exactly`, 'Enter a whole number between -9007199254740991 and 9007199254740991.');
+	}
+	const { min = -Infinity, max = Infinity } = range;
+	if (number < min || number > max) {
+		const bounds = max === Infinity ? `at least ${min}` : min === -Infinity ? `at most ${max}` : `between ${min} and ${max}`;
+		throw new InputError(field, `must be ${bounds}, not ${number}`, `Enter a whole number ${bounds}.`);
 	}
 	return number;
 }
@@ -71,6 +89,14 @@ export interface DateParts extends IDataObject {
 	year: number;
 }
 
+/** A date, or a date with a time of day and an optional offset: `2024-03-01`, `2024-03-01T23:30:00.000Z`. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+function validTime(match: RegExpExecArray): boolean {
+	const [hours, minutes, seconds, offsetHours, offsetMinutes] = [4, 5, 6, 7, 8].map((i) => (match[i] === undefined ? 0 : +match[i]));
+	return hours <= 23 && minutes <= 59 && seconds <= 59 && offsetHours <= 14 && offsetMinutes <= 59;
+}
+
 /**
  * LivePerson's SDE dates are `{day, month, year}` objects. The calendar date is taken as written
  * (`2024-03-01T23:30:00` is 1 March), so a time zone never moves it to another day.
@@ -80,8 +106,8 @@ export function optionalDateParts(field: string, value: unknown): DateParts | un
 	const fix = 'Pick a date, or map a value such as 2024-03-01 or {"day":1,"month":3,"year":2024}.';
 	let parts: DateParts | undefined;
 	if (typeof value === 'string') {
-		const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(value.trim());
-		if (match) parts = { year: +match[1], month: +match[2], day: +match[3] };
+		const match = ISO_DATE.exec(value.trim());
+		if (match && validTime(match)) parts = { year: +match[1], month: +match[2], day: +match[3] };
 	} else if (value instanceof Date && !Number.isNaN(value.getTime())) {
 		parts = { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
 	} else if (isDateLike(value)) {
@@ -89,7 +115,7 @@ export function optionalDateParts(field: string, value: unknown): DateParts | un
 		parts = { year: toNumber(year), month: toNumber(month), day: toNumber(day) };
 	}
 	if (!parts || !isCalendarDate(parts)) {
-		throw new InputError(field, `${describe(value)} is not a date`, fix);
+		throw new InputError(field, `${describeValue(value)} is not a date`, fix);
 	}
 	return parts;
 }
@@ -114,7 +140,7 @@ export function isCalendarDate({ year, month, day }: DateParts): boolean {
 	return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
@@ -128,4 +154,29 @@ export function compact<T extends IDataObject>(object: T): T {
 		if (object[key] === undefined) delete object[key];
 	}
 	return object;
+}
+
+/**
+ * An identity (Consumer ID, ConsumerJWS, Conversation ID): text, or a whole number written as
+ * digits. Nothing else is turned into text: an object would become "[object Object]" and two
+ * different contacts the same LivePerson consumer.
+ */
+export function optionalIdentity(field: string, value: unknown, fix: string): string | undefined {
+	if (isBlank(value)) return undefined;
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+	throw new InputError(field, `must be text or a whole number, not ${describeValue(value)}`, fix);
+}
+
+/** The parsed JSON, or undefined when the text is not JSON. */
+export function tryParseJson(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) };
+	} catch {
+		return undefined;
+	}
+}
+
+export function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

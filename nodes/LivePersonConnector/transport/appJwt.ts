@@ -1,90 +1,95 @@
-import { createHash } from 'crypto';
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { createHash, randomBytes } from 'crypto';
 
-import { LivePersonSetupError, serviceBaseUrl, unreachable, type HostSettings, type HttpRequest } from './hosts';
+import { LivePersonSetupError } from '../helpers/errors';
+import { readClaims, renewalDue } from '../helpers/jwt';
+import { tryParseJson } from '../helpers/values';
+import { required, type LivePersonCredential } from './credential';
+import { serviceBaseUrl, unreachable, type FullResponse, type HttpRequest } from './hosts';
 
-export function hostSettings(credentials: ICredentialDataDecryptedObject): HostSettings {
-	const overrides = credentials.overrideHosts
-		? {
-				sentinel: credentials.sentinelHost as string | undefined,
-				idp: credentials.idpHost as string | undefined,
-				asyncMessagingEnt: credentials.messagingHost as string | undefined,
-			}
-		: undefined;
-	return {
-		accountId: String(credentials.accountId ?? '').trim(),
-		csdsHost: credentials.csdsHost as string | undefined,
-		overrides,
-	};
+/** Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token. */
+const RENEW_SECONDS_BEFORE_EXPIRY = 5 * 60;
+
+/**
+ * Which values each AppJWT of this process was minted with, as a salted hash that never leaves
+ * memory: the stored credential (which the editor loads) holds nothing derived from the secret.
+ */
+const PROCESS_SALT = randomBytes(16);
+const MAX_REMEMBERED_MINTS = 1000;
+const mintedWith = new Map<string, string>();
+
+function mintValues(credential: LivePersonCredential): string {
+	return createHash('sha256')
+		.update(PROCESS_SALT)
+		.update([credential.accountId, credential.clientId, credential.clientSecret].join('\u0000'))
+		.digest('hex');
 }
 
-function requireValue(credentials: ICredentialDataDecryptedObject, name: string, label: string): string {
-	const value = String(credentials[name] ?? '').trim();
-	if (!value) {
-		throw new LivePersonSetupError(
-			`The credential's ${label} is empty`,
-			`Open the LivePerson Connector API credential and fill in ${label}.`,
-		);
-	}
-	return value;
+function remember(token: string, credential: LivePersonCredential): void {
+	mintedWith.set(token, mintValues(credential));
+	if (mintedWith.size > MAX_REMEMBERED_MINTS) mintedWith.delete(mintedWith.keys().next().value as string);
+}
+
+/**
+ * Whether a stored AppJWT cannot serve this credential: minted for another account or client
+ * (its claims say so), minted in this process with another secret, or due for renewal.
+ */
+export function appJwtNeedsReplacing(token: string, credential: LivePersonCredential, nowSeconds = Date.now() / 1000): boolean {
+	const claims = readClaims(token);
+	if (!claims) return true;
+	if (claims.aud !== undefined && String(claims.aud) !== credential.accountId) return true;
+	if (claims.azp !== undefined && String(claims.azp) !== credential.clientId) return true;
+	const minted = mintedWith.get(token);
+	if (minted !== undefined && minted !== mintValues(credential)) return true;
+	return renewalDue(token, nowSeconds, RENEW_SECONDS_BEFORE_EXPIRY);
+}
+
+/** Whether the token can still be sent at all (not expired), for when renewing it failed. */
+export function stillValid(token: string, nowSeconds = Date.now() / 1000): boolean {
+	const exp = readClaims(token)?.exp;
+	return typeof exp !== 'number' || exp > nowSeconds + 5;
 }
 
 /**
  * Mints an AppJWT at Sentinel with the client credentials. The secret travels in the form body,
- * never in the URL, so it stays out of proxy and access logs.
+ * never in the URL, so it stays out of proxy and access logs. `request` carries the retries.
  */
-export async function mintAppJwt(
-	request: HttpRequest,
-	credentials: ICredentialDataDecryptedObject,
-): Promise<string> {
-	const accountId = requireValue(credentials, 'accountId', 'Account ID');
-	const clientId = requireValue(credentials, 'clientId', 'Client ID');
-	const clientSecret = requireValue(credentials, 'clientSecret', 'Client Secret');
-	const sentinel = await serviceBaseUrl(request, hostSettings(credentials), 'sentinel');
+export async function mintAppJwt(request: HttpRequest, credential: LivePersonCredential): Promise<string> {
+	const accountId = required(credential.accountId, 'Account ID');
+	const clientId = required(credential.clientId, 'Client ID');
+	const clientSecret = required(credential.clientSecret, 'Client Secret');
+	const sentinel = await serviceBaseUrl(request, credential, 'sentinel');
 	const response = (await request({
-			method: 'POST',
-			url: `${sentinel}/sentinel/api/account/${encodeURIComponent(accountId)}/app/token`,
-		qs: { v: '1.0', grant_type: 'client_credentials' },
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ client_id: clientId, client_secret: clientSecret }).toString(),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			json: false,
-		}).catch((error: Error) => unreachable(error, `LivePerson's Sentinel at ${sentinel}`))) as {
-		statusCode: number;
-		body: unknown;
-	};
+		method: 'POST',
+		url: `${sentinel}/sentinel/api/account/${encodeURIComponent(accountId)}/app/token`,
+		qs: { v: '1.0' },
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+	}).catch((error: Error) => unreachable(error, `LivePerson's Sentinel at ${sentinel}`))) as FullResponse;
 	if (response.statusCode === 401 || response.statusCode === 403) {
 		throw new LivePersonSetupError(
 			'LivePerson refused the Client ID or Client Secret',
-			`Sentinel answered HTTP ${response.statusCode} for client ID "${clientId}" on account ${accountId}. Copy the app installation's client ID and secret again from LivePerson's Connector App Hub; the secret changes when it is regenerated.`,
+			`Sentinel answered HTTP ${response.statusCode} for client ID "${clientId}" on account ${accountId}. Copy the app installation's client ID and secret again from LivePerson's Connector App Hub; the secret changes when it is regenerated. Check that the Account ID is the account the app is installed on.`,
 		);
 	}
 	const token = readAccessToken(response.body);
 	if (response.statusCode !== 200 || !token) {
 		throw new LivePersonSetupError(
 			`LivePerson's Sentinel did not mint an AppJWT (HTTP ${response.statusCode})`,
-			`Check the Account ID (${accountId}) and Client ID; if they are right, LivePerson may be having trouble: try again later.`,
+			response.statusCode === 429 || response.statusCode >= 500
+				? 'LivePerson is busy or having trouble: try again later.'
+				: `Check the Account ID (${accountId}) and the Client ID; if they are right, try again later.`,
+			response.statusCode === 429 || response.statusCode >= 500,
 		);
 	}
+	remember(token, credential);
 	return token;
 }
 
 function readAccessToken(body: unknown): string | undefined {
-	let parsed = body;
-	if (typeof body === 'string') {
-		try {
-			parsed = JSON.parse(body);
-		} catch {
-			return undefined;
-		}
-	}
+	const parsed = typeof body === 'string' ? tryParseJson(body)?.value : body;
 	const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
 	return typeof token === 'string' && token !== '' ? token : undefined;
-}
-
-/** Identifies the values an AppJWT was minted with, without revealing the secret. */
-export function mintFingerprint(credentials: ICredentialDataDecryptedObject): string {
-	const values = ['accountId', 'clientId', 'clientSecret'].map((name) => String(credentials[name] ?? '').trim());
-	return createHash('sha256').update(values.join('\u0000')).digest('hex');
 }

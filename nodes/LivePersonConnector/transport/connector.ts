@@ -1,10 +1,10 @@
-import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
-
-import { AnswerError, matchAnswers, parseJson } from '../helpers/answers';
+import { AnswerError, Cancelled, InputError, LivePersonFailure, LivePersonSetupError } from '../helpers/errors';
+import { matchAnswers, parseJson } from '../helpers/answers';
 import type { ConnectorRequest, RequestResult } from '../helpers/types';
-import { answerFailure, authFailure, itemError, noAnswerFailure, statusFailure } from './errors';
-import { LivePersonSetupError } from './hosts';
-import type { Attempts } from './retry';
+import { forgetConsumerJws, resolveConsumer, type Consumer, type ConsumerChoice } from './consumer';
+import { answerFailure, authFailure, noAnswerFailure, statusFailure, type RequestRole } from './failures';
+import type { FullResponse } from './hosts';
+import type { Attempts, RetrySettings } from './retry';
 import { authenticatedRequest, serviceUrl, type Session } from './session';
 
 export type ConnectorEndpoint = 'conversation' | 'send';
@@ -13,85 +13,112 @@ export interface ConnectorCall {
 	endpoint: ConnectorEndpoint;
 	/** The batch for `conversation`; exactly one request for `send`. */
 	requests: ConnectorRequest[];
-	consumerJws: string;
-	itemIndex: number;
 	/** Adds the Client-Properties header that lets LivePerson send its automatic messages. */
 	autoMessages?: boolean;
+	/** A request whose repetition has no further effect (closing, a profile, a chat state, a receipt). */
+	safeToRepeat?: boolean;
 }
 
 const CLIENT_PROPERTIES = JSON.stringify({ type: '.ClientProperties', features: ['AUTO_MESSAGES'] });
+const MAIN_REQUEST: RequestRole = { main: true };
+/** Common front-end limits on a request's headers (nginx: 8 KB); LivePerson documents none. */
+const MAX_HEADER_BYTES = 8 * 1024;
 
 /**
- * Sends a CONVERSATION batch or a SEND and returns each request's result, matched by reqId.
- * Anything but an all-OK answer becomes a NodeApiError for the item that says whether the
- * conversation exists.
+ * Sends a CONVERSATION batch or a SEND as `consumerJws` and returns each request's result, matched
+ * by reqId. Anything but an all-OK answer throws a LivePersonFailure saying whether the request
+ * may have had its effect. Creates and sends are never sent twice after an answer that may mean
+ * they were processed.
  */
 export async function callConnector(
-	this: IExecuteFunctions,
 	session: Session,
 	call: ConnectorCall,
+	consumerJws: string,
+	settings: RetrySettings,
 ): Promise<RequestResult[]> {
-	const baseUrl = await serviceUrl.call(this, session, 'asyncMessagingEnt');
+	const baseUrl = await serviceUrl(session, 'asyncMessagingEnt', settings);
 	const path = call.endpoint === 'send' ? '/conversation/send' : '/conversation';
-	const headers: Record<string, string> = {
-		'Content-Type': 'application/json',
-		'X-LP-ON-BEHALF': call.consumerJws,
-	};
+	const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-LP-ON-BEHALF': consumerJws };
 	if (call.autoMessages) headers['Client-Properties'] = CLIENT_PROPERTIES;
-	const outcome = await authenticatedRequest.call(
-		this,
+	const outcome = await authenticatedRequest(
 		session,
 		{
 			method: 'POST',
-			url: `${baseUrl}/api/account/${encodeURIComponent(session.accountId)}/messaging/consumer${path}`,
+			url: `${baseUrl}/api/account/${encodeURIComponent(session.credential.accountId)}/messaging/consumer${path}`,
 			qs: { v: '3' },
 			headers,
 			body: JSON.stringify(call.endpoint === 'send' ? call.requests[0] : call.requests),
 			json: false,
 		},
-		// Neither a create nor a message is safe to send twice.
-		false,
+		// A create or a message is never sent twice; what has no further effect may be.
+		call.safeToRepeat === true,
+		settings,
 	);
 	if (outcome.kind === 'noAnswer') {
-		if (outcome.error instanceof LivePersonSetupError) throw outcome.error;
-		throw itemError(
-			this.getNode(),
-			call.itemIndex,
-			noAnswerFailure(outcome.error, call.endpoint, session.retry.timeoutMs, outcome.attempts),
-		);
+		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled) throw outcome.error;
+		throw new LivePersonFailure(noAnswerFailure(outcome.error, MAIN_REQUEST, settings.timeoutMs, outcome.attempts));
 	}
-	return readAnswer.call(this, outcome.response, call, outcome.attempts);
+	return readAnswer(outcome.response, call, outcome.attempts);
 }
 
-function readAnswer(
-	this: IExecuteFunctions,
-	response: IN8nHttpFullResponse,
+/** Headers a front end would refuse are refused before anything is sent, naming where the ConsumerJWS came from. */
+function checkHeaderSize(session: Session, choice: ConsumerChoice, consumerJws: string): void {
+	// The AppJWT may not be minted yet: count a typical one (about 700 characters) at least.
+	const headerBytes = Math.max(session.credential.appJwt.length, 1024) + Buffer.byteLength(consumerJws + CLIENT_PROPERTIES) + 200;
+	if (headerBytes <= MAX_HEADER_BYTES) return;
+	const field = choice.consumerJws ? 'Options › ConsumerJWS' : choice.consumerId ? 'Consumer ID' : 'Credential › Default ConsumerJWS';
+	throw new InputError(
+		field,
+		`makes request headers of about ${headerBytes} bytes (the ConsumerJWS is ${consumerJws.length} characters); front ends refuse headers over ${MAX_HEADER_BYTES}`,
+		choice.consumerId ? 'Use a shorter consumer ID, e.g. the CRM contact\'s ID rather than a whole record.' : 'Check the ConsumerJWS: it is far longer than LivePerson\'s.',
+	);
+}
+
+/**
+ * `callConnector` for the item's consumer. A ConsumerJWS the node minted that LivePerson refuses
+ * (40103, which proves nothing was processed) is forgotten, minted once more, and the request resent.
+ */
+export async function callConnectorAs(
+	session: Session,
+	choice: ConsumerChoice,
 	call: ConnectorCall,
-	attempts: Attempts,
-): RequestResult[] {
-	const node = this.getNode();
-	const status = response.statusCode;
-	if (status === 401) {
-		throw itemError(node, call.itemIndex, authFailure(safeParse(response.body), status));
-	}
-	const parsed = safeParse(response.body);
-	if (status === 200 || (status === 400 && isRequestAnswer(parsed))) {
-		const matched = attempt(() => matchAnswers(call.requests, response.body));
-		if (matched instanceof AnswerError) {
-			throw itemError(node, call.itemIndex, answerFailure(matched, status, call.endpoint));
-		}
-		return matched;
-	}
-	throw itemError(node, call.itemIndex, statusFailure(status, safeParse(response.body), call.endpoint, attempts));
+	settings: RetrySettings,
+	onConsumer?: (consumer: Consumer) => void,
+): Promise<{ consumer: Consumer; results: RequestResult[] }> {
+	let consumer = await resolveConsumer(session, choice, settings);
+	onConsumer?.(consumer);
+	checkHeaderSize(session, choice, consumer.consumerJws);
+	const first = await callConnector(session, call, consumer.consumerJws, settings).then(
+		(results) => ({ results }),
+		(error: unknown) => ({ error }),
+	);
+	if ('results' in first) return { consumer, results: first.results };
+	const { error } = first;
+	if (!(error instanceof LivePersonFailure) || error.facts.reason !== 'consumerJwsRejected' || !consumer.mintedFor) throw error;
+	await forgetConsumerJws(session, consumer.mintedFor, settings);
+	consumer = await resolveConsumer(session, choice, settings);
+	onConsumer?.(consumer);
+	return { consumer, results: await callConnector(session, call, consumer.consumerJws, settings) };
 }
 
-function attempt<T>(read: () => T): T | AnswerError {
-	try {
-		return read();
-	} catch (error) {
-		if (error instanceof AnswerError) return error;
-		return new AnswerError('wrongShape', (error as Error).message);
+function readAnswer(response: FullResponse, call: ConnectorCall, attempts: Attempts): RequestResult[] {
+	const status = response.statusCode;
+	const parsed = safeParse(response.body);
+	if (status === 401) throw new LivePersonFailure(authFailure(parsed, status, MAIN_REQUEST));
+	// Any 2xx may mean LivePerson processed the request: read it; a 400 with results is a refusal.
+	if ((status >= 200 && status < 300) || (status === 400 && isRequestAnswer(parsed))) {
+		try {
+			return matchAnswers(call.requests, response.body);
+		} catch (error) {
+			throw unusableAnswer(error, status);
+		}
 	}
+	throw new LivePersonFailure(statusFailure(status, parsed, MAIN_REQUEST, attempts));
+}
+
+function unusableAnswer(error: unknown, status: number): LivePersonFailure {
+	const answerError = error instanceof AnswerError ? error : new AnswerError('wrongShape', (error as Error).message);
+	return new LivePersonFailure(answerFailure(answerError, status));
 }
 
 /** LivePerson answers a refused request with HTTP 400 and the usual result shape. */

@@ -1,25 +1,32 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { createHash, randomBytes } from 'crypto';
 
-import { InputError } from '../helpers/inputError';
+import { Cancelled, InputError, LivePersonFailure, LivePersonSetupError } from '../helpers/errors';
 import { looksLikeJws, readClaims } from '../helpers/jwt';
-import { itemError, noAnswerFailure, statusFailure } from './errors';
-import { LivePersonSetupError } from './hosts';
+import { noAnswerFailure, statusFailure, type RequestRole } from './failures';
+import type { RetrySettings } from './retry';
 import { authenticatedRequest, serviceUrl, type Session } from './session';
 
 /** Enough for a long CRM import; a ConsumerJWS never expires, so eviction only costs a re-mint. */
 const MAX_CACHED_CONSUMERS = 10000;
 const consumerJwsCache = new Map<string, string>();
+/** Cache keys are hashes that include the client secret, salted so they mean nothing outside this process. */
+const KEY_SALT = randomBytes(16);
+
+/** Who an item acts for, as the node panel gives it (already checked to be text). */
+export interface ConsumerChoice {
+	consumerId?: string;
+	consumerJws?: string;
+}
 
 export interface Consumer {
 	consumerJws: string;
 	ext_consumer_id?: string;
 	lp_consumer_id?: string;
+	/** Set when the node minted (or reused a minted) ConsumerJWS, so a refused one can be replaced. */
+	mintedFor?: string;
 }
 
-export interface ConsumerChoice {
-	consumerId?: string;
-	consumerJws?: string;
-}
+const BEFORE_THE_REQUEST: RequestRole = { main: false, notDone: 'No ConsumerJWS was minted.' };
 
 function describeConsumer(consumerJws: string, consumerId?: string): Consumer {
 	const claims = readClaims(consumerJws) ?? {};
@@ -43,44 +50,54 @@ function checkedJws(consumerJws: string, field: string): string {
  * The consumer an item acts for: a ConsumerJWS given on the item, one minted from the item's
  * Consumer ID (client credentials), or the credential's default ConsumerJWS (static tokens).
  */
-export async function resolveConsumer(
-	this: IExecuteFunctions,
-	session: Session,
-	choice: ConsumerChoice,
-	itemIndex: number,
-): Promise<Consumer> {
+export async function resolveConsumer(session: Session, choice: ConsumerChoice, settings: RetrySettings): Promise<Consumer> {
 	if (choice.consumerJws) return describeConsumer(checkedJws(choice.consumerJws, 'Options › ConsumerJWS'));
+	const { credential } = session;
 	if (choice.consumerId) {
-		if (session.mode !== 'clientCredentials') {
+		if (credential.mode !== 'clientCredentials') {
 			throw new InputError(
 				'Consumer ID',
 				'needs a credential in Client Credentials mode, which can mint ConsumerJWSs',
 				'Switch the credential to Client Credentials, or clear Consumer ID and give a ConsumerJWS in Options.',
 			);
 		}
-		return describeConsumer(await consumerJwsFor.call(this, session, choice.consumerId, itemIndex), choice.consumerId);
+		const consumerJws = await consumerJwsFor(session, choice.consumerId, settings);
+		return { ...describeConsumer(consumerJws, choice.consumerId), mintedFor: choice.consumerId };
 	}
-	const fallback = session.mode === 'staticTokens' ? String(session.credentials.consumerJws ?? '').trim() : '';
-	if (!fallback) {
+	if (!credential.defaultConsumerJws) {
 		throw new InputError(
 			'Consumer ID',
 			'is empty, and there is no ConsumerJWS to fall back on',
-			session.mode === 'clientCredentials'
+			credential.mode === 'clientCredentials'
 				? 'Map the customer\'s ID from your CRM, e.g. {{ $json.contactId }}.'
 				: 'Give a ConsumerJWS in Options (e.g. {{ $json.consumerJws }}), or a Default ConsumerJWS in the credential.',
 		);
 	}
-	return describeConsumer(checkedJws(fallback, 'Credential › Default ConsumerJWS'));
+	return describeConsumer(checkedJws(credential.defaultConsumerJws, 'Credential › Default ConsumerJWS'));
 }
 
-async function consumerJwsFor(
-	this: IExecuteFunctions,
-	session: Session,
-	consumerId: string,
-	itemIndex: number,
-): Promise<string> {
-	const idp = await serviceUrl.call(this, session, 'idp');
-	const key = [session.accountId, idp, session.credentials.clientId, consumerId].join('\u0000');
+/**
+ * A cached ConsumerJWS serves only the credential that minted it (same account, client and
+ * secret) and only the hosts it was minted for (same IDP and messaging host): in a shared n8n,
+ * another credential must never receive it.
+ */
+async function cacheKey(session: Session, consumerId: string, settings: RetrySettings): Promise<string> {
+	const { credential } = session;
+	const idp = await serviceUrl(session, 'idp', settings);
+	const messaging = await serviceUrl(session, 'asyncMessagingEnt', settings);
+	return createHash('sha256')
+		.update(KEY_SALT)
+		.update([credential.accountId, credential.clientId, credential.clientSecret, idp, messaging, consumerId].join('\u0000'))
+		.digest('base64');
+}
+
+/** Forgets a ConsumerJWS LivePerson refused (40103), so the next one is minted afresh. */
+export async function forgetConsumerJws(session: Session, consumerId: string, settings: RetrySettings): Promise<void> {
+	consumerJwsCache.delete(await cacheKey(session, consumerId, settings));
+}
+
+async function consumerJwsFor(session: Session, consumerId: string, settings: RetrySettings): Promise<string> {
+	const key = await cacheKey(session, consumerId, settings);
 	const cached = consumerJwsCache.get(key);
 	if (cached) {
 		// Re-inserting keeps the most recently used consumers in the bounded cache.
@@ -88,45 +105,45 @@ async function consumerJwsFor(
 		consumerJwsCache.set(key, cached);
 		return cached;
 	}
-	const outcome = await authenticatedRequest.call(
-		this,
+	const idp = await serviceUrl(session, 'idp', settings);
+	const outcome = await authenticatedRequest(
 		session,
 		{
 			method: 'POST',
-			url: `${idp}/api/account/${encodeURIComponent(session.accountId)}/consumer`,
+			url: `${idp}/api/account/${encodeURIComponent(session.credential.accountId)}/consumer`,
 			qs: { v: '1.0' },
 			body: { ext_consumer_id: consumerId },
 			json: true,
 		},
 		// The same ext_consumer_id always maps to the same consumer: safe to ask again.
 		true,
+		settings,
 	);
 	if (outcome.kind === 'noAnswer') {
-		if (outcome.error instanceof LivePersonSetupError) throw outcome.error;
-		throw itemError(this.getNode(), itemIndex, {
-			...noAnswerFailure(outcome.error, 'idp', session.retry.timeoutMs, outcome.attempts),
+		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled) throw outcome.error;
+		throw new LivePersonFailure({
+			...noAnswerFailure(outcome.error, BEFORE_THE_REQUEST, settings.timeoutMs, outcome.attempts),
 			message: `LivePerson's IDP did not mint a ConsumerJWS for consumer "${consumerId}"`,
 		});
 	}
 	const response = outcome.response;
-	if (response.statusCode === 429 || response.statusCode >= 500) {
-		throw itemError(this.getNode(), itemIndex, statusFailure(response.statusCode, response.body, 'idp', outcome.attempts));
-	}
 	const token = (response.body as { token?: unknown } | undefined)?.token;
 	if ((response.statusCode === 200 || response.statusCode === 201) && typeof token === 'string' && looksLikeJws(token)) {
 		consumerJwsCache.set(key, token);
-		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS) {
-			consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
-		}
+		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS) consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
 		return token;
 	}
-	throw itemError(this.getNode(), itemIndex, {
+	if (response.statusCode === 429 || response.statusCode >= 500) {
+		throw new LivePersonFailure(statusFailure(response.statusCode, response.body, BEFORE_THE_REQUEST, outcome.attempts));
+	}
+	throw new LivePersonFailure({
+		reason: response.statusCode === 401 ? 'unauthorized' : 'refused',
 		message: `LivePerson's IDP did not mint a ConsumerJWS for consumer "${consumerId}"`,
-		description: `IDP answered HTTP ${response.statusCode}${
+		description: `No ConsumerJWS was minted: IDP answered HTTP ${response.statusCode}${
 			response.statusCode === 401 ? ' (the AppJWT was refused)' : ''
-		}. Nothing was sent to create a conversation for this item. Check the Consumer ID and try again.`,
+		}. Check the Consumer ID and try again.`,
 		httpCode: response.statusCode,
-		created: 'no',
+		effect: 'no',
 	});
 }
 

@@ -1,39 +1,31 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
+import { LivePersonSetupError } from '../helpers/errors';
+import type { LivePersonCredential, ServiceName } from './credential';
+
 /**
  * Finding an account's hosts through LivePerson's Domain API (CSDS). Shared by the credential
  * (to mint the AppJWT at Sentinel) and the node (IDP, messaging), so one lookup serves both.
  */
-export type ServiceName = 'sentinel' | 'idp' | 'asyncMessagingEnt';
-
-export const DEFAULT_CSDS_HOST = 'api.liveperson.net';
 
 /** LivePerson's own SDK keeps the map 60 s; hosts change rarely, so a few minutes is safe. */
 const CACHE_MILLISECONDS = 10 * 60 * 1000;
 
-export interface HostSettings {
-	accountId: string;
-	csdsHost?: string;
-	overrides?: Partial<Record<ServiceName, string>>;
-}
+const NEEDED_SERVICES: ServiceName[] = ['sentinel', 'idp', 'asyncMessagingEnt'];
 
 export type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
-/** A credential or Domain API problem that the user must fix; its message names the value. */
-export class LivePersonSetupError extends Error {
-	constructor(
-		message: string,
-		readonly description: string,
-	) {
-		super(message);
-		this.name = 'LivePersonSetupError';
-	}
+/** A full answer, as n8n's helpers return it with `returnFullResponse`. */
+export interface FullResponse {
+	statusCode: number;
+	headers?: IDataObject;
+	body: unknown;
 }
 
-/** `va.msg.liveperson.net` -> `https://va.msg.liveperson.net`; full URLs are kept (minus a trailing slash). */
-export function toBaseUrl(hostOrUrl: string, defaultScheme = 'https'): string {
-	const trimmed = hostOrUrl.trim().replace(/\/+$/, '');
-	return /^https?:\/\//i.test(trimmed) ? trimmed : `${defaultScheme}://${trimmed}`;
+/** `va.msg.liveperson.net` -> `https://va.msg.liveperson.net`, for hosts the Domain API answered. */
+export function toBaseUrl(host: string, scheme: string): string {
+	const trimmed = host.trim().replace(/\/+$/, '');
+	return /^https?:\/\//i.test(trimmed) ? trimmed : `${scheme}://${trimmed}`;
 }
 
 function schemeOf(baseUrl: string): string {
@@ -42,29 +34,25 @@ function schemeOf(baseUrl: string): string {
 
 const cache = new Map<string, { expires: number; hosts: Promise<Record<string, string>> }>();
 
-function csdsBaseUrl(settings: HostSettings): string {
-	const host = settings.csdsHost?.trim() ? settings.csdsHost : DEFAULT_CSDS_HOST;
-	return toBaseUrl(host);
-}
-
 /**
- * The base URL of one service. Discovered hosts take the CSDS URL's scheme, so a CSDS on
- * `http://127.0.0.1:8080` (the emulator) leads to plain-HTTP hosts, and the real one to HTTPS.
+ * The base URL of a service: the credential's override, or the Domain API's answer, which is
+ * cached. Looked-up hosts take the Domain API's own scheme, so a CSDS on `http://127.0.0.1:8080`
+ * (the emulator) leads to plain-HTTP hosts, and the real one to HTTPS.
  */
 export async function serviceBaseUrl(
 	request: HttpRequest,
-	settings: HostSettings,
+	credential: LivePersonCredential,
 	service: ServiceName,
 ): Promise<string> {
-	const override = settings.overrides?.[service]?.trim();
-	if (override) return toBaseUrl(override);
-	const csds = csdsBaseUrl(settings);
-	const hosts = await lookUpHosts(request, csds, settings.accountId);
+	const override = credential.hostOverrides[service];
+	if (override) return override;
+	const csds = credential.csdsBaseUrl;
+	const hosts = await lookUpHosts(request, csds, credential.accountId);
 	const host = hosts[service];
 	if (!host) {
 		throw new LivePersonSetupError(
-			`LivePerson's Domain API lists no "${service}" service for account ${settings.accountId}`,
-			`The Domain API at ${csds} answered without the "${service}" host this node needs. Check that the account ID is right and that the account has Connector API messaging enabled, or set the host in the credential's host overrides.`,
+			`LivePerson's Domain API lists no "${service}" service for account ${credential.accountId}`,
+			`The Domain API at ${csds} answered without the "${service}" host this node needs. Check that the Account ID is right and that the account has Connector API messaging enabled, or set the host in the credential's host overrides.`,
 		);
 	}
 	return toBaseUrl(host, schemeOf(csds));
@@ -76,8 +64,13 @@ async function lookUpHosts(request: HttpRequest, csds: string, accountId: string
 	if (cached && cached.expires > Date.now()) return await cached.hosts;
 	const hosts = fetchHosts(request, csds, accountId);
 	cache.set(key, { expires: Date.now() + CACHE_MILLISECONDS, hosts });
-	// A failed lookup is not cached: the next item asks again.
-	hosts.catch(() => cache.delete(key));
+	// Only a complete answer is kept: a failed or partial lookup is asked again by the next item.
+	hosts.then(
+		(found) => {
+			if (!NEEDED_SERVICES.every((service) => found[service])) cache.delete(key);
+		},
+		() => cache.delete(key),
+	);
 	return await hosts;
 }
 
@@ -86,6 +79,7 @@ export function unreachable(error: Error, service: string): never {
 	throw new LivePersonSetupError(
 		`Could not reach ${service}`,
 		`${error.message}. Check the credential's hosts and the network between n8n and LivePerson.`,
+		true,
 	);
 }
 
@@ -98,14 +92,11 @@ async function fetchHosts(request: HttpRequest, csds: string, accountId: string)
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-	}).catch((error: Error) => unreachable(error, `LivePerson's Domain API at ${csds}`))) as {
-		statusCode: number;
-		body: unknown;
-	};
-	if (response.statusCode === 404 || response.statusCode === 400) {
+	}).catch((error: Error) => unreachable(error, `LivePerson's Domain API at ${csds}`))) as FullResponse;
+	if ([400, 401, 403, 404].includes(response.statusCode)) {
 		throw new LivePersonSetupError(
 			`LivePerson's Domain API does not know account "${accountId}"`,
-			'Check the Account ID in the credential: it is the numeric site ID shown in LivePerson Conversational Cloud.',
+			`It answered HTTP ${response.statusCode}. Check the Account ID in the credential: it is the numeric site ID shown in LivePerson Conversational Cloud.`,
 		);
 	}
 	const body = response.body as { baseURIs?: IDataObject[] } | undefined;
@@ -113,6 +104,7 @@ async function fetchHosts(request: HttpRequest, csds: string, accountId: string)
 		throw new LivePersonSetupError(
 			`LivePerson's Domain API answered HTTP ${response.statusCode} for account "${accountId}"`,
 			'The Domain API did not return the account\'s hosts. Try again later, or set the hosts in the credential\'s host overrides.',
+			response.statusCode === 429 || response.statusCode >= 500,
 		);
 	}
 	const hosts: Record<string, string> = {};

@@ -1,5 +1,5 @@
-export { callConnector } from './connector';
-export { resolveConsumer } from './consumer';
-export { answerFailure, inputError, itemError, setupError } from './errors';
-export { LivePersonSetupError } from './hosts';
-export { openSession } from './session';
+export { callConnector, callConnectorAs, type ConnectorCall } from './connector';
+export type { Consumer, ConsumerChoice } from './consumer';
+export { CREDENTIAL_TYPE } from './credential';
+export { retrySettings, type RetrySettings } from './retry';
+export { openSession, sessionSecrets, type LivePersonContext, type Session } from './session';

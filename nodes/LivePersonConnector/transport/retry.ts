@@ -1,4 +1,7 @@
-import { sleep, type IDataObject, type IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep, type IDataObject, type IHttpRequestOptions } from 'n8n-workflow';
+
+import { Cancelled } from '../helpers/errors';
+import type { FullResponse } from './hosts';
 
 /** The node's Options that govern waiting and retrying, with the runtime defaults. */
 export interface RetrySettings {
@@ -54,13 +57,6 @@ export function rateLimitBackoffMs(retry: number, random = Math.random): number 
 	return Math.round(1000 * 2 ** retry * (1 + random() * 0.25));
 }
 
-export class Cancelled extends Error {
-	constructor() {
-		super('The execution was cancelled');
-		this.name = 'Cancelled';
-	}
-}
-
 /** Longest single sleep: after a cancel, no timer of ours outlives the execution by more than this. */
 const PAUSE_SLICE_MS = 250;
 
@@ -90,7 +86,7 @@ export interface Attempts {
 }
 
 export type Outcome =
-	| { kind: 'answer'; response: IN8nHttpFullResponse; attempts: Attempts }
+	| { kind: 'answer'; response: FullResponse; attempts: Attempts }
 	| { kind: 'noAnswer'; error: unknown; attempts: Attempts };
 
 /**
@@ -99,7 +95,7 @@ export type Outcome =
  * a create or a message may have been processed, and sending it again could duplicate it.
  */
 export async function sendWithRetries(
-	send: () => Promise<IN8nHttpFullResponse>,
+	send: () => Promise<FullResponse>,
 	settings: RetrySettings,
 	repeatable: boolean,
 	signal?: AbortSignal,
@@ -144,4 +140,20 @@ export function networkCode(error: unknown): string | undefined {
 		current = current.cause as typeof current;
 	}
 	return undefined;
+}
+
+/**
+ * A request function for requests that are safe to repeat (Domain API, Sentinel, IDP): 429s, 5xx
+ * and lost answers are retried per `settings`; no answer at all throws the last error.
+ */
+export function repeatingRequest(
+	send: (options: IHttpRequestOptions) => Promise<FullResponse>,
+	settings: RetrySettings,
+	signal?: AbortSignal,
+): (options: IHttpRequestOptions) => Promise<FullResponse> {
+	return async (options) => {
+		const outcome = await sendWithRetries(async () => await send(options), settings, true, signal);
+		if (outcome.kind === 'noAnswer') throw outcome.error;
+		return outcome.response;
+	};
 }

@@ -1,132 +1,176 @@
 import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestOptions,
-	IN8nHttpFullResponse,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { renewalDue } from '../helpers/jwt';
-import { hostSettings, mintFingerprint } from './appJwt';
-import { LivePersonSetupError, serviceBaseUrl, toBaseUrl, type ServiceName } from './hosts';
-import { retrySettings, sendWithRetries, type Outcome, type RetrySettings } from './retry';
+import { LivePersonSetupError } from '../helpers/errors';
+import { appJwtNeedsReplacing, mintAppJwt, stillValid } from './appJwt';
+import { CREDENTIAL_TYPE, emptyField, readCredential, type LivePersonCredential, type ServiceName } from './credential';
+import { serviceBaseUrl, type FullResponse } from './hosts';
+import { repeatingRequest, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
-export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
+/** Any n8n context that can read the credential and send requests: execute, hooks, webhooks, load options. */
+export type LivePersonContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
-/** Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token. */
-const RENEW_SECONDS_BEFORE_EXPIRY = 5 * 60;
-
-export type AuthMode = 'clientCredentials' | 'staticTokens';
-
+/**
+ * What one node run shares across its items: the credential, read once, and the AppJWT it uses.
+ * Requests go through n8n's helpers, so n8n's proxy and TLS settings apply.
+ */
 export interface Session {
-	mode: AuthMode;
-	accountId: string;
-	credentials: ICredentialDataDecryptedObject;
-	retry: RetrySettings;
+	readonly ctx: LivePersonContext;
+	credential: LivePersonCredential;
+	readonly signal?: AbortSignal;
+	/** An AppJWT minted by the node and not yet stored with the credential. */
+	unstoredAppJwt?: string;
+	/** A mint in progress, so items in flight together mint once. */
+	minting?: Promise<void>;
+	/** A credential problem already found in this run: later items fail at once, without a request. */
+	setupFailure?: LivePersonSetupError;
 }
 
-export async function openSession(this: IExecuteFunctions, options: IDataObject = {}): Promise<Session> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	return {
-		mode: credentials.authentication === 'clientCredentials' ? 'clientCredentials' : 'staticTokens',
-		accountId: String(credentials.accountId ?? '').trim(),
-		credentials,
-		retry: retrySettings(options),
-	};
+export async function openSession(ctx: LivePersonContext, signal?: AbortSignal): Promise<Session> {
+	const raw = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return { ctx, credential: readCredential(raw), signal };
 }
 
-export async function serviceUrl(this: IExecuteFunctions, session: Session, service: ServiceName): Promise<string> {
-	if (session.mode === 'staticTokens') return toBaseUrl(String(session.credentials.domain ?? ''));
-	const signal = this.getExecutionCancelSignal();
-	// The Domain API is safe to ask again, so its 5xx and lost answers follow LivePerson's retry policy.
-	const request = async (options: IHttpRequestOptions) => {
-		const outcome = await sendWithRetries(
-			async () =>
-				(await this.helpers.httpRequest({
-					...options,
-					timeout: session.retry.timeoutMs,
-					abortSignal: signal,
-				})) as IN8nHttpFullResponse,
-			session.retry,
-			true,
-			signal,
-		);
-		if (outcome.kind === 'noAnswer') throw outcome.error;
-		return outcome.response;
-	};
-	return await serviceBaseUrl(request, hostSettings(session.credentials), service);
+/** One plain request through n8n's helper: never follows redirects, never throws on a status. */
+function plainSend(session: Session, settings: RetrySettings) {
+	return async (options: IHttpRequestOptions): Promise<FullResponse> =>
+		(await session.ctx.helpers.httpRequest({
+			...options,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: settings.timeoutMs,
+			abortSignal: session.signal,
+		})) as FullResponse;
 }
 
-function needsNewAppJwt(session: Session): boolean {
-	if (session.mode !== 'clientCredentials') return false;
-	const token = String(session.credentials.mintedAppJwt ?? '');
-	if (!token) return false; // n8n's preAuthentication mints it when the field is empty
-	// Minted with an account, client ID or secret the credential no longer has.
-	if (session.credentials.mintedFor !== mintFingerprint(session.credentials)) return true;
-	return renewalDue(token, Date.now() / 1000, RENEW_SECONDS_BEFORE_EXPIRY);
-}
-
-function isExpiredAppJwtAnswer(response: IN8nHttpFullResponse): boolean {
-	const body = response.body as { body?: { errorCode?: unknown } } | undefined;
-	return response.statusCode === 401 && body?.body?.errorCode === 40102;
-}
-
-/** A credential problem found while n8n ran the credential's preAuthentication (AppJWT minting). */
-function setupErrorIn(error: unknown): LivePersonSetupError | undefined {
-	for (let current = error as { cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
-		if (current instanceof LivePersonSetupError) return current;
-		current = current.cause as typeof current;
+export async function serviceUrl(session: Session, service: ServiceName, settings: RetrySettings): Promise<string> {
+	const { credential } = session;
+	if (credential.mode === 'staticTokens') {
+		const url = credential.hostOverrides[service];
+		if (!url) throw new LivePersonSetupError(`Static Tokens cannot reach LivePerson's ${service}`, 'Switch the credential to Client Credentials.');
+		return url;
 	}
-	return undefined;
+	// The Domain API is safe to ask again, so its 5xx and lost answers follow LivePerson's retry policy.
+	return await serviceBaseUrl(repeatingRequest(plainSend(session, settings), settings, session.signal), credential, service);
 }
 
 /**
- * Sends one request with the credential's AppJWT through n8n's authentication, which runs the
- * credential's preAuthentication (AppJWT minting, stored with the credential) when needed.
- * On top of n8n's mechanism: the minted AppJWT is renewed a few minutes before it expires, and a
- * 401 with errorCode 40102 (which proves the request was not processed) re-mints it once and
- * resends. 429s, and for `repeatable` requests 5xx and lost answers, are retried per the session's
- * settings. Status errors never throw; the caller reads the outcome.
+ * Makes sure the session holds an AppJWT fit to send. With client credentials it is minted here
+ * (with the node's timeout, retries and Stop) and stored with the credential on the next request.
+ * `rejected` is a token LivePerson just refused (40102), which must be replaced.
+ */
+async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?: string): Promise<void> {
+	const { credential } = session;
+	if (credential.mode === 'staticTokens') {
+		if (!credential.appJwt) throw emptyField('AppJWT');
+		return;
+	}
+	if (session.setupFailure) throw session.setupFailure;
+	const current = credential.appJwt;
+	if (current && current !== rejected && !appJwtNeedsReplacing(current, credential)) return;
+	if (session.minting) return await session.minting;
+	session.minting = mintNewAppJwt(session, settings, current && current !== rejected ? current : undefined).finally(() => {
+		session.minting = undefined;
+	});
+	await session.minting;
+}
+
+async function mintNewAppJwt(session: Session, settings: RetrySettings, stillUsable?: string): Promise<void> {
+	const minted = await mintAppJwt(repeatingRequest(plainSend(session, settings), settings, session.signal), session.credential).then(
+		(token) => ({ token }),
+		(error: unknown) => ({ error }),
+	);
+	if ('token' in minted) {
+		session.credential = { ...session.credential, appJwt: minted.token };
+		session.unstoredAppJwt = minted.token;
+		return;
+	}
+	const { error } = minted;
+	if (error instanceof LivePersonSetupError && error.transient && stillUsable && stillValid(stillUsable)) {
+		// Renewing early failed, but the stored token still works: keep using it.
+		session.ctx.logger.warn(`LivePerson AppJWT renewal failed (${error.message}); the current AppJWT is still valid and stays in use`);
+		return;
+	}
+	if (error instanceof LivePersonSetupError && !error.transient) session.setupFailure = error;
+	throw error;
+}
+
+/** Sends with the session's AppJWT; a newly minted one goes through n8n's authentication once, which stores it. */
+async function sendWithAppJwt(session: Session, options: IHttpRequestOptions, settings: RetrySettings): Promise<FullResponse> {
+	const request = { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true, disableFollowRedirect: true, timeout: settings.timeoutMs };
+	const unstored = session.unstoredAppJwt;
+	if (unstored) {
+		session.unstoredAppJwt = undefined;
+		const reference = session.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const credentialsDecrypted = {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			// The credential's preAuthentication stores this token instead of minting one.
+			data: { ...session.credential.raw, mintedAppJwt: '', pendingAppJwt: unstored },
+		};
+		return (await session.ctx.helpers.httpRequestWithAuthentication.call(session.ctx as IExecuteFunctions, CREDENTIAL_TYPE, { ...request, abortSignal: session.signal }, {
+			credentialsDecrypted,
+		})) as FullResponse;
+	}
+	return (await session.ctx.helpers.httpRequest({
+		...request,
+		headers: { ...(options.headers ?? {}), Authorization: session.credential.appJwt },
+		abortSignal: session.signal,
+	})) as FullResponse;
+}
+
+function isExpiredAppJwtAnswer(response: FullResponse): boolean {
+	const body = response.body as { body?: { errorCode?: unknown } } | undefined;
+	const parsed = typeof response.body === 'string' ? safeJson(response.body) : body;
+	return response.statusCode === 401 && (parsed as typeof body)?.body?.errorCode === 40102;
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Sends one request with the credential's AppJWT. A 401 with errorCode 40102 (which proves the
+ * request was not processed) re-mints the AppJWT once and resends. 429s, and for `repeatable`
+ * requests 5xx and lost answers, are retried per `settings`. Status errors never throw; the
+ * caller reads the outcome.
  */
 export async function authenticatedRequest(
-	this: IExecuteFunctions,
 	session: Session,
 	options: IHttpRequestOptions,
 	repeatable: boolean,
+	settings: RetrySettings,
 ): Promise<Outcome> {
 	let remintedAfter401 = false;
-	const sendOnce = async (renew: boolean): Promise<IN8nHttpFullResponse> => {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			{ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true, timeout: session.retry.timeoutMs },
-			renew ? { credentialsDecrypted: withoutMintedAppJwt.call(this, session) } : undefined,
-		)) as IN8nHttpFullResponse;
-		if (renew) session.credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		return response;
-	};
 	const send = async () => {
-		const setupProblem = (error: unknown) => {
-			const setup = setupErrorIn(error);
-			if (setup) throw setup;
-			throw error;
-		};
-		const response = await sendOnce(needsNewAppJwt(session)).catch(setupProblem);
-		if (!remintedAfter401 && session.mode === 'clientCredentials' && isExpiredAppJwtAnswer(response)) {
+		await ensureAppJwt(session, settings);
+		const used = session.credential.appJwt;
+		const response = await sendWithAppJwt(session, options, settings);
+		if (!remintedAfter401 && session.credential.mode === 'clientCredentials' && isExpiredAppJwtAnswer(response)) {
 			remintedAfter401 = true;
-			return await sendOnce(true).catch(setupProblem);
+			await ensureAppJwt(session, settings, used);
+			return await sendWithAppJwt(session, options, settings);
 		}
 		return response;
 	};
-	return await sendWithRetries(send, session.retry, repeatable, this.getExecutionCancelSignal());
+	return await sendWithRetries(send, settings, repeatable, session.signal);
 }
 
-function withoutMintedAppJwt(this: IExecuteFunctions, session: Session) {
-	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
-	return {
-		id: reference?.id ?? '',
-		name: reference?.name ?? '',
-		type: CREDENTIAL_TYPE,
-		data: { ...session.credentials, mintedAppJwt: '' },
-	};
+/** Every secret the session holds, to be taken out of anything the node reports. */
+export function sessionSecrets(session: Session): string[] {
+	const { credential } = session;
+	const raw = credential.raw;
+	return [credential.clientSecret, credential.appJwt, credential.defaultConsumerJws, credential.webhookSecret, raw.appJwt, raw.mintedAppJwt]
+		.filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

@@ -16,6 +16,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { SdeFieldKind } from '../../../nodes/LivePersonConnector/helpers/sdeFields';
+import type { Range } from '../../../nodes/LivePersonConnector/helpers/values';
 
 export type Pair = [input: unknown, expected: unknown];
 
@@ -122,12 +123,18 @@ const validNumber: fc.Arbitrary<Pair> = fc.oneof(
 	fc.integer().map((n): Pair => [String(n), n]),
 );
 
-const validInteger: fc.Arbitrary<Pair> = fc.oneof(
-	fc.integer().map((n): Pair => [n, n]),
-	fc.integer().map((n): Pair => [`${n}`, n]),
-	fc.integer({ min: -1000, max: 1000 }).map((n): Pair => [` ${n}.0 `, n]),
-	fc.constant<Pair>([Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]),
-);
+/** Whole numbers within `range` (a field's sane values), as numbers and as decimal text. */
+function validInteger(range: Range = {}): fc.Arbitrary<Pair> {
+	const min = Math.max(range.min ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
+	const max = Math.min(range.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+	const small = { min: Math.max(min, -1000), max: Math.min(max, 1000) };
+	return fc.oneof(
+		fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }).map((n): Pair => [n, n]),
+		fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }).map((n): Pair => [`${n}`, n]),
+		fc.integer(small).map((n): Pair => [` ${n}.0 `, n]),
+		fc.constant<Pair>([max, max]),
+	);
+}
 
 const parts = (year: number, month: number, day: number) => ({ year, month, day });
 
@@ -152,12 +159,12 @@ export const validDate: fc.Arbitrary<Pair> = fc.oneof(
 	}),
 );
 
-export function validPair(kind: SdeFieldKind): fc.Arbitrary<Pair> {
+export function validPair(kind: SdeFieldKind, range?: Range): fc.Arbitrary<Pair> {
 	switch (kind) {
 		case 'number':
 			return validNumber;
 		case 'integer':
-			return validInteger;
+			return validInteger(range);
 		case 'date':
 			return validDate;
 		default:
@@ -166,8 +173,8 @@ export function validPair(kind: SdeFieldKind): fc.Arbitrary<Pair> {
 }
 
 /** A valid value, or a blank one (expected: left out). */
-export function validOrBlank(kind: SdeFieldKind): fc.Arbitrary<Pair> {
-	return fc.oneof({ arbitrary: validPair(kind), weight: 3 }, blank.map((input): Pair => [input, undefined]));
+export function validOrBlank(kind: SdeFieldKind, range?: Range): fc.Arbitrary<Pair> {
+	return fc.oneof({ arbitrary: validPair(kind, range), weight: 3 }, blank.map((input): Pair => [input, undefined]));
 }
 
 /** One of `allowed` in any letter case and padding, with the value LivePerson must get. */

@@ -3,7 +3,7 @@
  * independently of the node), plus the limits the page states: the whole body at most 5000
  * characters, distinct request ids, and no empty values sent in place of leaving a field out.
  */
-import type { CreatePlan } from '../../../nodes/LivePersonConnector/helpers/createRequests';
+import type { CreatePlan } from '../../../nodes/LivePersonConnector/helpers/requests';
 import {
 	checkCreateBatch,
 	checkEnvelope,

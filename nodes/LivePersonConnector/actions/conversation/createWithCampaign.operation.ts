@@ -1,8 +1,11 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { createConversation } from './create';
+import type { OperationDefinition } from '../operation';
+import { CREATE_OUTCOME, createConversation, createProperties, type CreateVariant } from './createConversation';
 
-const properties: INodeProperties[] = [
+const variant: CreateVariant = { campaign: 'required', firstMessage: false };
+
+const campaignFields: INodeProperties[] = [
 	{
 		displayName: 'Campaign ID',
 		name: 'campaignId',
@@ -23,11 +26,15 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['conversation'], operation: ['createWithCampaign'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	return await createConversation.call(this, i, { campaign: 'required', firstMessage: false });
-}
+export const definition: OperationDefinition<'createWithCampaign'> = {
+	value: 'createWithCampaign',
+	name: 'Create with Campaign',
+	description: 'Open a conversation routed by a messaging campaign and engagement',
+	action: 'Create a conversation with a campaign',
+	properties: createProperties(variant, campaignFields),
+	outcome: CREATE_OUTCOME,
+	safeToRepeat: false,
+	async execute(item) {
+		return await createConversation(item, variant);
+	},
+};

@@ -1,14 +1,17 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { OperationDefinition } from '../operation';
+import { CREATE_OUTCOME, createConversation, createProperties, type CreateVariant } from './createConversation';
 
-import { createConversation } from './create';
+const variant: CreateVariant = { campaign: 'none', firstMessage: false };
 
-const properties: INodeProperties[] = [];
-
-export const description = updateDisplayOptions(
-	{ show: { resource: ['conversation'], operation: ['createWithSdes'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	return await createConversation.call(this, i, { campaign: 'none', firstMessage: false });
-}
+export const definition: OperationDefinition<'createWithSdes'> = {
+	value: 'createWithSdes',
+	name: 'Create with SDEs',
+	description: 'Open a conversation with the customer\'s profile and engagement attributes',
+	action: 'Create a conversation with customer attributes',
+	properties: createProperties(variant),
+	outcome: CREATE_OUTCOME,
+	safeToRepeat: false,
+	async execute(item) {
+		return await createConversation(item, variant);
+	},
+};

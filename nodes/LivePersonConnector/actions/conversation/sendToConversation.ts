@@ -1,0 +1,58 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { InputError } from '../../helpers/errors';
+import { assertFits } from '../../helpers/requests';
+import type { ConnectorRequest, RequestResult } from '../../helpers/types';
+import { optionalIdentity } from '../../helpers/values';
+import { callConnectorAs, type Consumer } from '../../transport';
+import type { ItemContext } from '../operation';
+import { consumerChoice, consumerFields, withConsumer } from './consumer';
+
+/** The item's Conversation ID: text or digits, required. */
+export function conversationIdOf(item: ItemContext): string {
+	const fix = 'Map the conversationId a create returned or the LivePerson Trigger received, e.g. {{ $json.conversationId }}.';
+	const id = optionalIdentity('Conversation ID', item.parameter('conversationId', 'Conversation ID', ''), fix);
+	if (!id) throw new InputError('Conversation ID', 'is empty', fix);
+	return id;
+}
+
+export interface Sent {
+	consumer?: Consumer;
+	results: RequestResult[];
+}
+
+/** One SEND as the item's consumer; failures carry the consumer's IDs. */
+export async function sendAsConsumer(
+	item: ItemContext,
+	request: ConnectorRequest,
+	options: { safeToRepeat: boolean; autoMessages?: boolean },
+): Promise<Sent> {
+	assertFits(request);
+	const choice = consumerChoice(item);
+	let consumer: Consumer | undefined;
+	try {
+		const { results } = await callConnectorAs(
+			item.session,
+			choice,
+			{ endpoint: 'send', requests: [request], autoMessages: options.autoMessages, safeToRepeat: options.safeToRepeat },
+			item.settings,
+			(used) => {
+				consumer = used;
+				item.secrets.push(used.consumerJws);
+			},
+		);
+		return { consumer, results };
+	} catch (error) {
+		throw withConsumer(error, consumer);
+	}
+}
+
+/** The output of an operation on a conversation. */
+export function conversationOutput(conversationId: string | undefined, sent: Sent, extra: IDataObject = {}): IDataObject {
+	return {
+		...(conversationId ? { conversationId } : {}),
+		...extra,
+		...consumerFields(sent.consumer),
+		livePersonResponses: sent.results,
+	};
+}

@@ -1,0 +1,108 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ConnectorAnswer, ConnectorRequest, RequestResult } from './types';
+
+/**
+ * Every way an item can fail, as plain errors carrying facts. None of them knows n8n's runtime or
+ * the item index: the router turns them into NodeApiError/NodeOperationError once, at the boundary.
+ */
+
+/** Bad input found before anything is sent. */
+export class InputError extends Error {
+	constructor(
+		/** The field as the user sees it in the node panel, e.g. `Customer Info › Balance`. */
+		readonly field: string,
+		/** What is wrong, in one sentence. */
+		readonly problem: string,
+		/** What to do about it. */
+		readonly fix: string,
+	) {
+		super(`${field}: ${problem}`);
+		this.name = 'InputError';
+	}
+}
+
+/** A credential or Domain API problem that the user must fix; its message names the value. */
+export class LivePersonSetupError extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+		/** A passing problem (LivePerson busy or unreachable) rather than a wrong value in the credential. */
+		readonly transient = false,
+	) {
+		super(message);
+		this.name = 'LivePersonSetupError';
+	}
+}
+
+export class Cancelled extends Error {
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'Cancelled';
+	}
+}
+
+/**
+ * Whether the operation's own effect (a conversation created, a message sent, …) happened:
+ * `no` only when something proves it did not, `unknown` when LivePerson may have processed it.
+ */
+export type Effect = 'no' | 'yes' | 'unknown';
+
+/** Stable, documented words a workflow can route on (`details.reason` of an error item). */
+export const FAILURE_REASONS = [
+	'invalidInput',
+	'invalidCredential',
+	'unauthorized',
+	'consumerJwsRejected',
+	'consumerHasOpenConversation',
+	'conversationClosed',
+	'conversationNotFound',
+	'refused',
+	'rateLimited',
+	'serverError',
+	'timeout',
+	'connectionFailed',
+	'connectionLost',
+	'redirected',
+	'unreadableAnswer',
+	'notSentAgain',
+] as const;
+
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export interface FailureFacts {
+	reason: FailureReason;
+	message: string;
+	/** What LivePerson said and what to do; the router adds what it means for the operation. */
+	description: string;
+	effect: Effect;
+	httpCode?: number;
+	/** Extra fields for the error item (e.g. the conversationId when it exists). */
+	data?: IDataObject;
+}
+
+/** A request LivePerson refused, or whose answer was missing, late or unreadable. */
+export class LivePersonFailure extends Error {
+	constructor(readonly facts: FailureFacts) {
+		super(facts.message);
+		this.name = 'LivePersonFailure';
+	}
+}
+
+export type AnswerProblem = 'notJson' | 'wrongShape' | 'unmatchedReqId' | 'rejected' | 'unclear' | 'missingConversationId';
+
+/** LivePerson's answer could not be used: malformed, or one of the requests was refused. */
+export class AnswerError extends Error {
+	constructor(
+		readonly problem: AnswerProblem,
+		message: string,
+		/** The request LivePerson refused, for `rejected` and `unclear`. */
+		readonly request?: ConnectorRequest,
+		readonly answer?: ConnectorAnswer,
+		/** The results that could be matched, for the output of a failed item. */
+		readonly results: RequestResult[] = [],
+	) {
+		super(message);
+		this.name = 'AnswerError';
+	}
+}
