@@ -5,12 +5,7 @@
  */
 export const KNOWN_GAPS: Record<string, string> = {
 	'errors.retry-on-fail':
-		'Retry On Fail re-runs the whole node with every item: item 1 is sent again and refused ("already has an open conversation"), the run ends in an error',
-	'browser.credential-default-mode': 'the credential dialog opens in Static Tokens; it must default to Client Credentials',
-	'browser.canvas-subtitle': 'the canvas subtitle shows raw values such as "createAndSend: conversation"',
-	'browser.panel.createWithSdes.no-error-marker': 'the untouched "Additional SDEs (JSON)" field shows "Unexpected end of JSON input"',
-	'browser.panel.createWithCampaign.no-error-marker': 'the untouched "Additional SDEs (JSON)" field shows "Unexpected end of JSON input"',
-	'browser.panel.createAndSend.no-error-marker': 'the untouched "Additional SDEs (JSON)" field shows "Unexpected end of JSON input"',
+		"Retry On Fail: since 013ac28 the node no longer sends item 1 again (no duplicate), but the run still ends in an error after the retries: no output, item 1's conversationId only in the error text",
 };
 
 /** Known gaps only for some n8n versions: from `from` (inclusive) up to `below` (exclusive). */
@@ -21,15 +16,6 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 		from: '2.0.0',
 		reason:
 			"a wrong Client ID or secret throws a plain Error (LivePersonSetupError) from the credential's preAuthentication; n8n 2.x logs it at level error with its stack trace",
-	},
-	{
-		// Seen on 1.123.81, where httpRequestWithAuthentication wraps the preAuthentication error in a
-		// NodeApiError; 1.85.4 passes. The first 1.x version affected is not known.
-		id: 'cred.wrong-secret-run',
-		from: '1.86.0',
-		below: '2.0.0',
-		reason:
-			'on n8n 1.x the Sentinel refusal raised in preAuthentication does not reach the node: a run with a wrong secret fails with "LivePerson\'s IDP did not mint a ConsumerJWS" and "No ConsumerJWS was minted", not naming the secret',
 	},
 	{
 		id: 'errors.error-output',

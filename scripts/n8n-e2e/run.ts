@@ -182,11 +182,11 @@ async function main(): Promise<number> {
 		await typesChecks(ctx);
 		await credentialChecks(ctx);
 		await webhookLoadCheck(ctx, 20);
+		await triggerChecks(ctx);
 		await exampleChecks(ctx);
 		await errorOutputCheck(ctx);
 		await retryOnFailCheck(ctx);
 		await expectedErrorCheck(ctx, 'n8n-layout.node-error-logged-plainly');
-		await triggerChecks(ctx);
 		if (withBrowser) {
 			if (chromium) await browserChecks(ctx, chromium, path.join(outDir, 'screenshots'));
 			else checks.skip('browser', 'no Chromium (setup.chromium failed)');

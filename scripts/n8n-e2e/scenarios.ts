@@ -1,5 +1,8 @@
 /** The checks run against a live n8n through its REST API, with the emulator in this process. */
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as path from 'path';
 
 import type { Emulator } from '../../test/emulator';
@@ -203,12 +206,19 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 	});
 
 	await checks.check('cred.static-wrong-host', async () => {
-		// A Messaging Domain that answers 404 (a wrong host or path): the test must not pass.
-		const data = { authentication: 'staticTokens', accountId: emu.accountId, domain: `${emu.baseUrl}/not-liveperson`, appJwt: emu.mintAppJwt(), consumerJws: '' };
-		const saved = await api.createCredential('LivePerson (wrong host)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
-		assert(result.status !== 'OK', `a Messaging Domain answering 404 tested ${result.status}: ${result.message}`);
-		return `${result.status}: ${result.message}`;
+		// A Messaging Domain that is not LivePerson's (a web server answering 404): the test must fail.
+		const server = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const domain = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			const data = { authentication: 'staticTokens', accountId: emu.accountId, domain, appJwt: emu.mintAppJwt(), consumerJws: '' };
+			const saved = await api.createCredential('LivePerson (wrong host)', CREDENTIAL_TYPE, data);
+			const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+			assert(result.status !== 'OK', `a Messaging Domain answering 404 tested ${result.status}: ${result.message}`);
+			return `${result.status}: ${result.message}`;
+		} finally {
+			server.close();
+		}
 	});
 
 	await checks.check('cred.static-wrong-appjwt', async () => {
@@ -233,33 +243,49 @@ export async function exampleChecks(ctx: Context): Promise<void> {
 			const workflow = withCredential({ ...raw, name: `e2e example ${file}` }, ctx.clientCredentials);
 			const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
 			const ownTrigger = workflow.nodes.find((n) => String(n.type).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.type));
+			// Each example starts as on a fresh account: no consumer has an open conversation.
+			for (const conversation of ctx.emu.state.conversations()) {
+				if (conversation.state === 'OPEN') await ctx.emu.agent.closeConversation(conversation.conversationId);
+			}
 			if (!trigger) {
-				if (ownTrigger) throw new Skip(`starts with ${ownTrigger.type}: run by the trigger checks once they exist`);
-				throw new Error('the example has no Manual Trigger to start it from');
+				assert(ownTrigger, 'the example has no Manual Trigger nor LivePerson Trigger to start it from');
+				const conversationId = await openConversation(ctx, 'example');
+				const { execution } = await runOnAgentReply(ctx, workflow, ownTrigger.name, conversationId, `e2e agent reply for ${file}`);
+				assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
+				const downstream = downstreamOf(workflow, ownTrigger.name);
+				for (const next of downstream) {
+					const seen = JSON.stringify(outputOf(execution, next).map((i) => i.json));
+					assert(seen.includes(conversationId), `${next} (after ${ownTrigger.name}) did not see conversationId ${conversationId}: ${seen.slice(0, 300)}`);
+				}
+				return `an agent reply in ${conversationId} started it; ${downstream.join(', ') || 'no next node'} saw the conversationId`;
 			}
 			const { execution } = await importAndRun(ctx, workflow, trigger.name);
 			assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
-			const notes: string[] = [];
-			for (const node of workflow.nodes.filter((n) => n.type === LP_TYPE)) {
-				const items = outputOf(execution, node.name);
-				assert(items.length > 0, `${node.name} emitted no items`);
-				for (const item of items) {
-					const id = item.json.conversationId as string | undefined;
-					if (!id) continue;
-					const conversation = ctx.emu.state.conversation(id);
-					assert(conversation, `${node.name}: conversation ${id} is not in the emulator's state`);
-					ctx.openConversations.push(id);
-					const downstream = downstreamOf(workflow, node.name);
-					for (const next of downstream) {
-						const seen = JSON.stringify(outputOf(execution, next).map((i) => i.json));
-						assert(seen.includes(id), `${next} (after ${node.name}) did not see conversationId ${id}: ${seen.slice(0, 300)}`);
-					}
-					notes.push(`${node.name} -> ${id}${downstream.length ? ` seen by ${downstream.join(', ')}` : ''}`);
-				}
-			}
-			return notes.join('; ') || 'succeeded (no conversationId in this example)';
+			return conversationIdsSeenDownstream(ctx, workflow, execution);
 		});
 	}
+}
+
+/** Every conversationId a LivePerson node emitted must be in the emulator and seen by the next nodes. */
+function conversationIdsSeenDownstream(ctx: Context, workflow: WorkflowJson, execution: Execution): string {
+	const notes: string[] = [];
+	for (const node of workflow.nodes.filter((n) => String(n.type).startsWith(`${PACKAGE}.`))) {
+		const outputs = workflow.connections[node.name]?.main ?? [[]];
+		for (let output = 0; output < Math.max(outputs.length, 1); output++) {
+			const next = (outputs[output] ?? []).map((c) => c.node);
+			for (const item of outputOf(execution, node.name, output)) {
+				const id = item.json.conversationId as string | undefined;
+				if (!id) continue;
+				assert(ctx.emu.state.conversation(id), `${node.name}: conversation ${id} is not in the emulator's state`);
+				for (const name of next) {
+					const seen = JSON.stringify(outputOf(execution, name).map((i) => i.json));
+					assert(seen.includes(id), `${name} (after ${node.name}) did not see conversationId ${id}: ${seen.slice(0, 300)}`);
+				}
+				notes.push(`${node.name} -> ${id}${next.length ? ` seen by ${next.join(', ')}` : ''}`);
+			}
+		}
+	}
+	return notes.join('; ') || 'succeeded (no conversationId in this example)';
 }
 
 /** 20 consumers in one webhook call: one execution, 20 conversations, none twice. */
@@ -463,54 +489,84 @@ export async function expectedErrorCheck(ctx: Context, id: string): Promise<void
 	});
 }
 
+function ownTriggerType(ctx: Context): Record<string, any> | undefined {
+	return (ctx.nodeTypes ?? []).find((n) => String(n.name).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.name));
+}
+
+/** A new open conversation for a fresh consumer, opened by the Connector through n8n. */
+async function openConversation(ctx: Context, label: string): Promise<string> {
+	assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+	const workflow = pin(
+		chain(`e2e open a conversation (${label})`, [manualTrigger(), lpNode('LivePerson', ctx.clientCredentials, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' })]),
+		'Start',
+		[{ contactId: `e2e-${label}-${Date.now()}` }],
+	);
+	const { execution } = await importAndRun(ctx, workflow, 'Start');
+	const id = outputOf(execution, 'LivePerson')[0]?.json.conversationId as string | undefined;
+	assert(execution.status === 'success' && id, `could not open a conversation: ${executionError(execution)}`);
+	return id;
+}
+
+/**
+ * Activates a workflow starting with this package's trigger, registers the trigger's production
+ * URL with the emulator, has the agent reply in an open conversation (a signed webhook) and returns
+ * the one execution that delivery started.
+ */
+async function runOnAgentReply(ctx: Context, workflow: WorkflowJson, triggerName: string, conversationId: string, message: string): Promise<{ url: string; execution: Execution }> {
+	const type = ownTriggerType(ctx);
+	assert(type, 'the package has no trigger node');
+	const webhook = (type.webhooks as Array<Record<string, any>> | undefined)?.[0];
+	assert(webhook, `${type.name} declares no webhook`);
+	const node = workflow.nodes.find((n) => n.name === triggerName);
+	assert(node, `no node "${triggerName}"`);
+	node.webhookId ??= randomUUID();
+	const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
+	const logFrom = ctx.n8n.log().length;
+	await ctx.api.activate(String(created.id));
+	await waitForWebhookRegistration(ctx, workflow.name, logFrom);
+	const webhookPath = typeof webhook.path === 'string' && !webhook.path.startsWith('=') ? webhook.path : 'webhook';
+	const url = webhook.isFullPath ? `${ctx.n8n.baseUrl}/webhook/${webhookPath}` : `${ctx.n8n.baseUrl}/webhook/${node.webhookId}/${webhookPath}`;
+	try {
+		ctx.emu.webhooks.register({ url });
+		const sent = await ctx.emu.agent.sendMessage(conversationId, message);
+		const delivery = sent.deliveries.find((d) => d.url === url);
+		assert(delivery?.status && delivery.status < 300, `delivery to ${url}: ${delivery?.status ?? delivery?.error}`);
+		const deadline = Date.now() + 30_000;
+		let executions = await ctx.api.executions(String(created.id));
+		while (executions.length === 0 && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			executions = await ctx.api.executions(String(created.id));
+		}
+		assert(executions.length === 1, `${executions.length} executions after one delivery`);
+		return { url, execution: await ctx.api.waitForExecution(executions[0].id) };
+	} finally {
+		ctx.emu.webhooks.clear();
+		await ctx.api.deactivate(String(created.id)).catch(() => undefined);
+	}
+}
+
 /** The LivePerson Trigger: production webhook, signed delivery from the emulator, one execution. */
 export async function triggerChecks(ctx: Context): Promise<void> {
 	await ctx.checks.check('trigger.signed-webhook', async () => {
-		const trigger = (ctx.nodeTypes ?? []).find((n) => String(n.name).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.name));
+		const trigger = ownTriggerType(ctx);
 		if (!trigger) throw new Skip('the package has no trigger node yet');
 		assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
-		const conversationId = ctx.openConversations.find((id) => ctx.emu.state.conversation(id)?.state === 'OPEN');
-		assert(conversationId, 'no open conversation was created earlier');
-		const webhook = (trigger.webhooks as Array<Record<string, any>> | undefined)?.[0];
-		assert(webhook, `${trigger.name} declares no webhook`);
+		const conversationId = await openConversation(ctx, 'trigger');
 		const node = {
-			id: 'e2e-trigger',
+			id: randomUUID(),
 			name: 'LivePerson Trigger',
 			type: trigger.name,
 			typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
 			position: [0, 0],
-			webhookId: `e2e-${Date.now()}`,
+			webhookId: randomUUID(),
 			parameters: {},
 			credentials: { [CREDENTIAL_TYPE]: ctx.clientCredentials },
 		};
-		const workflow = chain('e2e trigger', [node, noOp('Agent Replied')]);
-		const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
-		const logFrom = ctx.n8n.log().length;
-		await ctx.api.activate(String(created.id));
-		await waitForWebhookRegistration(ctx, workflow.name, logFrom);
-		const webhookPath = typeof webhook.path === 'string' && !webhook.path.startsWith('=') ? webhook.path : 'webhook';
-		const url = webhook.isFullPath ? `${ctx.n8n.baseUrl}/webhook/${webhookPath}` : `${ctx.n8n.baseUrl}/webhook/${node.webhookId}/${webhookPath}`;
-		try {
-			ctx.emu.webhooks.register({ url });
-			const message = `e2e agent reply ${Date.now()}`;
-			const sent = await ctx.emu.agent.sendMessage(conversationId, message);
-			const delivery = sent.deliveries.find((d) => d.url === url);
-			assert(delivery?.status && delivery.status < 300, `delivery to ${url}: ${delivery?.status ?? delivery?.error}`);
-			const deadline = Date.now() + 30_000;
-			let executions = await ctx.api.executions(String(created.id));
-			while (executions.length === 0 && Date.now() < deadline) {
-				await new Promise((resolve) => setTimeout(resolve, 500));
-				executions = await ctx.api.executions(String(created.id));
-			}
-			assert(executions.length === 1, `${executions.length} executions after one delivery`);
-			const execution = await ctx.api.waitForExecution(executions[0].id);
-			assert(execution.status === 'success', `the execution ended ${execution.status}: ${executionError(execution)}`);
-			const seen = JSON.stringify(outputOf(execution, 'LivePerson Trigger').map((i) => i.json));
-			assert(seen.includes(message) && seen.includes(conversationId), `the trigger's output lacks the message or conversation: ${seen.slice(0, 300)}`);
-			return `signed delivery to ${url} -> execution ${execution.id}`;
-		} finally {
-			ctx.emu.webhooks.clear();
-			await ctx.api.deactivate(String(created.id)).catch(() => undefined);
-		}
+		const message = `e2e agent reply ${Date.now()}`;
+		const { url, execution } = await runOnAgentReply(ctx, chain('e2e trigger', [node, noOp('Agent Replied')]), node.name, conversationId, message);
+		assert(execution.status === 'success', `the execution ended ${execution.status}: ${executionError(execution)}`);
+		const seen = JSON.stringify(outputOf(execution, node.name).map((i) => i.json));
+		assert(seen.includes(message) && seen.includes(conversationId), `the trigger's output lacks the message or conversation: ${seen.slice(0, 300)}`);
+		return `signed delivery to ${url} -> execution ${execution.id}, message and conversationId in the output`;
 	});
 }
