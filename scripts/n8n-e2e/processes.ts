@@ -20,6 +20,7 @@ export interface Started {
 const started = new Map<number, Started>();
 const extraPids = new Map<number, string>();
 const cleanups: Array<() => Promise<void> | void> = [];
+const finalCleanups: Array<() => void> = [];
 
 /** Starts a process in its own process group (its PID is the group id) and logs its output. */
 export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { logFile: string }): Started {
@@ -65,6 +66,11 @@ export function registerPid(pid: number, name: string): void {
 
 export function unregisterPid(pid: number): void {
 	extraPids.delete(pid);
+}
+
+/** Runs after every process has stopped (e.g. removing their work folders). */
+export function onFinalCleanup(fn: () => void): void {
+	finalCleanups.push(fn);
 }
 
 /** Runs before the processes are stopped (e.g. closing the browser or the in-process emulator). */
@@ -126,6 +132,13 @@ export function stopAll(): Promise<void> {
 			}
 		}
 		extraPids.clear();
+		for (const fn of finalCleanups.splice(0)) {
+			try {
+				fn();
+			} catch (error) {
+				console.error(`cleanup failed: ${(error as Error).message}`);
+			}
+		}
 	})();
 	const done = stopping;
 	done.finally(() => {

@@ -21,7 +21,7 @@ import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } f
 import { ensureDebianPackages } from './debian';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
 import { installLikeN8n, packProject } from './packages';
-import { freePorts, onCleanup, run, startProcess, stopAll, stopAllOnSignals, type Started } from './processes';
+import { freePorts, onCleanup, onFinalCleanup, run, startProcess, stopAll, stopAllOnSignals, type Started } from './processes';
 import { Checks, counts, table } from './report';
 import { callProductionWebhook, conversationsByConsumer, createRequests, waitForWebhookRegistration } from './scenarios';
 import { TARGETS } from './versions';
@@ -110,6 +110,7 @@ async function main(): Promise<number> {
 	fs.rmSync(outDir, { recursive: true, force: true });
 	fs.mkdirSync(outDir, { recursive: true });
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-liveperson-queue-'));
+	onFinalCleanup(() => fs.rmSync(work, { recursive: true, force: true }));
 	const checks = new Checks({});
 	const facts: Record<string, unknown> = { n8n: target.n8n, executions: EXECUTIONS, items: ITEMS, workers: WORKERS, concurrency: CONCURRENCY };
 	stopAllOnSignals();
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
 		await required('setup.postgresql', async () => {
 			// Its own folder the postgres user can enter (a mkdtemp folder is root-only).
 			const pgRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-liveperson-pg-'));
-			onCleanup(() => fs.rmSync(pgRoot, { recursive: true, force: true }));
+			onFinalCleanup(() => fs.rmSync(pgRoot, { recursive: true, force: true }));
 			fs.chmodSync(pgRoot, 0o755);
 			const data = path.join(pgRoot, 'data');
 			if (process.getuid?.() === 0) await run('chown', 'chown', ['postgres:postgres', pgRoot], { logFile: path.join(outDir, 'postgres.log') });
@@ -327,7 +328,6 @@ async function main(): Promise<number> {
 	} finally {
 		log('stopping everything this run started');
 		await stopAll();
-		fs.rmSync(work, { recursive: true, force: true });
 	}
 	const seconds = Math.round((Date.now() - startedAt) / 1000);
 	fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...facts, seconds, results: checks.results }, null, 2));

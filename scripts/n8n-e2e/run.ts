@@ -19,7 +19,7 @@ import { browserChecks, ensureChromium } from './browser';
 import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } from './cache';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
 import { installLikeN8n, installManually, nodesFolderContents, packProject, PACKAGE_NAME } from './packages';
-import { onCleanup, stopAll, stopAllOnSignals } from './processes';
+import { onCleanup, onFinalCleanup, stopAll, stopAllOnSignals } from './processes';
 import { knownGapsFor } from './known-gaps';
 import { Checks, counts, table } from './report';
 import {
@@ -53,6 +53,7 @@ async function main(): Promise<number> {
 	fs.rmSync(outDir, { recursive: true, force: true });
 	fs.mkdirSync(outDir, { recursive: true });
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-liveperson-e2e-'));
+	onFinalCleanup(() => fs.rmSync(work, { recursive: true, force: true }));
 	const root = cacheRoot();
 	const checks = new Checks(knownGapsFor(target.n8n));
 	let printed = false;
@@ -213,7 +214,6 @@ async function main(): Promise<number> {
 	} finally {
 		log('stopping everything this run started');
 		await stopAll();
-		fs.rmSync(work, { recursive: true, force: true });
 	}
 	finish();
 	return counts(checks.results).FAIL > 0 ? 1 : 0;
