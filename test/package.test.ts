@@ -27,9 +27,11 @@ test('index.js exports the node and credential classes from dist/ for programmat
 	expect(pkg.main).toBe('index.js');
 });
 
-test('no runtime dependencies; n8n-workflow is a peer', () => {
+test('no runtime dependencies; n8n-workflow is an optional peer', () => {
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	// n8n provides n8n-workflow: `npm install` in ~/.n8n/nodes must not install a second copy.
+	expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 	expect(pkg.devDependencies['n8n-core']).toBe('2.41.1');
 	expect(pkg.devDependencies['n8n-workflow']).toBe('2.41.0');
 });

@@ -1,0 +1,50 @@
+/**
+ * Checks expected to fail today because of known problems (being fixed on main, or limits of older
+ * n8n versions). They show as XFAIL and do not fail the run; once one passes it shows as XPASS:
+ * remove it from this list. Keep each reason short and say what the user sees.
+ */
+export const KNOWN_GAPS: Record<string, string> = {
+	'errors.retry-on-fail':
+		"Retry On Fail: since 013ac28 the node no longer sends item 1 again (no duplicate), but the run still ends in an error after the retries: no output, item 1's conversationId only in the error text",
+};
+
+/** Known gaps only for some n8n versions: from `from` (inclusive) up to `below` (exclusive). */
+export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; reason: string }> = [
+	{
+		// Seen on 2.41.1; 1.123.81 logs the same failure without a stack trace.
+		id: 'n8n-layout.log.no-stack-traces-from-preauthentication',
+		from: '2.0.0',
+		reason:
+			"a wrong Client ID or secret throws a plain Error (LivePersonSetupError) from the credential's preAuthentication; n8n 2.x logs it at level error with its stack trace",
+	},
+	{
+		id: 'errors.error-output',
+		below: '2.35.3',
+		reason:
+			'n8n-core before 2.35.2 (n8n before 2.35.3) sends an item to the error output only when its json is {error} or {error, message}: the node\'s {error, details} items land on the success output',
+	},
+	{
+		id: 'cred.static-wrong-host',
+		below: '2.10.0',
+		reason:
+			'n8n before 2.10 (n8n-core 2.8 and older) reads the credential test\'s ignoreHttpStatusErrors {ignore, except} as "ignore every status": a 404 or 5xx tests OK',
+	},
+];
+
+function older(version: string, than: string): boolean {
+	const a = version.split('.').map(Number);
+	const b = than.split('.').map(Number);
+	for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+	return false;
+}
+
+/** The known gaps for a run against this n8n version. */
+export function knownGapsFor(n8nVersion: string): Record<string, string> {
+	const gaps = { ...KNOWN_GAPS };
+	for (const gap of VERSION_GAPS) {
+		const fromOk = !gap.from || !older(n8nVersion, gap.from);
+		const belowOk = !gap.below || older(n8nVersion, gap.below);
+		if (fromOk && belowOk) gaps[gap.id] = gap.reason;
+	}
+	return gaps;
+}
