@@ -239,3 +239,32 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 		expect(emulator.requests).toHaveLength(0);
 	});
 });
+
+test('executions that start before n8n has stored an AppJWT share one mint (queue mode: one per worker, not per execution)', async () => {
+	clearNodeCaches();
+	const emulator = await startEmulator({ seed: 3 });
+	try {
+		emulator.faults.add(faultPresets.delay('sentinel', 300));
+		// Five executions with their own credential stores, none holding a token yet.
+		const runs = await Promise.all(
+			[1, 2, 3, 4, 5].map(async (n) =>
+				runWorkflow(createForConsumer(), { credentialsHelper: await HarnessCredentialsHelper.create(clientCredential(emulator)), input: [{ contactId: `shared-${n}` }] }),
+			),
+		);
+		expect(runs.map((run) => run.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
+		// Each execution's credential now holds that token, as n8n stores it.
+		expect(new Set(runs.map((run) => run.credentialsHelper.stored('livePersonConnectorApi')?.mintedAppJwt)).size).toBe(1);
+	} finally {
+		await emulator.close();
+	}
+});
+
+test('a credential problem is an n8n UserError of level warning, so n8n logs a failed credential test without a stack trace', () => {
+	const { LivePersonSetupError } = require('../dist/nodes/LivePersonConnector/helpers/errors');
+	const { UserError } = require('n8n-workflow');
+	const error = new LivePersonSetupError('LivePerson refused the Client ID or Client Secret', 'Copy them again.');
+	expect(error).toBeInstanceOf(UserError);
+	expect(error.level).toBe('warning');
+	expect(error.description).toBe('Copy them again.');
+});

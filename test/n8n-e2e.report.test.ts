@@ -8,8 +8,7 @@ describe('the real-n8n check (scripts/n8n-e2e): its own logic', () => {
 		expect(knownGapsFor('2.35.2')['errors.error-output']).toBeDefined();
 		expect(knownGapsFor('1.123.81')['cred.static-wrong-host']).toBeDefined();
 		expect(knownGapsFor('2.10.0')['cred.static-wrong-host']).toBeUndefined();
-		expect(knownGapsFor('1.123.81')['n8n-layout.log.no-stack-traces-from-preauthentication']).toBeUndefined();
-		expect(knownGapsFor('2.41.1')['n8n-layout.log.no-stack-traces-from-preauthentication']).toBeDefined();
+		expect(knownGapsFor('2.41.1')['n8n-layout.log.no-stack-traces-from-preauthentication']).toBeUndefined();
 		for (const id of Object.keys(KNOWN_GAPS)) expect(knownGapsFor('2.41.1')[id]).toBe(KNOWN_GAPS[id]);
 	});
 

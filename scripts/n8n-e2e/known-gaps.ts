@@ -3,20 +3,10 @@
  * n8n versions). They show as XFAIL and do not fail the run; once one passes it shows as XPASS:
  * remove it from this list. Keep each reason short and say what the user sees.
  */
-export const KNOWN_GAPS: Record<string, string> = {
-	'errors.retry-on-fail':
-		"Retry On Fail: since 013ac28 the node no longer sends item 1 again (no duplicate), but the run still ends in an error after the retries: no output, item 1's conversationId only in the error text",
-};
+export const KNOWN_GAPS: Record<string, string> = {};
 
 /** Known gaps only for some n8n versions: from `from` (inclusive) up to `below` (exclusive). */
 export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; reason: string }> = [
-	{
-		// Seen on 2.41.1; 1.123.81 logs the same failure without a stack trace.
-		id: 'n8n-layout.log.no-stack-traces-from-preauthentication',
-		from: '2.0.0',
-		reason:
-			"a wrong Client ID or secret throws a plain Error (LivePersonSetupError) from the credential's preAuthentication; n8n 2.x logs it at level error with its stack trace",
-	},
 	{
 		id: 'errors.error-output',
 		below: '2.35.3',

@@ -1,23 +1,30 @@
 /**
  * Items in flight together: at most `limit` at once, and the items of one consumer one after the
  * other in input order (LivePerson allows one open conversation per consumer, so a create and a
- * later send for the same contact must keep their order). The limit adapts to LivePerson: halved
- * on a 429 (at most once a second, so one burst counts once), grown back by one after a run of
- * answers without one.
+ * later send for the same contact must keep their order).
+ *
+ * The limit adapts to LivePerson's 429s. A stray 429 says little (each one is waited out and
+ * retried anyway); many among the last answers say LivePerson is throttling. So the limit halves
+ * when at least a quarter of the last 20 answers were 429s (at most once a second, so one burst
+ * counts once), and grows back by one after four times its size in answers while 429s are rare again.
  */
 
 /** Items in flight at once when the Options say nothing: see the README's Performance section. */
 export const DEFAULT_CONCURRENCY = 10;
 
+const WINDOW = 20;
+/** 429s among the last WINDOW answers that mean LivePerson is throttling. */
+const THROTTLED = 5;
+/** At most this many 429s among the last WINDOW answers to grow again. */
+const CALM = 1;
 /** Fewer halvings than this apart are the same burst of 429s. */
 const BURST_MS = 1000;
-/** Answers without a 429 needed, per unit of the current limit, before it grows by one. */
-const GROWTH_PER_ANSWER = 4;
 
 export class AdaptiveLimit {
 	current: number;
-	private answers = 0;
-	private lastHalving = 0;
+	private readonly recent: boolean[] = [];
+	private sinceChange = 0;
+	private lastHalving = -Infinity;
 
 	constructor(
 		readonly max: number,
@@ -27,23 +34,31 @@ export class AdaptiveLimit {
 	}
 
 	rateLimited(now = Date.now()): void {
-		this.answers = 0;
-		if (now - this.lastHalving < BURST_MS) return;
+		this.record(true);
+		const refused = this.recent.filter(Boolean).length;
+		if (refused < THROTTLED || now - this.lastHalving < BURST_MS) return;
 		this.lastHalving = now;
 		const next = Math.max(1, Math.floor(this.current / 2));
-		if (next !== this.current) this.set(next, 'LivePerson answered 429');
+		if (next !== this.current) this.set(next, `LivePerson answered 429 to ${refused} of the last ${this.recent.length} requests`);
 	}
 
 	answered(): void {
-		if (this.current >= this.max) return;
-		if (++this.answers < this.current * GROWTH_PER_ANSWER) return;
-		this.answers = 0;
-		this.set(this.current + 1, `${this.current * GROWTH_PER_ANSWER} answers without a 429`);
+		this.record(false);
+		if (this.current >= this.max || this.sinceChange < this.current * 4) return;
+		if (this.recent.filter(Boolean).length > CALM) return;
+		this.set(this.current + 1, `${this.sinceChange} answers, 429s rare again`);
+	}
+
+	private record(refused: boolean): void {
+		this.recent.push(refused);
+		if (this.recent.length > WINDOW) this.recent.shift();
+		this.sinceChange++;
 	}
 
 	private set(next: number, why: string): void {
 		const previous = this.current;
 		this.current = next;
+		this.sinceChange = 0;
 		this.onChange(previous, next, why);
 	}
 }

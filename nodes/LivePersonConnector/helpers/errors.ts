@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { UserError, type IDataObject } from 'n8n-workflow';
 
 import type { ConnectorAnswer, ConnectorRequest, RequestResult } from './types';
 
@@ -22,15 +22,21 @@ export class InputError extends Error {
 	}
 }
 
-/** A credential or Domain API problem that the user must fix; its message names the value. */
-export class LivePersonSetupError extends Error {
+/**
+ * A credential or Domain API problem that the user must fix; its message names the value. A
+ * UserError of level warning, because it can reach n8n itself (from the credential's
+ * preAuthentication during a credential test), and n8n logs such errors without a stack trace.
+ */
+export class LivePersonSetupError extends UserError {
+	declare readonly description: string;
+
 	constructor(
 		message: string,
-		readonly description: string,
+		description: string,
 		/** A passing problem (LivePerson busy or unreachable) rather than a wrong value in the credential. */
 		readonly transient = false,
 	) {
-		super(message);
+		super(message, { level: 'warning', description });
 		this.name = 'LivePersonSetupError';
 	}
 }

@@ -30,6 +30,43 @@ function remember(token: string, credential: LivePersonCredential): void {
 }
 
 /**
+ * The AppJWT this process minted last for each credential (same account, client, secret and
+ * hosts), and the mint in progress: executions that start before n8n has stored a token use it
+ * instead of minting their own (in queue mode, one mint per worker instead of one per execution).
+ */
+const MAX_LATEST = 100;
+const latest = new Map<string, string>();
+const minting = new Map<string, Promise<string>>();
+
+function processKey(credential: LivePersonCredential): string {
+	return `${mintValues(credential)}\u0000${credential.csdsBaseUrl}\u0000${credential.hostOverrides.sentinel ?? ''}`;
+}
+
+/** A token this process minted for the credential that still serves it, other than `rejected`. */
+export function latestAppJwt(credential: LivePersonCredential, rejected?: string): string | undefined {
+	const token = latest.get(processKey(credential));
+	if (!token || token === rejected) return undefined;
+	return Date.now() / 1000 <= appJwtServesUntil(token, credential) ? token : undefined;
+}
+
+/** `mintAppJwt`, joined by every execution of this process that needs a token for the same credential meanwhile. */
+export async function mintAppJwtOnce(request: HttpRequest, credential: LivePersonCredential): Promise<string> {
+	const key = processKey(credential);
+	const running = minting.get(key);
+	if (running) return await running;
+	const mint = mintAppJwt(request, credential)
+		.then((token) => {
+			latest.delete(key);
+			latest.set(key, token);
+			if (latest.size > MAX_LATEST) latest.delete(latest.keys().next().value as string);
+			return token;
+		})
+		.finally(() => minting.delete(key));
+	minting.set(key, mint);
+	return await mint;
+}
+
+/**
  * Whether a stored AppJWT cannot serve this credential: minted for another account or client
  * (its claims say so), minted in this process with another secret, or due for renewal.
  */
@@ -97,4 +134,9 @@ function readAccessToken(body: unknown): string | undefined {
 	const parsed = typeof body === 'string' ? tryParseJson(body)?.value : body;
 	const token = (parsed as { access_token?: unknown } | undefined)?.access_token;
 	return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
+/** For tests and long-lived processes: forget the AppJWTs this process minted. */
+export function clearAppJwtCache(): void {
+	latest.clear();
 }

@@ -6,8 +6,8 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { LivePersonSetupError } from '../helpers/errors';
-import { appJwtServesUntil, mintAppJwt, stillValid } from './appJwt';
+import { Cancelled, LivePersonSetupError } from '../helpers/errors';
+import { appJwtServesUntil, latestAppJwt, mintAppJwtOnce, stillValid } from './appJwt';
 import { CREDENTIAL_TYPE, emptyField, readCredential, type LivePersonCredential, type ServiceName } from './credential';
 import { serviceBaseUrl, type FullResponse } from './hosts';
 import { repeatingRequest, sendWithRetries, type Outcome, type RetrySettings } from './retry';
@@ -81,6 +81,9 @@ async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?
 		if (session.checkedAppJwt?.token !== current) session.checkedAppJwt = { token: current, until: appJwtServesUntil(current, credential) };
 		if (Date.now() / 1000 <= session.checkedAppJwt.until) return;
 	}
+	// Another execution of this process may have minted one n8n has not stored for this one yet.
+	const shared = latestAppJwt(credential, rejected ?? current);
+	if (shared) return useAppJwt(session, shared);
 	if (session.minting) return await session.minting;
 	session.minting = mintNewAppJwt(session, settings, current && current !== rejected ? current : undefined).finally(() => {
 		session.minting = undefined;
@@ -88,16 +91,22 @@ async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?
 	await session.minting;
 }
 
+/** Uses a token n8n has not stored with this credential yet: the next request stores it. */
+function useAppJwt(session: Session, token: string): void {
+	session.credential = { ...session.credential, appJwt: token };
+	session.unstoredAppJwt = token;
+}
+
 async function mintNewAppJwt(session: Session, settings: RetrySettings, stillUsable?: string): Promise<void> {
-	const minted = await mintAppJwt(repeatingRequest(plainSend(session, settings), settings, session.signal), session.credential).then(
-		(token) => ({ token }),
-		(error: unknown) => ({ error }),
-	);
-	if ('token' in minted) {
-		session.credential = { ...session.credential, appJwt: minted.token };
-		session.unstoredAppJwt = minted.token;
-		return;
-	}
+	const mint = () => mintAppJwtOnce(repeatingRequest(plainSend(session, settings), settings, session.signal), session.credential);
+	const minted = await mint()
+		// A mint shared with an execution that was stopped meanwhile: this one mints for itself.
+		.catch((error: unknown) => (error instanceof Cancelled && !session.signal?.aborted ? mint() : Promise.reject(error)))
+		.then(
+			(token) => ({ token }),
+			(error: unknown) => ({ error }),
+		);
+	if ('token' in minted) return useAppJwt(session, minted.token);
 	const { error } = minted;
 	if (error instanceof LivePersonSetupError && error.transient && stillUsable && stillValid(stillUsable)) {
 		// Renewing early failed, but the stored token still works: keep using it.
