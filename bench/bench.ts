@@ -15,7 +15,15 @@
  * asserts a timing. See bench/README.md.
  */
 import { spawn } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -23,7 +31,13 @@ import type { EmulatorStats } from '../test/emulator/types';
 import { RESULT_PREFIX } from './child';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import { formatProfileSummary, summariseProfileFile, type ProfileSummary } from './profile';
-import { DEFAULT_CONCURRENCY, type ClientKind, type RunResult, type RunSpec, type Workload } from './spec';
+import {
+	DEFAULT_CONCURRENCY,
+	type ClientKind,
+	type RunResult,
+	type RunSpec,
+	type Workload,
+} from './spec';
 
 const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 
@@ -53,25 +67,34 @@ function argument(argv: string[], name: string): string | undefined {
 function numbers(text: string | undefined, fallback: number[], name: string): number[] {
 	if (text === undefined) return fallback;
 	if (text === 'none') return [];
-	const values = text.split(',').map((v) => (v.trim() === 'default' ? DEFAULT_CONCURRENCY : Number(v)));
-	if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`--${name}: expected numbers separated by commas, got "${text}"`);
+	const values = text
+		.split(',')
+		.map((v) => (v.trim() === 'default' ? DEFAULT_CONCURRENCY : Number(v)));
+	if (values.some((v) => !Number.isFinite(v) || v < 0))
+		throw new Error(`--${name}: expected numbers separated by commas, got "${text}"`);
 	return values;
 }
 
 export function parseOptions(argv: string[]): Options {
 	const clients = (argument(argv, 'clients') ?? 'node,raw').split(',') as ClientKind[];
-	if (clients.some((c) => c !== 'node' && c !== 'raw')) throw new Error('--clients: node, raw or node,raw');
+	if (clients.some((c) => c !== 'node' && c !== 'raw'))
+		throw new Error('--clients: node, raw or node,raw');
 	return {
 		sizes: numbers(argument(argv, 'sizes'), [1000, 5000, 20000], 'sizes'),
 		jwsSizes: numbers(argument(argv, 'jws-sizes'), [5000], 'jws-sizes'),
 		latencies: numbers(argument(argv, 'latency'), [0, 100], 'latency'),
-		concurrencies: numbers(argument(argv, 'concurrency'), [1, DEFAULT_CONCURRENCY], 'concurrency').map((c) => Math.max(1, c)),
+		concurrencies: numbers(
+			argument(argv, 'concurrency'),
+			[1, DEFAULT_CONCURRENCY],
+			'concurrency',
+		).map((c) => Math.max(1, c)),
 		repeat: Math.max(1, Number(argument(argv, 'repeat') ?? 1)),
 		rateLimitShare: Number(argument(argv, 'rate-limit-share') ?? 0),
 		retryAfter: Number(argument(argv, 'retry-after') ?? 0),
 		clients,
 		maxCaseMinutes: Number(argument(argv, 'max-case-minutes') ?? 10),
-		rawConnections: argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
+		rawConnections:
+			argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
 		cpuProf: argv.includes('--cpu-prof'),
 		json: argument(argv, 'json'),
 	};
@@ -108,7 +131,8 @@ interface CaseReport {
 	runs: Record<ClientKind, Measured[]>;
 }
 
-const caseLabel = (c: Case) => `${c.items} ${c.workload === 'newConsumers' ? 'new consumers' : 'per-item JWS'}`;
+const caseLabel = (c: Case) =>
+	`${c.items} ${c.workload === 'newConsumers' ? 'new consumers' : 'per-item JWS'}`;
 
 /** Requests a client must send for the case when nothing is refused. */
 function expectedRequests(c: Case): number {
@@ -121,17 +145,26 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function mintConsumerJwss(emulator: EmulatorProcess, count: number, prefix: string): Promise<string[]> {
-	const { appJwt } = (await emulator.control('POST', 'tokens', { extConsumerId: `${prefix}setup` })) as { appJwt: string };
+async function mintConsumerJwss(
+	emulator: EmulatorProcess,
+	count: number,
+	prefix: string,
+): Promise<string[]> {
+	const { appJwt } = (await emulator.control('POST', 'tokens', {
+		extConsumerId: `${prefix}setup`,
+	})) as { appJwt: string };
 	const out: string[] = new Array(count);
 	let next = 0;
 	const worker = async () => {
 		for (let i = next++; i < count; i = next++) {
-			const response = await fetch(`${emulator.baseUrl}/api/account/${emulator.accountId}/consumer?v=1.0`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json', Authorization: appJwt },
-				body: JSON.stringify({ ext_consumer_id: `${prefix}${i}` }),
-			});
+			const response = await fetch(
+				`${emulator.baseUrl}/api/account/${emulator.accountId}/consumer?v=1.0`,
+				{
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', Authorization: appJwt },
+					body: JSON.stringify({ ext_consumer_id: `${prefix}${i}` }),
+				},
+			);
 			out[i] = ((await response.json()) as { token: string }).token;
 		}
 	};
@@ -141,7 +174,12 @@ async function mintConsumerJwss(emulator: EmulatorProcess, count: number, prefix
 
 function runChild(spec: RunSpec, specFile: string, profileDir?: string): Promise<RunResult> {
 	writeFileSync(specFile, JSON.stringify(spec));
-	const args = ['--expose-gc', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), path.join(__dirname, 'child.js'), specFile];
+	const args = [
+		'--expose-gc',
+		...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+		path.join(__dirname, 'child.js'),
+		specFile,
+	];
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
@@ -151,21 +189,35 @@ function runChild(spec: RunSpec, specFile: string, profileDir?: string): Promise
 		child.once('error', reject);
 		child.once('exit', (code) => {
 			const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-			if (code !== 0 || !line) return reject(new Error(`${spec.client} child exited ${code}: ${stderr.slice(-2000)}`));
+			if (code !== 0 || !line)
+				return reject(new Error(`${spec.client} child exited ${code}: ${stderr.slice(-2000)}`));
 			resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as RunResult);
 		});
 	});
 }
 
-async function checkRun(emulator: EmulatorProcess, c: Case, result: RunResult, stats: EmulatorStats): Promise<Checks> {
-	const state = (await emulator.control('GET', 'state')) as { conversations: Array<{ extConsumerId: string }> };
+async function checkRun(
+	emulator: EmulatorProcess,
+	c: Case,
+	result: RunResult,
+	stats: EmulatorStats,
+): Promise<Checks> {
+	const state = (await emulator.control('GET', 'state')) as {
+		conversations: Array<{ extConsumerId: string }>;
+	};
 	const perConsumer = new Map<string, number>();
 	for (const conversation of state.conversations) {
-		perConsumer.set(conversation.extConsumerId, (perConsumer.get(conversation.extConsumerId) ?? 0) + 1);
+		perConsumer.set(
+			conversation.extConsumerId,
+			(perConsumer.get(conversation.extConsumerId) ?? 0) + 1,
+		);
 	}
 	return {
 		accounted:
-			result.outputItems === c.items && result.unpaired === 0 && result.succeeded + result.failed === c.items && state.conversations.length === result.succeeded,
+			result.outputItems === c.items &&
+			result.unpaired === 0 &&
+			result.succeeded + result.failed === c.items &&
+			state.conversations.length === result.succeeded,
 		conversations: state.conversations.length,
 		consumersWithTwoConversations: [...perConsumer.values()].filter((n) => n > 1).length,
 		rateLimited: Math.max(0, stats.requests - expectedRequests(c)),
@@ -186,7 +238,12 @@ async function measure(
 		await emulator.control('POST', 'faults', {
 			on: 'conversation',
 			probability: options.rateLimitShare,
-			action: { type: 'status', status: 429, body: { code: 429, error: 'Too Many Requests' }, headers: { 'Retry-After': String(options.retryAfter) } },
+			action: {
+				type: 'status',
+				status: 429,
+				body: { code: 429, error: 'Too Many Requests' },
+				headers: { 'Retry-After': String(options.retryAfter) },
+			},
 		});
 	}
 	const spec: RunSpec = {
@@ -203,7 +260,8 @@ async function measure(
 		packageDir: PACKAGE_DIR,
 		rawConnections: options.rawConnections,
 	};
-	const profileDir = options.cpuProf && client === 'node' ? mkdtempSync(path.join(workDir, 'cpuprof-')) : undefined;
+	const profileDir =
+		options.cpuProf && client === 'node' ? mkdtempSync(path.join(workDir, 'cpuprof-')) : undefined;
 	const inFlightSamples: number[] = [];
 	const sampler = setInterval(() => {
 		emulator.stats().then(
@@ -223,11 +281,20 @@ async function measure(
 	if (profileDir) {
 		const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
 		if (file) {
-			const kept = path.join(PACKAGE_DIR, `.bench-profile-${c.items}-${c.workload}-l${c.latencyMs}-c${c.concurrency}.cpuprofile`);
-			const summary = summariseProfileFile(path.join(profileDir, file), result.windowStartUs, result.windowEndUs);
+			const kept = path.join(
+				PACKAGE_DIR,
+				`.bench-profile-${c.items}-${c.workload}-l${c.latencyMs}-c${c.concurrency}.cpuprofile`,
+			);
+			const summary = summariseProfileFile(
+				path.join(profileDir, file),
+				result.windowStartUs,
+				result.windowEndUs,
+			);
 			writeFileSync(kept, readFileSync(path.join(profileDir, file)));
 			measured.profile = summary;
-			console.log(`\n${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}: node child profile (${kept})`);
+			console.log(
+				`\n${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}: node child profile (${kept})`,
+			);
 			console.log(formatProfileSummary(summary));
 		}
 	}
@@ -243,7 +310,9 @@ function estimateMinutes(c: Case, client: ClientKind, reports: CaseReport[]): nu
 		.filter((r) => r.case.latencyMs === c.latencyMs && r.case.concurrency === c.concurrency)
 		.flatMap((r) => r.runs[client].map((m) => m.wallMs / expectedRequests(r.case)));
 	const requests = expectedRequests(c);
-	const ms = perRequestMs.length ? requests * Math.min(...perRequestMs) : (requests * Math.max(c.latencyMs, 1)) / c.concurrency;
+	const ms = perRequestMs.length
+		? requests * Math.min(...perRequestMs)
+		: (requests * Math.max(c.latencyMs, 1)) / c.concurrency;
 	return ms / 60_000;
 }
 
@@ -251,8 +320,10 @@ function cases(options: Options): Case[] {
 	const list: Case[] = [];
 	for (const latencyMs of options.latencies) {
 		for (const concurrency of options.concurrencies) {
-			for (const items of [...options.sizes].sort((a, b) => a - b)) list.push({ workload: 'newConsumers', items, latencyMs, concurrency });
-			for (const items of [...options.jwsSizes].sort((a, b) => a - b)) list.push({ workload: 'perItemJws', items, latencyMs, concurrency });
+			for (const items of [...options.sizes].sort((a, b) => a - b))
+				list.push({ workload: 'newConsumers', items, latencyMs, concurrency });
+			for (const items of [...options.jwsSizes].sort((a, b) => a - b))
+				list.push({ workload: 'perItemJws', items, latencyMs, concurrency });
 		}
 	}
 	return list;
@@ -278,7 +349,8 @@ function summarise(runs: Measured[]): Row | undefined {
 	if (!runs.length) return undefined;
 	const walls = runs.map((r) => r.wallMs / 1000);
 	const cpus = runs.map((r) => (r.cpuUserMs + r.cpuSystemMs) / r.items);
-	const range = (v: number[], d: number) => (v.length > 1 ? `${fixed(Math.min(...v), d)}–${fixed(Math.max(...v), d)}` : '');
+	const range = (v: number[], d: number) =>
+		v.length > 1 ? `${fixed(Math.min(...v), d)}–${fixed(Math.max(...v), d)}` : '';
 	return {
 		itemsPerSecond: median(runs.map((r) => r.items / (r.wallMs / 1000))),
 		wallS: median(walls),
@@ -294,29 +366,53 @@ function summarise(runs: Measured[]): Row | undefined {
 
 export function formatTable(reports: CaseReport[], repeat: number): string {
 	const header = [
-		'case', 'latency', 'conc.', 'client', 'items/s', 'wall s', 'CPU ms/item', 'peak RSS MB (at start)', 'req/item', 'TCP conns', 'max in flight', 'wall node/raw', 'CPU node/raw', 'RSS node/raw', 'RSS growth node/raw',
+		'case',
+		'latency',
+		'conc.',
+		'client',
+		'items/s',
+		'wall s',
+		'CPU ms/item',
+		'peak RSS MB (at start)',
+		'req/item',
+		'TCP conns',
+		'max in flight',
+		'wall node/raw',
+		'CPU node/raw',
+		'RSS node/raw',
+		'RSS growth node/raw',
 	];
 	const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 	for (const report of reports) {
 		const c = report.case;
-		const head = [caseLabel(c), `${c.latencyMs} ms`, c.concurrency === DEFAULT_CONCURRENCY ? `${c.concurrency} (default)` : String(c.concurrency)];
+		const head = [
+			caseLabel(c),
+			`${c.latencyMs} ms`,
+			c.concurrency === DEFAULT_CONCURRENCY ? `${c.concurrency} (default)` : String(c.concurrency),
+		];
 		if (report.skipped) {
-			lines.push(`| ${head.join(' | ')} | skipped: ${report.skipped} |${' |'.repeat(header.length - 5)}`);
+			lines.push(
+				`| ${head.join(' | ')} | skipped: ${report.skipped} |${' |'.repeat(header.length - 5)}`,
+			);
 			continue;
 		}
 		const node = summarise(report.runs.node);
 		const raw = summarise(report.runs.raw);
-		for (const [client, row] of [['node', node], ['raw', raw]] as const) {
+		for (const [client, row] of [
+			['node', node],
+			['raw', raw],
+		] as const) {
 			if (!row) continue;
 			const maxInFlight = median(report.runs[client].map((r) => r.stats.maxInFlight));
-			const ratios = client === 'node' && node && raw
-				? [
-						ratio(node.wallS, raw.wallS),
-						ratio(node.cpuMsPerItem, raw.cpuMsPerItem),
-						ratio(node.maxRssMb, raw.maxRssMb),
-						ratio(node.maxRssMb - node.rssAtStartMb, raw.maxRssMb - raw.rssAtStartMb),
-					]
-				: ['', '', '', ''];
+			const ratios =
+				client === 'node' && node && raw
+					? [
+							ratio(node.wallS, raw.wallS),
+							ratio(node.cpuMsPerItem, raw.cpuMsPerItem),
+							ratio(node.maxRssMb, raw.maxRssMb),
+							ratio(node.maxRssMb - node.rssAtStartMb, raw.maxRssMb - raw.rssAtStartMb),
+						]
+					: ['', '', '', ''];
 			lines.push(
 				`| ${[
 					...head,
@@ -342,7 +438,10 @@ export function inFlightTimeline(samples: number[], width = 30): string {
 	const buckets = Math.min(width, samples.length);
 	const out: string[] = [];
 	for (let b = 0; b < buckets; b++) {
-		const slice = samples.slice(Math.floor((b * samples.length) / buckets), Math.floor(((b + 1) * samples.length) / buckets));
+		const slice = samples.slice(
+			Math.floor((b * samples.length) / buckets),
+			Math.floor(((b + 1) * samples.length) / buckets),
+		);
 		out.push(String(Math.round(slice.reduce((a, v) => a + v, 0) / Math.max(slice.length, 1))));
 	}
 	return out.join(' ');
@@ -353,7 +452,10 @@ function formatTimelines(reports: CaseReport[]): string {
 	for (const report of reports) {
 		for (const client of ['node', 'raw'] as const) {
 			report.runs[client].forEach((m, i) => {
-				if (m.inFlightSamples.length) lines.push(`${caseLabel(report.case)}, ${report.case.latencyMs} ms, concurrency ${report.case.concurrency}, ${client} #${i + 1}: ${inFlightTimeline(m.inFlightSamples)}`);
+				if (m.inFlightSamples.length)
+					lines.push(
+						`${caseLabel(report.case)}, ${report.case.latencyMs} ms, concurrency ${report.case.concurrency}, ${client} #${i + 1}: ${inFlightTimeline(m.inFlightSamples)}`,
+					);
 			});
 		}
 	}
@@ -361,12 +463,16 @@ function formatTimelines(reports: CaseReport[]): string {
 }
 
 function formatChecks(reports: CaseReport[]): string {
-	const lines = ['| case | latency | conc. | client | run | items | succeeded | failed | accounted | conversations | consumers with 2 | 429s answered | in flight (p10/median/max) |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|'];
+	const lines = [
+		'| case | latency | conc. | client | run | items | succeeded | failed | accounted | conversations | consumers with 2 | 429s answered | in flight (p10/median/max) |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+	];
 	for (const report of reports) {
 		for (const client of ['node', 'raw'] as const) {
 			report.runs[client].forEach((m, i) => {
 				const s = [...m.inFlightSamples].sort((a, b) => a - b);
-				const pick = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0);
+				const pick = (q: number) =>
+					s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
 				lines.push(
 					`| ${caseLabel(report.case)} | ${report.case.latencyMs} ms | ${report.case.concurrency} | ${client} | ${i + 1} | ${m.items} | ${m.succeeded} | ${m.failed} | ${m.checks.accounted ? 'yes' : '**NO**'} | ${m.checks.conversations} | ${m.checks.consumersWithTwoConversations} | ${m.checks.rateLimited} | ${pick(0.1)}/${pick(0.5)}/${s.length ? s[s.length - 1] : 0} |`,
 				);
@@ -378,27 +484,42 @@ function formatChecks(reports: CaseReport[]): string {
 
 async function main(argv: string[]) {
 	if (argv.includes('--help') || argv.includes('-h')) {
-		console.log(readFileSync(__filename, 'utf8').match(/\/\*\*([\s\S]*?)\*\//)?.[1].replace(/^ \* ?/gm, '') ?? '');
+		console.log(
+			readFileSync(__filename, 'utf8')
+				.match(/\/\*\*([\s\S]*?)\*\//)?.[1]
+				.replace(/^ \* ?/gm, '') ?? '',
+		);
 		return;
 	}
 	const fromJson = argument(argv, 'from-json');
 	if (fromJson) {
 		// Print the tables again from a --json file (e.g. after changing the table).
-		const saved = JSON.parse(readFileSync(fromJson, 'utf8')) as { options: Options; reports: CaseReport[]; minutes: number };
+		const saved = JSON.parse(readFileSync(fromJson, 'utf8')) as {
+			options: Options;
+			reports: CaseReport[];
+			minutes: number;
+		};
 		console.log(formatTable(saved.reports, saved.options.repeat));
-		console.log(`\n${formatChecks(saved.reports)}\n\n${formatTimelines(saved.reports)}\n\nTotal ${saved.minutes.toFixed(1)} min.`);
+		console.log(
+			`\n${formatChecks(saved.reports)}\n\n${formatTimelines(saved.reports)}\n\nTotal ${saved.minutes.toFixed(1)} min.`,
+		);
 		return;
 	}
 	const options = parseOptions(argv);
-	if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'nodes'))) throw new Error('run `npm run build` first (npm run bench does)');
+	if (!existsSync(path.join(PACKAGE_DIR, 'dist', 'nodes')))
+		throw new Error('run `npm run build` first (npm run bench does)');
 	const workDir = mkdtempSync(path.join(os.tmpdir(), 'lp-bench-'));
 	const all = cases(options);
 	const started = Date.now();
 	console.log(
 		`Benchmark: ${all.length} cases x ${options.repeat} repeat(s), clients ${options.clients.join(' and ')}, ` +
 			`default concurrency ${DEFAULT_CONCURRENCY}, ${os.cpus().length} CPUs, Node ${process.version}` +
-			(options.rateLimitShare > 0 ? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: ${options.retryAfter})` : '') +
-			(options.rawConnections === 'perRequest' ? ', raw client with a NEW CONNECTION PER REQUEST (as n8n)' : ''),
+			(options.rateLimitShare > 0
+				? `, ${options.rateLimitShare * 100} % of creates answered 429 (Retry-After: ${options.retryAfter})`
+				: '') +
+			(options.rawConnections === 'perRequest'
+				? ', raw client with a NEW CONNECTION PER REQUEST (as n8n)'
+				: ''),
 	);
 	const reports: CaseReport[] = [];
 	const emulators = new Map<number, EmulatorProcess>();
@@ -413,22 +534,39 @@ async function main(argv: string[]) {
 			}
 			const report: CaseReport = { case: c, runs: { node: [], raw: [] } };
 			reports.push(report);
-			const estimates = options.clients.map((client) => ({ client, minutes: estimateMinutes(c, client, reports) }));
+			const estimates = options.clients.map((client) => ({
+				client,
+				minutes: estimateMinutes(c, client, reports),
+			}));
 			const tooLong = estimates.find((e) => e.minutes > options.maxCaseMinutes);
 			if (tooLong) {
 				report.skipped = `${tooLong.client} estimated ${Math.round(tooLong.minutes)} min per run (--max-case-minutes ${options.maxCaseMinutes})`;
-				console.log(`- ${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}: ${report.skipped}`);
+				console.log(
+					`- ${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}: ${report.skipped}`,
+				);
 				continue;
 			}
 			let jwsFile: string | undefined;
 			if (c.workload === 'perItemJws') {
 				jwsFile = path.join(workDir, `jws-${c.items}-l${c.latencyMs}.json`);
-				if (!existsSync(jwsFile)) writeFileSync(jwsFile, JSON.stringify(await mintConsumerJwss(emulator, c.items, 'bench-jws-')));
+				if (!existsSync(jwsFile))
+					writeFileSync(
+						jwsFile,
+						JSON.stringify(await mintConsumerJwss(emulator, c.items, 'bench-jws-')),
+					);
 			}
 			for (let r = 0; r < options.repeat; r++) {
 				const order = r % 2 === 0 ? options.clients : [...options.clients].reverse();
 				for (const client of order) {
-					const m = await measure(emulator, c, client, options, workDir, jwsFile, reports.length * 100 + r);
+					const m = await measure(
+						emulator,
+						c,
+						client,
+						options,
+						workDir,
+						jwsFile,
+						reports.length * 100 + r,
+					);
 					report.runs[client].push(m);
 					console.log(
 						`- ${caseLabel(c)}, ${c.latencyMs} ms, concurrency ${c.concurrency}, ${client} #${r + 1}: ` +
@@ -448,12 +586,18 @@ async function main(argv: string[]) {
 		rmSync(workDir, { recursive: true, force: true });
 	}
 	const minutes = (Date.now() - started) / 60_000;
-	console.log(`\nMedians of ${options.repeat} run(s) per client; (min–max) when repeated. CPU = the client child's user+sys from its first request to its last answer; peak RSS = the child's maxrss; TCP conns and max in flight from the emulator.\n`);
+	console.log(
+		`\nMedians of ${options.repeat} run(s) per client; (min–max) when repeated. CPU = the client child's user+sys from its first request to its last answer; peak RSS = the child's maxrss; TCP conns and max in flight from the emulator.\n`,
+	);
 	console.log(formatTable(reports, options.repeat));
-	console.log('\nEvery run: items accounted for (one output item per input item, paired, conversations = successes), duplicates, 429s, requests in flight (sampled every 250 ms):\n');
+	console.log(
+		'\nEvery run: items accounted for (one output item per input item, paired, conversations = successes), duplicates, 429s, requests in flight (sampled every 250 ms):\n',
+	);
 	console.log(formatChecks(reports));
 	if (options.rateLimitShare > 0 || options.latencies.some((l) => l > 0)) {
-		console.log('\nRequests in flight at the emulator over each run (sampled every 250 ms, shown in up to 30 steps; with a latency, the effective concurrency):\n');
+		console.log(
+			'\nRequests in flight at the emulator over each run (sampled every 250 ms, shown in up to 30 steps; with a latency, the effective concurrency):\n',
+		);
 		console.log(formatTimelines(reports));
 	}
 	console.log(`\nTotal ${minutes.toFixed(1)} min.`);
@@ -462,7 +606,9 @@ async function main(argv: string[]) {
 		writeFileSync(options.json, JSON.stringify({ options, reports, minutes }, null, 2));
 		console.log(`Raw figures: ${options.json}`);
 	}
-	const bad = reports.flatMap((r) => [...r.runs.node, ...r.runs.raw]).filter((m) => !m.checks.accounted || m.checks.consumersWithTwoConversations > 0);
+	const bad = reports
+		.flatMap((r) => [...r.runs.node, ...r.runs.raw])
+		.filter((m) => !m.checks.accounted || m.checks.consumersWithTwoConversations > 0);
 	if (bad.length) {
 		console.log(`${bad.length} run(s) with items unaccounted for or duplicated conversations.`);
 		process.exitCode = 1;

@@ -22,9 +22,18 @@ async function main(specFile: string) {
 	process.env.N8N_RUNNERS_ENABLED ??= 'false';
 
 	const { benchInput } = await import('./spec');
-	const jws = spec.jwsFile ? (JSON.parse(readFileSync(spec.jwsFile, 'utf8')) as string[]) : undefined;
+	const jws = spec.jwsFile
+		? (JSON.parse(readFileSync(spec.jwsFile, 'utf8')) as string[])
+		: undefined;
 	const input = benchInput(spec, jws);
-	let run: () => Promise<{ outputItems: number; succeeded: number; failed: number; unpaired: number; errors: string[]; output: unknown }>;
+	let run: () => Promise<{
+		outputItems: number;
+		succeeded: number;
+		failed: number;
+		unpaired: number;
+		errors: string[];
+		output: unknown;
+	}>;
 	if (spec.client === 'raw') {
 		const { runRawClient } = await import('./rawClient');
 		run = () => runRawClient(spec, input);

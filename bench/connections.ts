@@ -26,19 +26,29 @@ async function main() {
 	const trials: Array<[string, Partial<IHttpRequestOptions>]> = [
 		['no options (what the node sends)', {}],
 		['agentOptions: { keepAlive: true }', { agentOptions: { keepAlive: true } }],
-		['agentOptions: { keepAlive: true, maxSockets: 1 }', { agentOptions: { keepAlive: true, maxSockets: 1 } }],
+		[
+			'agentOptions: { keepAlive: true, maxSockets: 1 }',
+			{ agentOptions: { keepAlive: true, maxSockets: 1 } },
+		],
 		['skipSslCertificateValidation: true', { skipSslCertificateValidation: true }],
 	];
-	console.log(`Node ${process.version}: http.globalAgent.keepAlive = ${String((http.globalAgent as { keepAlive?: boolean }).keepAlive)}`);
-	console.log(`${REQUESTS} sequential requests through OutboundHttp.requests().request(), per option set:\n`);
+	console.log(
+		`Node ${process.version}: http.globalAgent.keepAlive = ${String((http.globalAgent as { keepAlive?: boolean }).keepAlive)}`,
+	);
+	console.log(
+		`${REQUESTS} sequential requests through OutboundHttp.requests().request(), per option set:\n`,
+	);
 	console.log('| request options | TCP connections | most open at once | Connection header sent |');
 	console.log('|---|---|---|---|');
 	try {
 		for (const [label, extra] of trials) {
 			emulator.reset();
-			for (let i = 0; i < REQUESTS; i++) await client.request({ url, qs: { version: '1.0' }, json: true, ...extra });
+			for (let i = 0; i < REQUESTS; i++)
+				await client.request({ url, qs: { version: '1.0' }, json: true, ...extra });
 			const stats = emulator.stats();
-			console.log(`| ${label} | ${stats.connections} | ${stats.maxOpenConnections} | ${emulator.requests[0].headers.connection} |`);
+			console.log(
+				`| ${label} | ${stats.connections} | ${stats.maxOpenConnections} | ${emulator.requests[0].headers.connection} |`,
+			);
 		}
 	} finally {
 		await emulator.close();

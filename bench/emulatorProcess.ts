@@ -25,9 +25,13 @@ const CLIENT_SECRET = 'emulator-client-secret-0123456789';
 /** Starts the compiled CLI (test/emulator/cli.js beside this file's build) on a free port. */
 export async function startEmulatorProcess(latencyMs: number, seed = 7): Promise<EmulatorProcess> {
 	const cli = path.join(__dirname, '..', 'test', 'emulator', 'cli.js');
-	const child: ChildProcess = spawn(process.execPath, [cli, '--port', '0', '--quiet', '--seed', String(seed), '--latency-ms', String(latencyMs)], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child: ChildProcess = spawn(
+		process.execPath,
+		[cli, '--port', '0', '--quiet', '--seed', String(seed), '--latency-ms', String(latencyMs)],
+		{
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const baseUrl = await new Promise<string>((resolve, reject) => {
 		let seen = '';
 		const onData = (chunk: Buffer) => {
@@ -40,8 +44,12 @@ export async function startEmulatorProcess(latencyMs: number, seed = 7): Promise
 			}
 		};
 		child.stdout?.on('data', onData);
-		child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[emulator] ${chunk.toString()}`));
-		child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening: ${seen}`)));
+		child.stderr?.on('data', (chunk: Buffer) =>
+			process.stderr.write(`[emulator] ${chunk.toString()}`),
+		);
+		child.once('exit', (code) =>
+			reject(new Error(`the emulator exited (${code}) before listening: ${seen}`)),
+		);
 	});
 
 	const control = async (method: string, route: string, body?: unknown): Promise<unknown> => {
@@ -51,7 +59,10 @@ export async function startEmulatorProcess(latencyMs: number, seed = 7): Promise
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`emulator control ${method} ${route}: ${response.status} ${text.slice(0, 300)}`);
+		if (!response.ok)
+			throw new Error(
+				`emulator control ${method} ${route}: ${response.status} ${text.slice(0, 300)}`,
+			);
 		return JSON.parse(text) as unknown;
 	};
 

@@ -20,7 +20,9 @@ function argument(name: string, fallback: number): number {
 async function main() {
 	const items = argument('items', 5000);
 	const rateLimitShare = argument('rate-limit-share', 0.05);
-	console.log(`Load run: ${items} items, one execution, ~${rateLimitShare * 100}% of creates answered 429…`);
+	console.log(
+		`Load run: ${items} items, one execution, ~${rateLimitShare * 100}% of creates answered 429…`,
+	);
 	const report = await runLoad({ items, rateLimitShare });
 	console.table(report);
 	console.log(
@@ -29,8 +31,16 @@ async function main() {
 			`${(report.durationMs / 1000).toFixed(1)} s (${Math.round((report.items / report.durationMs) * 1000)} items/s); ` +
 			`peak RSS ${report.peakRssMb} MB, peak heap ${report.peakHeapMb} MB`,
 	);
-	const accounted = report.outputItems === report.items && report.unpaired === 0 && report.succeeded + report.failed === report.items;
-	if (!accounted || report.consumersWithTwoConversations > 0 || report.conversations !== report.succeeded) process.exitCode = 1;
+	const accounted =
+		report.outputItems === report.items &&
+		report.unpaired === 0 &&
+		report.succeeded + report.failed === report.items;
+	if (
+		!accounted ||
+		report.consumersWithTwoConversations > 0 ||
+		report.conversations !== report.succeeded
+	)
+		process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

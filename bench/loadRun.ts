@@ -42,13 +42,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 	const sampler = setInterval(sample, 25);
 	try {
 		if (options.rateLimitShare > 0) {
-			emulator.faults.add(faultPresets.tooManyRequests('conversation', { retryAfter: 0, probability: options.rateLimitShare }));
+			emulator.faults.add(
+				faultPresets.tooManyRequests('conversation', {
+					retryAfter: 0,
+					probability: options.rateLimitShare,
+				}),
+			);
 		}
 		const input = Array.from({ length: options.items }, (_, i) => ({ contactId: `load-${i}` }));
 		const started = Date.now();
 		const result = await runWorkflow(
 			lpWorkflow(
-				{ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}', customerInfo: { ctype: 'vip' } },
+				{
+					operation: 'createWithSdes',
+					consumerId: '={{ $json.contactId }}',
+					customerInfo: { ctype: 'vip' },
+				},
 				{ onError: 'continueRegularOutput' },
 			),
 			{ credentials: clientCredential(emulator), input, timeoutMs: 30 * 60 * 1000 },
@@ -58,12 +67,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 		const output = result.outputOf(LP_NODE);
 		const paired = new Set(output.map((item) => (item.pairedItem as { item: number }).item));
 		const perConsumer = new Map<string, number>();
-		for (const c of emulator.state.conversations()) perConsumer.set(c.extConsumerId, (perConsumer.get(c.extConsumerId) ?? 0) + 1);
+		for (const c of emulator.state.conversations())
+			perConsumer.set(c.extConsumerId, (perConsumer.get(c.extConsumerId) ?? 0) + 1);
 		const creates = emulator.requestsTo('conversation');
 		return {
 			items: options.items,
 			outputItems: output.length,
-			succeeded: output.filter((item) => typeof (item.json as IDataObject).conversationId === 'string').length,
+			succeeded: output.filter(
+				(item) => typeof (item.json as IDataObject).conversationId === 'string',
+			).length,
 			failed: output.filter((item) => (item.json as IDataObject).error !== undefined).length,
 			unpaired: options.items - input.filter((_, i) => paired.has(i)).length,
 			conversations: emulator.state.conversations().length,

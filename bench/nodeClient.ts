@@ -20,7 +20,14 @@ export function benchWorkflow(spec: Pick<RunSpec, 'workload' | 'concurrency'>): 
 	if (spec.workload === 'perItemJws') options.consumerJws = '={{ $json.consumerJws }}';
 	else parameters.consumerId = '={{ $json.contactId }}';
 	const nodes: INode[] = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'lp',
 			name: NODE_NAME,
@@ -32,10 +39,15 @@ export function benchWorkflow(spec: Pick<RunSpec, 'workload' | 'concurrency'>): 
 			onError: 'continueRegularOutput',
 		},
 	];
-	return { nodes, connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } } };
+	return {
+		nodes,
+		connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
+	};
 }
 
-export function benchCredential(spec: Pick<RunSpec, 'accountId' | 'clientId' | 'clientSecret' | 'baseUrl'>) {
+export function benchCredential(
+	spec: Pick<RunSpec, 'accountId' | 'clientId' | 'clientSecret' | 'baseUrl'>,
+) {
 	return {
 		livePersonConnectorApi: {
 			id: 'bench-1',
@@ -52,14 +64,18 @@ export function benchCredential(spec: Pick<RunSpec, 'accountId' | 'clientId' | '
 }
 
 /** Runs the items through the node; the output stays referenced until the caller drops it. */
-export async function runNodeClient(spec: RunSpec, input: BenchItem[]): Promise<ClientOutcome & { output: unknown }> {
+export async function runNodeClient(
+	spec: RunSpec,
+	input: BenchItem[],
+): Promise<ClientOutcome & { output: unknown }> {
 	const result = await runWorkflow(benchWorkflow(spec), {
 		credentials: benchCredential(spec),
 		input: input as unknown as IDataObject[],
 		packageDir: spec.packageDir,
 		timeoutMs: 6 * 60 * 60 * 1000,
 	});
-	if (result.status !== 'success') throw new Error(`the execution ended ${result.status}: ${String(result.error)}`);
+	if (result.status !== 'success')
+		throw new Error(`the execution ended ${result.status}: ${String(result.error)}`);
 	const output = result.outputOf(NODE_NAME);
 	const paired = new Set<number>();
 	let succeeded = 0;
@@ -75,5 +91,12 @@ export async function runNodeClient(spec: RunSpec, input: BenchItem[]): Promise<
 			if (errors.length < 3) errors.push(String(json.error ?? JSON.stringify(json).slice(0, 200)));
 		}
 	}
-	return { outputItems: output.length, succeeded, failed, unpaired: input.length - paired.size, errors, output: result };
+	return {
+		outputItems: output.length,
+		succeeded,
+		failed,
+		unpaired: input.length - paired.size,
+		errors,
+		output: result,
+	};
 }

@@ -50,7 +50,9 @@ export function areaOf(frame: CallFrame): string {
 	if (url.includes('/test/harness/')) return 'test harness';
 	if (url.includes('/bench/')) return 'bench client';
 	if (url.startsWith('node:')) {
-		return /^node:(_http_|http|https|net|internal\/(http|net|stream|streams|url|dns|tls)|stream|url|tls|dns|zlib)/.test(url)
+		return /^node:(_http_|http|https|net|internal\/(http|net|stream|streams|url|dns|tls)|stream|url|tls|dns|zlib)/.test(
+			url,
+		)
 			? 'Node http/net/streams'
 			: 'Node other (events, timers, async hooks...)';
 	}
@@ -58,13 +60,21 @@ export function areaOf(frame: CallFrame): string {
 }
 
 function functionKey(frame: CallFrame): string {
-	const file = frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/(dist|\.bench-build)\//, '$1/').replace(/^file:\/\//, '');
+	const file = frame.url
+		.replace(/^.*node_modules\//, '')
+		.replace(/^.*\/(dist|\.bench-build)\//, '$1/')
+		.replace(/^file:\/\//, '');
 	return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
 }
 
 const NOT_WORK = new Set(['(idle)', '(root)']);
 
-export function summariseProfile(profile: CpuProfile, windowStartUs = -Infinity, windowEndUs = Infinity, top = 25): ProfileSummary {
+export function summariseProfile(
+	profile: CpuProfile,
+	windowStartUs = -Infinity,
+	windowEndUs = Infinity,
+	top = 25,
+): ProfileSummary {
 	const byId = new Map<number, ProfileNode>();
 	const parent = new Map<number, number>();
 	for (const node of profile.nodes) {
@@ -77,7 +87,8 @@ export function summariseProfile(profile: CpuProfile, windowStartUs = -Infinity,
 	const selfFn = new Map<string, { area: string; time: number }>();
 	let total = 0;
 	let time = profile.startTime;
-	const add = <K>(map: Map<K, number>, key: K, delta: number) => map.set(key, (map.get(key) ?? 0) + delta);
+	const add = <K>(map: Map<K, number>, key: K, delta: number) =>
+		map.set(key, (map.get(key) ?? 0) + delta);
 	for (let i = 0; i < profile.samples.length; i++) {
 		time += profile.timeDeltas[i] ?? 0;
 		if (time < windowStartUs || time > windowEndUs) continue;
@@ -105,32 +116,58 @@ export function summariseProfile(profile: CpuProfile, windowStartUs = -Infinity,
 		for (const area of areas) add(onStackArea, area, delta);
 	}
 	const percent = (t: number) => Math.round((1000 * t) / Math.max(total, 1)) / 10;
-	const sorted = <T extends { percent: number }>(list: T[]) => list.sort((a, b) => b.percent - a.percent);
+	const sorted = <T extends { percent: number }>(list: T[]) =>
+		list.sort((a, b) => b.percent - a.percent);
 	return {
 		sampledMs: Math.round(total / 1000),
 		selfByArea: sorted([...self].map(([area, t]) => ({ area, percent: percent(t) }))),
 		onStackByArea: sorted([...onStackArea].map(([area, t]) => ({ area, percent: percent(t) }))),
-		onStackByFunction: sorted([...onStackFn].map(([fn, v]) => ({ fn, area: v.area, percent: percent(v.time) })))
-			.filter((f) => !/^(processTicksAndRejections|runMicrotasks|listOnTimeout|processTimers|\(program\)) /.test(f.fn))
+		onStackByFunction: sorted(
+			[...onStackFn].map(([fn, v]) => ({ fn, area: v.area, percent: percent(v.time) })),
+		)
+			.filter(
+				(f) =>
+					!/^(processTicksAndRejections|runMicrotasks|listOnTimeout|processTimers|\(program\)) /.test(
+						f.fn,
+					),
+			)
 			.slice(0, top),
-		selfByFunction: sorted([...selfFn].map(([fn, v]) => ({ fn, area: v.area, percent: percent(v.time) }))).slice(0, top),
+		selfByFunction: sorted(
+			[...selfFn].map(([fn, v]) => ({ fn, area: v.area, percent: percent(v.time) })),
+		).slice(0, top),
 	};
 }
 
 export function formatProfileSummary(summary: ProfileSummary): string {
-	const lines = [`CPU profile: ${summary.sampledMs} ms of samples (idle excluded)`, '', 'Self time by package / area:'];
-	for (const a of summary.selfByArea.slice(0, 16)) lines.push(`  ${String(a.percent).padStart(5)} %  ${a.area}`);
+	const lines = [
+		`CPU profile: ${summary.sampledMs} ms of samples (idle excluded)`,
+		'',
+		'Self time by package / area:',
+	];
+	for (const a of summary.selfByArea.slice(0, 16))
+		lines.push(`  ${String(a.percent).padStart(5)} %  ${a.area}`);
 	lines.push('', 'On the stack (any frame of the area), by package / area:');
-	for (const a of summary.onStackByArea.slice(0, 16)) lines.push(`  ${String(a.percent).padStart(5)} %  ${a.area}`);
+	for (const a of summary.onStackByArea.slice(0, 16))
+		lines.push(`  ${String(a.percent).padStart(5)} %  ${a.area}`);
 	lines.push('', 'Functions by self time:');
-	for (const f of summary.selfByFunction) lines.push(`  ${String(f.percent).padStart(5)} %  ${f.fn}  [${f.area}]`);
+	for (const f of summary.selfByFunction)
+		lines.push(`  ${String(f.percent).padStart(5)} %  ${f.fn}  [${f.area}]`);
 	lines.push('', 'Functions by time on the stack:');
-	for (const f of summary.onStackByFunction) lines.push(`  ${String(f.percent).padStart(5)} %  ${f.fn}  [${f.area}]`);
+	for (const f of summary.onStackByFunction)
+		lines.push(`  ${String(f.percent).padStart(5)} %  ${f.fn}  [${f.area}]`);
 	return lines.join('\n');
 }
 
-export function summariseProfileFile(file: string, windowStartUs?: number, windowEndUs?: number): ProfileSummary {
-	return summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, windowStartUs, windowEndUs);
+export function summariseProfileFile(
+	file: string,
+	windowStartUs?: number,
+	windowEndUs?: number,
+): ProfileSummary {
+	return summariseProfile(
+		JSON.parse(readFileSync(file, 'utf8')) as CpuProfile,
+		windowStartUs,
+		windowEndUs,
+	);
 }
 
 if (require.main === module) {
@@ -139,5 +176,9 @@ if (require.main === module) {
 		console.error('usage: profile.js FILE.cpuprofile [windowStartUs windowEndUs]');
 		process.exit(2);
 	}
-	console.log(formatProfileSummary(summariseProfileFile(file, start ? Number(start) : undefined, end ? Number(end) : undefined)));
+	console.log(
+		formatProfileSummary(
+			summariseProfileFile(file, start ? Number(start) : undefined, end ? Number(end) : undefined),
+		),
+	);
 }

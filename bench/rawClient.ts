@@ -48,7 +48,12 @@ export class RawClient {
 		this.httpsAgent.destroy();
 	}
 
-	send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+	send(
+		method: string,
+		url: string,
+		headers: Record<string, string>,
+		body?: string,
+	): Promise<Answer> {
 		const target = new URL(url);
 		const secure = target.protocol === 'https:';
 		const allHeaders: Record<string, string | number> = { ...headers };
@@ -63,7 +68,11 @@ export class RawClient {
 					const chunks: Buffer[] = [];
 					response.on('data', (chunk: Buffer) => chunks.push(chunk));
 					response.on('end', () =>
-						resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+						resolve({
+							status: response.statusCode ?? 0,
+							headers: response.headers,
+							text: Buffer.concat(chunks).toString('utf8'),
+						}),
 					);
 					response.on('error', reject);
 				},
@@ -74,15 +83,21 @@ export class RawClient {
 	}
 
 	/** Sends until the answer is not a 429 the node would retry (Retry-After, else 1 s doubling). */
-	async sendRetrying(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+	async sendRetrying(
+		method: string,
+		url: string,
+		headers: Record<string, string>,
+		body?: string,
+	): Promise<Answer> {
 		let waited = 0;
 		for (let retry = 0; ; retry++) {
 			const answer = await this.send(method, url, headers, body);
 			if (answer.status !== 429 || retry >= RATE_LIMIT_RETRIES) return answer;
 			const header = answer.headers['retry-after'];
-			const wait = header !== undefined && /^\d+(\.\d+)?$/.test(String(header))
-				? Number(header) * 1000
-				: Math.round(1000 * 2 ** retry * (1 + Math.random() * 0.25));
+			const wait =
+				header !== undefined && /^\d+(\.\d+)?$/.test(String(header))
+					? Number(header) * 1000
+					: Math.round(1000 * 2 ** retry * (1 + Math.random() * 0.25));
 			if (waited + wait > MAX_RATE_LIMIT_WAIT_MS) return answer;
 			waited += wait;
 			this.rateLimitedRetries++;
@@ -97,7 +112,10 @@ function toBaseUrl(host: string, scheme: string): string {
 
 function claimsOf(jws: string): Record<string, unknown> {
 	try {
-		return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+		return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+			string,
+			unknown
+		>;
 	} catch {
 		return {};
 	}
@@ -117,21 +135,34 @@ interface OutputItem {
 }
 
 /** The account's hosts and an AppJWT: what every item needs, fetched once. */
-export async function openRawSession(client: RawClient, spec: Pick<RunSpec, 'baseUrl' | 'accountId' | 'clientId' | 'clientSecret'>) {
+export async function openRawSession(
+	client: RawClient,
+	spec: Pick<RunSpec, 'baseUrl' | 'accountId' | 'clientId' | 'clientSecret'>,
+) {
 	const account = encodeURIComponent(spec.accountId);
 	const scheme = spec.baseUrl.startsWith('https:') ? 'https' : 'http';
-	const csds = await client.send('GET', `${spec.baseUrl}/api/account/${account}/service/baseURI.json?version=1.0`, {
-		Accept: 'application/json',
-	});
+	const csds = await client.send(
+		'GET',
+		`${spec.baseUrl}/api/account/${account}/service/baseURI.json?version=1.0`,
+		{
+			Accept: 'application/json',
+		},
+	);
 	const hosts: Record<string, string> = {};
-	for (const entry of (parse(csds.text) as { baseURIs?: Array<{ service: string; baseURI: string }> }).baseURIs ?? []) {
+	for (const entry of (
+		parse(csds.text) as { baseURIs?: Array<{ service: string; baseURI: string }> }
+	).baseURIs ?? []) {
 		hosts[entry.service] = toBaseUrl(entry.baseURI, scheme);
 	}
 	const token = await client.send(
 		'POST',
 		`${hosts.sentinel}/sentinel/api/account/${account}/app/token?v=1.0`,
 		{ Accept: ACCEPT_ANY, 'Content-Type': 'application/x-www-form-urlencoded' },
-		new URLSearchParams({ grant_type: 'client_credentials', client_id: spec.clientId, client_secret: spec.clientSecret }).toString(),
+		new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: spec.clientId,
+			client_secret: spec.clientSecret,
+		}).toString(),
 	);
 	const appJwt = (parse(token.text) as { access_token?: string }).access_token;
 	if (token.status !== 200 || !appJwt) throw new Error(`Sentinel answered ${token.status}`);
@@ -140,10 +171,19 @@ export async function openRawSession(client: RawClient, spec: Pick<RunSpec, 'bas
 
 type RawSession = Awaited<ReturnType<typeof openRawSession>>;
 
-async function runItem(client: RawClient, session: RawSession, spec: RunSpec, item: BenchItem, index: number): Promise<OutputItem> {
+async function runItem(
+	client: RawClient,
+	session: RawSession,
+	spec: RunSpec,
+	item: BenchItem,
+	index: number,
+): Promise<OutputItem> {
 	const { account, hosts, appJwt } = session;
 	const fail = (message: string, status?: number): OutputItem => ({
-		json: { error: message, details: { itemIndex: index, ...(status ? { httpCode: status } : {}) } },
+		json: {
+			error: message,
+			details: { itemIndex: index, ...(status ? { httpCode: status } : {}) },
+		},
 		pairedItem: { item: index },
 	});
 	let jws = item.consumerJws;
@@ -155,26 +195,50 @@ async function runItem(client: RawClient, session: RawSession, spec: RunSpec, it
 			JSON.stringify({ ext_consumer_id: item.contactId }),
 		);
 		jws = (parse(minted.text) as { token?: string }).token;
-		if ((minted.status !== 200 && minted.status !== 201) || !jws) return fail(`IDP answered ${minted.status}`, minted.status);
+		if ((minted.status !== 200 && minted.status !== 201) || !jws)
+			return fail(`IDP answered ${minted.status}`, minted.status);
 	}
 	const batch = [
-		{ kind: 'req', id: '1', type: 'userprofile.SetUserProfile', body: { authenticatedData: { lp_sdes: [{ type: 'ctmrinfo', info: { ...BENCH_CUSTOMER_INFO } }] } } },
-		{ kind: 'req', id: '2', type: 'cm.ConsumerRequestConversation', body: { channelType: 'MESSAGING', brandId: spec.accountId } },
+		{
+			kind: 'req',
+			id: '1',
+			type: 'userprofile.SetUserProfile',
+			body: {
+				authenticatedData: { lp_sdes: [{ type: 'ctmrinfo', info: { ...BENCH_CUSTOMER_INFO } }] },
+			},
+		},
+		{
+			kind: 'req',
+			id: '2',
+			type: 'cm.ConsumerRequestConversation',
+			body: { channelType: 'MESSAGING', brandId: spec.accountId },
+		},
 	];
 	const created = await client.sendRetrying(
 		'POST',
 		`${hosts.asyncMessagingEnt}/api/account/${account}/messaging/consumer/conversation?v=3`,
-		{ Accept: ACCEPT_ANY, 'Content-Type': 'application/json', 'X-LP-ON-BEHALF': jws, Authorization: appJwt },
+		{
+			Accept: ACCEPT_ANY,
+			'Content-Type': 'application/json',
+			'X-LP-ON-BEHALF': jws,
+			Authorization: appJwt,
+		},
 		JSON.stringify(batch),
 	);
-	const answers = parse(created.text) as Array<{ reqId?: string; code?: string; body?: Record<string, unknown> }>;
-	if (created.status !== 200 || !Array.isArray(answers)) return fail(`CONVERSATION answered ${created.status}`, created.status);
+	const answers = parse(created.text) as Array<{
+		reqId?: string;
+		code?: string;
+		body?: Record<string, unknown>;
+	}>;
+	if (created.status !== 200 || !Array.isArray(answers))
+		return fail(`CONVERSATION answered ${created.status}`, created.status);
 	const results = batch.map((request) => {
 		const answer = answers.find((a) => a.reqId === request.id) ?? {};
 		return { type: request.type, reqId: request.id, code: answer.code, body: answer.body };
 	});
 	const conversationId = results[1].code === 'OK' ? results[1].body?.conversationId : undefined;
-	if (typeof conversationId !== 'string') return fail(`CONVERSATION refused: ${JSON.stringify(results[1].body)}`, created.status);
+	if (typeof conversationId !== 'string')
+		return fail(`CONVERSATION refused: ${JSON.stringify(results[1].body)}`, created.status);
 	const claims = claimsOf(jws);
 	return {
 		json: {
@@ -187,7 +251,10 @@ async function runItem(client: RawClient, session: RawSession, spec: RunSpec, it
 	};
 }
 
-export async function runRawClient(spec: RunSpec, input: BenchItem[]): Promise<ClientOutcome & { output: unknown; rateLimitedRetries: number }> {
+export async function runRawClient(
+	spec: RunSpec,
+	input: BenchItem[],
+): Promise<ClientOutcome & { output: unknown; rateLimitedRetries: number }> {
 	const client = new RawClient(spec.concurrency, spec.rawConnections === 'perRequest');
 	try {
 		const session = await openRawSession(client, spec);
@@ -203,7 +270,10 @@ export async function runRawClient(spec: RunSpec, input: BenchItem[]): Promise<C
 		};
 		await Promise.all(Array.from({ length: Math.max(1, spec.concurrency) }, worker));
 		const succeeded = output.filter((item) => typeof item.json.conversationId === 'string').length;
-		const errors = output.filter((item) => item.json.error !== undefined).slice(0, 3).map((item) => String(item.json.error));
+		const errors = output
+			.filter((item) => item.json.error !== undefined)
+			.slice(0, 3)
+			.map((item) => String(item.json.error));
 		return {
 			outputItems: output.filter(Boolean).length,
 			succeeded,

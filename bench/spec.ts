@@ -76,9 +76,14 @@ export interface BenchItem {
 	consumerJws?: string;
 }
 
-export function benchInput(spec: Pick<RunSpec, 'items' | 'consumerPrefix'>, jws?: string[]): BenchItem[] {
+export function benchInput(
+	spec: Pick<RunSpec, 'items' | 'consumerPrefix'>,
+	jws?: string[],
+): BenchItem[] {
 	return Array.from({ length: spec.items }, (_, i) =>
-		jws ? { contactId: `${spec.consumerPrefix}${i}`, consumerJws: jws[i] } : { contactId: `${spec.consumerPrefix}${i}` },
+		jws
+			? { contactId: `${spec.consumerPrefix}${i}`, consumerJws: jws[i] }
+			: { contactId: `${spec.consumerPrefix}${i}` },
 	);
 }
 

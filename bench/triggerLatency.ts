@@ -32,18 +32,27 @@ async function main() {
 	const count = argument('webhooks', 1000);
 	const oneRunAtATime = process.argv.includes('--one-run-at-a-time');
 	const emulator = await startEmulator();
-	const server = await startWebhookServer(triggerWorkflow({ events: ['ContentEvent'], options: { dropDuplicates: true } }), {
-		credentials: clientCredential(emulator),
-	});
+	const server = await startWebhookServer(
+		triggerWorkflow({ events: ['ContentEvent'], options: { dropDuplicates: true } }),
+		{
+			credentials: clientCredential(emulator),
+		},
+	);
 	try {
 		emulator.webhooks.register({ url: server.url(TRIGGER) });
 		const conversationId = await openConversation(emulator, 'bench-consumer');
-		const backlog = oneRunAtATime ? 'each run finished before the next webhook' : 'workflow runs piling up behind';
-		console.log(`${count} signed agent-message webhooks, one after the other (${backlog}), to the LivePerson Trigger in n8n-core…`);
+		const backlog = oneRunAtATime
+			? 'each run finished before the next webhook'
+			: 'workflow runs piling up behind';
+		console.log(
+			`${count} signed agent-message webhooks, one after the other (${backlog}), to the LivePerson Trigger in n8n-core…`,
+		);
 		const started = Date.now();
 		const deliveries: WebhookDelivery[] = [];
 		for (let i = 0; i < count; i++) {
-			deliveries.push(...(await emulator.agent.sendMessage(conversationId, `Reply ${i} 🙂`)).deliveries);
+			deliveries.push(
+				...(await emulator.agent.sendMessage(conversationId, `Reply ${i} 🙂`)).deliveries,
+			);
 			if (oneRunAtATime) await server.calls[server.calls.length - 1]?.run;
 		}
 		const sendingMs = Date.now() - started;
@@ -52,7 +61,9 @@ async function main() {
 
 		const times = deliveries.map((d) => d.durationMs ?? Infinity).sort((a, b) => a - b);
 		const not200 = deliveries.filter((d) => d.status !== 200).length;
-		const slowest = deliveries.reduce((a, b) => ((b.durationMs ?? 0) > (a.durationMs ?? 0) ? b : a));
+		const slowest = deliveries.reduce((a, b) =>
+			(b.durationMs ?? 0) > (a.durationMs ?? 0) ? b : a,
+		);
 		const ms = (value: number) => `${value.toFixed(2)} ms`;
 		console.table({
 			webhooks: deliveries.length,
@@ -66,7 +77,8 @@ async function main() {
 			'replies received by the workflow': received,
 			'all sent in': `${(sendingMs / 1000).toFixed(1)} s`,
 		});
-		if (not200 > 0 || received !== count || runs.some((run) => run.status !== 'success')) process.exitCode = 1;
+		if (not200 > 0 || received !== count || runs.some((run) => run.status !== 'success'))
+			process.exitCode = 1;
 	} finally {
 		await server.close();
 		await emulator.close();

@@ -12,7 +12,10 @@ import type {
 } from 'n8n-workflow';
 
 import { mintAppJwt, appJwtNeedsReplacing } from '../nodes/LivePersonConnector/transport/appJwt';
-import { DEFAULT_CSDS_HOST, readCredential } from '../nodes/LivePersonConnector/transport/credential';
+import {
+	DEFAULT_CSDS_HOST,
+	readCredential,
+} from '../nodes/LivePersonConnector/transport/credential';
 import { repeatingRequest, retrySettings } from '../nodes/LivePersonConnector/transport/retry';
 
 const clientCredentials = { show: { authentication: ['clientCredentials'] } };
@@ -90,7 +93,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			default: DEFAULT_CSDS_HOST,
 			displayOptions: clientCredentials,
 			description:
-				'Where the account\'s hosts are looked up. Keep the default; for the local emulator use its URL, e.g. http://127.0.0.1:8080.',
+				"Where the account's hosts are looked up. Keep the default; for the local emulator use its URL, e.g. http://127.0.0.1:8080.",
 		},
 		{
 			displayName: 'Override Service Hosts',
@@ -98,7 +101,8 @@ export class LivePersonConnectorApi implements ICredentialType {
 			type: 'boolean',
 			default: false,
 			displayOptions: clientCredentials,
-			description: 'Whether to set the Sentinel, IDP and messaging hosts by hand instead of looking them up',
+			description:
+				'Whether to set the Sentinel, IDP and messaging hosts by hand instead of looking them up',
 		},
 		{
 			displayName: 'Sentinel Host',
@@ -136,7 +140,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			placeholder: 'va.msg.liveperson.net',
 			displayOptions: staticTokens,
 			description:
-				'The account\'s asyncMessagingEnt host from the Domain API, or a full base URL such as http://127.0.0.1:8080 for the local emulator',
+				"The account's asyncMessagingEnt host from the Domain API, or a full base URL such as http://127.0.0.1:8080 for the local emulator",
 		},
 		// Bearer tokens: whoever holds them can act for the app or the consumer, so they are masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
@@ -193,10 +197,15 @@ export class LivePersonConnectorApi implements ICredentialType {
 		const credential = readCredential(credentials);
 		if (credential.mode !== 'clientCredentials') return {};
 		const pending = typeof credentials.pendingAppJwt === 'string' ? credentials.pendingAppJwt : '';
-		if (pending && !appJwtNeedsReplacing(pending, credential)) return { mintedAppJwt: pending, pendingAppJwt: '' };
+		if (pending && !appJwtNeedsReplacing(pending, credential))
+			return { mintedAppJwt: pending, pendingAppJwt: '' };
 		const settings = retrySettings();
 		const send = async (options: IHttpRequestOptions) =>
-			(await this.helpers.httpRequest({ ...options, timeout: settings.timeoutMs, disableFollowRedirect: true })) as {
+			(await this.helpers.httpRequest({
+				...options,
+				timeout: settings.timeoutMs,
+				disableFollowRedirect: true,
+			})) as {
 				statusCode: number;
 				body: unknown;
 			};
@@ -235,7 +244,8 @@ export class LivePersonConnectorApi implements ICredentialType {
 				properties: {
 					key: 'body.errorCode',
 					value: 40102,
-					message: 'LivePerson rejected the AppJWT: it is invalid, expired (one hour after minting) or for another account',
+					message:
+						'LivePerson rejected the AppJWT: it is invalid, expired (one hour after minting) or for another account',
 				},
 			},
 			{
@@ -243,7 +253,8 @@ export class LivePersonConnectorApi implements ICredentialType {
 				properties: {
 					key: 'body.errorCode',
 					value: 40103,
-					message: 'LivePerson rejected the Default ConsumerJWS: it is invalid or belongs to another account',
+					message:
+						'LivePerson rejected the Default ConsumerJWS: it is invalid or belongs to another account',
 				},
 			},
 			{
@@ -259,7 +270,8 @@ export class LivePersonConnectorApi implements ICredentialType {
 				properties: {
 					key: 'body.errorCode',
 					value: 40001,
-					message: 'LivePerson refused the account ID or token claims: check that the Account ID matches the tokens',
+					message:
+						'LivePerson refused the account ID or token claims: check that the Account ID matches the tokens',
 				},
 			},
 		],

@@ -15,7 +15,12 @@ import type { IDataObject } from 'n8n-workflow';
 import * as path from 'path';
 
 import { startEmulator, type Emulator } from '../test/emulator';
-import { HarnessCredentialsHelper, readWorkflowFile, runWorkflow, startWebhookServer } from '../test/harness';
+import {
+	HarnessCredentialsHelper,
+	readWorkflowFile,
+	runWorkflow,
+	startWebhookServer,
+} from '../test/harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../test/support/workflows';
 
 const LIFECYCLE_EXAMPLE = 'crm-contact-conversation.workflow.json';
@@ -44,14 +49,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 	process.env.N8N_USER_FOLDER ??= path.join(__dirname, '..', '.n8n-test');
 	process.env.N8N_RUNNERS_ENABLED ??= 'false';
 	const log = options.log ?? ((line: string) => console.log(line));
-	const agentReply = options.agentReply ?? 'Hi Jane, I am sorry about that! Your parcel left our warehouse this morning. 📦';
+	const agentReply =
+		options.agentReply ??
+		'Hi Jane, I am sorry about that! Your parcel left our warehouse this morning. 📦';
 	const emulator = options.emulator ?? (await startEmulator());
 	const credentials = clientCredential(emulator, {}, EXAMPLE_CREDENTIAL);
-	const trigger = await startWebhookServer(readWorkflowFile(path.join(__dirname, '..', 'examples', REPLY_EXAMPLE)), { credentials });
+	const trigger = await startWebhookServer(
+		readWorkflowFile(path.join(__dirname, '..', 'examples', REPLY_EXAMPLE)),
+		{ credentials },
+	);
 	try {
-		log(`LivePerson emulator on ${emulator.baseUrl} (account ${emulator.accountId}); n8n's workflow engine with Client Credentials.`);
+		log(
+			`LivePerson emulator on ${emulator.baseUrl} (account ${emulator.accountId}); n8n's workflow engine with Client Credentials.`,
+		);
 		const url = trigger.url(TRIGGER_NODE);
-		emulator.webhooks.register({ url, events: ['ms.MessagingEventNotification.ContentEvent', 'cqm.ExConversationChangeNotification'] });
+		emulator.webhooks.register({
+			url,
+			events: [
+				'ms.MessagingEventNotification.ContentEvent',
+				'cqm.ExConversationChangeNotification',
+			],
+		});
 		log(`The LivePerson Trigger of examples/${REPLY_EXAMPLE} listens at ${url}`);
 
 		const { workflow, sample } = readExample(LIFECYCLE_EXAMPLE);
@@ -59,45 +77,90 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 		// One credential store for every execution, as in n8n: the AppJWT minted first is reused.
 		const credentialsHelper = await HarnessCredentialsHelper.create(credentials);
 		const crmEvent = async (event: string, message: string, stored: string) => {
-			const input = [{ ...pinned, event, message, contact: { ...pinned.contact, livepersonConversationId: stored } }];
+			const input = [
+				{
+					...pinned,
+					event,
+					message,
+					contact: { ...pinned.contact, livepersonConversationId: stored },
+				},
+			];
 			const result = await runWorkflow(workflow, { input, credentialsHelper });
-			if (result.status !== 'success') throw new Error(`examples/${LIFECYCLE_EXAMPLE} failed: ${result.error?.message ?? result.status}`);
+			if (result.status !== 'success')
+				throw new Error(
+					`examples/${LIFECYCLE_EXAMPLE} failed: ${result.error?.message ?? result.status}`,
+				);
 			return result;
 		};
 
-		log(`\n1. CRM event for ${String(pinned.contact.id)}, who has no conversation yet: examples/${LIFECYCLE_EXAMPLE}`);
+		log(
+			`\n1. CRM event for ${String(pinned.contact.id)}, who has no conversation yet: examples/${LIFECYCLE_EXAMPLE}`,
+		);
 		const first = await crmEvent('contact.note', String(pinned.message), '');
-		const [{ conversationId }] = first.jsonOf('Open Conversation') as Array<{ conversationId: string }>;
+		const [{ conversationId }] = first.jsonOf('Open Conversation') as Array<{
+			conversationId: string;
+		}>;
 		log(`   conversationId: ${conversationId}`);
-		log(`   saved on the contact: ${JSON.stringify(first.jsonOf('Save Conversation on Contact')[0])}`);
+		log(
+			`   saved on the contact: ${JSON.stringify(first.jsonOf('Save Conversation on Contact')[0])}`,
+		);
 
 		log(`\n2. The agent replies in LivePerson: "${agentReply}"`);
 		const { deliveries } = await emulator.agent.sendMessage(conversationId, agentReply);
-		for (const d of deliveries) log(`   signed webhook ${d.eventType} answered HTTP ${d.status} in ${d.durationMs?.toFixed(1)} ms`);
+		for (const d of deliveries)
+			log(
+				`   signed webhook ${d.eventType} answered HTTP ${d.status} in ${d.durationMs?.toFixed(1)} ms`,
+			);
 		const runs = await trigger.runs();
 		const failed = runs.find((run) => run.status !== 'success');
-		if (failed) throw new Error(`The trigger's workflow failed: ${failed.error?.message ?? failed.status}`);
-		const replyReceived = runs.flatMap((run) => run.jsonOf(TRIGGER_NODE)).find((item) => item.conversationId === conversationId && item.text === agentReply);
-		if (!replyReceived) throw new Error('The LivePerson Trigger did not receive the agent\'s reply for the conversation opened');
-		log(`   received by the LivePerson Trigger: "${String(replyReceived.text)}" (conversation ${String(replyReceived.conversationId)}, sequence ${String(replyReceived.sequence)}, ${String(replyReceived.originatorRole)})`);
-		for (const record of runs.flatMap((run) => run.jsonOf(REPLY_RECORD_NODE))) log(`   recorded on the contact: ${JSON.stringify(record)}`);
+		if (failed)
+			throw new Error(`The trigger's workflow failed: ${failed.error?.message ?? failed.status}`);
+		const replyReceived = runs
+			.flatMap((run) => run.jsonOf(TRIGGER_NODE))
+			.find((item) => item.conversationId === conversationId && item.text === agentReply);
+		if (!replyReceived)
+			throw new Error(
+				"The LivePerson Trigger did not receive the agent's reply for the conversation opened",
+			);
+		log(
+			`   received by the LivePerson Trigger: "${String(replyReceived.text)}" (conversation ${String(replyReceived.conversationId)}, sequence ${String(replyReceived.sequence)}, ${String(replyReceived.originatorRole)})`,
+		);
+		for (const record of runs.flatMap((run) => run.jsonOf(REPLY_RECORD_NODE)))
+			log(`   recorded on the contact: ${JSON.stringify(record)}`);
 
-		log('\n3. The contact writes again: the same workflow sends into the conversation the CRM kept');
-		const second = await crmEvent('contact.note', 'Thanks! Can you send me the tracking number?', conversationId);
-		const [sent] = second.jsonOf('Send into Conversation') as Array<{ conversationId: string; sequence: number }>;
-		if (sent?.conversationId !== conversationId) throw new Error('The second event did not go into the same conversation');
+		log(
+			'\n3. The contact writes again: the same workflow sends into the conversation the CRM kept',
+		);
+		const second = await crmEvent(
+			'contact.note',
+			'Thanks! Can you send me the tracking number?',
+			conversationId,
+		);
+		const [sent] = second.jsonOf('Send into Conversation') as Array<{
+			conversationId: string;
+			sequence: number;
+		}>;
+		if (sent?.conversationId !== conversationId)
+			throw new Error('The second event did not go into the same conversation');
 		log(`   sent into ${sent.conversationId} as message #${sent.sequence}`);
 
 		log('\n4. The contact is resolved in the CRM: the workflow closes the conversation');
 		const resolved = await crmEvent('contact.resolved', '', conversationId);
 		const [closing] = resolved.jsonOf('Close Conversation') as Array<{ closed: boolean }>;
-		log(`   closed: ${String(closing?.closed)}; the conversation is ${emulator.state.conversation(conversationId)?.state}`);
+		log(
+			`   closed: ${String(closing?.closed)}; the conversation is ${emulator.state.conversation(conversationId)?.state}`,
+		);
 
 		log('\nWhat the emulator received:');
 		for (const request of emulator.requests.filter((r) => r.endpoint !== 'control')) {
 			log(`   ${request.method} ${request.path} -> HTTP ${request.status}`);
 		}
-		return { conversationId, replyReceived, secondMessageSequence: sent.sequence, closed: closing?.closed === true };
+		return {
+			conversationId,
+			replyReceived,
+			secondMessageSequence: sent.sequence,
+			closed: closing?.closed === true,
+		};
 	} finally {
 		await trigger.close();
 		if (!options.emulator) await emulator.close();

@@ -5,7 +5,13 @@ import { parseOptions } from '../bench/bench';
 import { runNodeClient } from '../bench/nodeClient';
 import { summariseProfile } from '../bench/profile';
 import { runRawClient } from '../bench/rawClient';
-import { benchInput, DEFAULT_CONCURRENCY, type ClientKind, type RunSpec, type Workload } from '../bench/spec';
+import {
+	benchInput,
+	DEFAULT_CONCURRENCY,
+	type ClientKind,
+	type RunSpec,
+	type Workload,
+} from '../bench/spec';
 import { startEmulator } from './emulator';
 import type { Emulator, RecordedRequest } from './emulator';
 import { REPO_ROOT } from './harness';
@@ -30,7 +36,12 @@ describe('bench: the raw client sends what the node sends', () => {
 	});
 	afterAll(() => emu.close());
 
-	async function run(client: ClientKind, workload: Workload, jws?: string[], rawConnections?: RunSpec['rawConnections']) {
+	async function run(
+		client: ClientKind,
+		workload: Workload,
+		jws?: string[],
+		rawConnections?: RunSpec['rawConnections'],
+	) {
 		// Each bench run is a fresh process: no host or ConsumerJWS cached from an earlier run.
 		clearNodeCaches();
 		emu.reset();
@@ -48,9 +59,16 @@ describe('bench: the raw client sends what the node sends', () => {
 			rawConnections,
 		};
 		const input = benchInput(spec, jws);
-		const outcome = client === 'node' ? await runNodeClient(spec, input) : await runRawClient(spec, input);
+		const outcome =
+			client === 'node' ? await runNodeClient(spec, input) : await runRawClient(spec, input);
 		const connectionHeaders = emu.requests.map((r) => r.headers.connection);
-		return { outcome, requests: emu.requests.map(comparable), stats: emu.stats(), conversations: emu.state.conversations(), connectionHeaders };
+		return {
+			outcome,
+			requests: emu.requests.map(comparable),
+			stats: emu.stats(),
+			conversations: emu.state.conversations(),
+			connectionHeaders,
+		};
 	}
 
 	it('can open a new connection per request, as n8n does, to price connection reuse', async () => {
@@ -60,34 +78,57 @@ describe('bench: the raw client sends what the node sends', () => {
 		expect(new Set(raw.connectionHeaders)).toEqual(new Set(['close']));
 	});
 
-	it.each<Workload>(['newConsumers', 'perItemJws'])('%s: same requests, same output, one connection for the raw client', async (workload) => {
-		const jws = workload === 'perItemJws' ? [0, 1, 2].map((i) => emu.mintConsumerJws(`same-${workload}-${i}`)) : undefined;
-		const node = await run('node', workload, jws);
-		const raw = await run('raw', workload, jws);
+	it.each<Workload>(['newConsumers', 'perItemJws'])(
+		'%s: same requests, same output, one connection for the raw client',
+		async (workload) => {
+			const jws =
+				workload === 'perItemJws'
+					? [0, 1, 2].map((i) => emu.mintConsumerJws(`same-${workload}-${i}`))
+					: undefined;
+			const node = await run('node', workload, jws);
+			const raw = await run('raw', workload, jws);
 
-		expect(node.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
-		expect(raw.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
-		expect(raw.requests).toEqual(node.requests);
-		expect(raw.requests.map((r) => r.path.split('/').pop())).toEqual(
-			workload === 'newConsumers'
-				? ['baseURI.json', 'token', 'consumer', 'conversation', 'consumer', 'conversation', 'consumer', 'conversation']
-				: ['baseURI.json', 'token', 'conversation', 'conversation', 'conversation'],
-		);
-		expect(raw.stats.connections).toBe(1);
-		expect(raw.conversations.map((c) => c.extConsumerId)).toEqual(node.conversations.map((c) => c.extConsumerId));
+			expect(node.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
+			expect(raw.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
+			expect(raw.requests).toEqual(node.requests);
+			expect(raw.requests.map((r) => r.path.split('/').pop())).toEqual(
+				workload === 'newConsumers'
+					? [
+							'baseURI.json',
+							'token',
+							'consumer',
+							'conversation',
+							'consumer',
+							'conversation',
+							'consumer',
+							'conversation',
+						]
+					: ['baseURI.json', 'token', 'conversation', 'conversation', 'conversation'],
+			);
+			expect(raw.stats.connections).toBe(1);
+			expect(raw.conversations.map((c) => c.extConsumerId)).toEqual(
+				node.conversations.map((c) => c.extConsumerId),
+			);
 
-		// The same output items, conversation ids aside.
-		const nodeJson = (node.outcome.output as { outputOf(n: string): Array<{ json: Record<string, unknown> }> })
-			.outputOf('LivePerson')
-			.map((item) => ({ ...item.json, conversationId: typeof item.json.conversationId }));
-		const rawJson = (raw.outcome.output as Array<{ json: Record<string, unknown> }>).map((item) => ({
-			...item.json,
-			conversationId: typeof item.json.conversationId,
-		}));
-		const withoutIds = (items: Array<Record<string, unknown>>) =>
-			JSON.parse(JSON.stringify(items).replace(/"conversationId":"[^"]+"/g, '"conversationId":"x"'));
-		expect(withoutIds(rawJson)).toEqual(withoutIds(nodeJson));
-	});
+			// The same output items, conversation ids aside.
+			const nodeJson = (
+				node.outcome.output as { outputOf(n: string): Array<{ json: Record<string, unknown> }> }
+			)
+				.outputOf('LivePerson')
+				.map((item) => ({ ...item.json, conversationId: typeof item.json.conversationId }));
+			const rawJson = (raw.outcome.output as Array<{ json: Record<string, unknown> }>).map(
+				(item) => ({
+					...item.json,
+					conversationId: typeof item.json.conversationId,
+				}),
+			);
+			const withoutIds = (items: Array<Record<string, unknown>>) =>
+				JSON.parse(
+					JSON.stringify(items).replace(/"conversationId":"[^"]+"/g, '"conversationId":"x"'),
+				);
+			expect(withoutIds(rawJson)).toEqual(withoutIds(nodeJson));
+		},
+	);
 });
 
 describe('bench: options and the profile summary', () => {
@@ -101,7 +142,19 @@ describe('bench: options and the profile summary', () => {
 			rateLimitShare: 0,
 			clients: ['node', 'raw'],
 		});
-		expect(parseOptions(['--sizes', '1000', '--jws-sizes', 'none', '--latency=100', '--concurrency', 'default', '--repeat', '3'])).toMatchObject({
+		expect(
+			parseOptions([
+				'--sizes',
+				'1000',
+				'--jws-sizes',
+				'none',
+				'--latency=100',
+				'--concurrency',
+				'default',
+				'--repeat',
+				'3',
+			]),
+		).toMatchObject({
 			sizes: [1000],
 			jwsSizes: [],
 			latencies: [100],
@@ -112,7 +165,11 @@ describe('bench: options and the profile summary', () => {
 	});
 
 	it('attributes samples to packages, by self time and on the stack, within the window', () => {
-		const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url, lineNumber: 0 }, children });
+		const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({
+			id,
+			callFrame: { functionName, url, lineNumber: 0 },
+			children,
+		});
 		const profile = {
 			nodes: [
 				frame(1, '(root)', '', [2, 5]),

@@ -12,11 +12,27 @@ import { clientCredential, lpWorkflow } from './support/workflows';
 const LONG = 30_000;
 
 const PLACES: Array<[string, EndpointName, (match: FaultSpec['match']) => FaultSpec]> = [
-	['a slow AppJWT mint at Sentinel', 'sentinel', (match) => faultPresets.delay('sentinel', LONG, { match })],
+	[
+		'a slow AppJWT mint at Sentinel',
+		'sentinel',
+		(match) => faultPresets.delay('sentinel', LONG, { match }),
+	],
 	['a slow Domain API lookup', 'csds', (match) => faultPresets.delay('csds', LONG, { match })],
-	['a slow ConsumerJWS mint at the IDP', 'idp', (match) => faultPresets.delay('idp', LONG, { match })],
-	['a rate-limit wait (Retry-After: 30)', 'conversation', (match) => faultPresets.tooManyRequests('conversation', { retryAfter: 30, match })],
-	['a create LivePerson is slow to answer', 'conversation', (match) => faultPresets.delay('conversation', LONG, { match })],
+	[
+		'a slow ConsumerJWS mint at the IDP',
+		'idp',
+		(match) => faultPresets.delay('idp', LONG, { match }),
+	],
+	[
+		'a rate-limit wait (Retry-After: 30)',
+		'conversation',
+		(match) => faultPresets.tooManyRequests('conversation', { retryAfter: 30, match }),
+	],
+	[
+		'a create LivePerson is slow to answer',
+		'conversation',
+		(match) => faultPresets.delay('conversation', LONG, { match }),
+	],
 ];
 
 test.each(PLACES)('Stop during %s ends the execution at once', async (_name, endpoint, fault) => {
@@ -35,12 +51,15 @@ test.each(PLACES)('Stop during %s ends the execution at once', async (_name, end
 				return true;
 			}),
 		);
-		const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }), {
-			credentials: clientCredential(emulator),
-			input: [{ contactId: 'patient-1' }, { contactId: 'patient-2' }],
-			signal: stop.signal,
-			timeoutMs: 20_000,
-		});
+		const result = await runWorkflow(
+			lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }),
+			{
+				credentials: clientCredential(emulator),
+				input: [{ contactId: 'patient-1' }, { contactId: 'patient-2' }],
+				signal: stop.signal,
+				timeoutMs: 20_000,
+			},
+		);
 
 		expect(result.status).toBe('canceled');
 		// Measured, not a benchmark: a stop that waited for LivePerson would take 30 s.

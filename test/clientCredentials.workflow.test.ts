@@ -11,9 +11,13 @@ async function emulatorWithAgentsClosing(options: Parameters<typeof startEmulato
 	const emulator: Emulator = await startEmulator({
 		...options,
 		onRequest: (request) => {
-			if (request.endpoint !== 'conversation' || request.status !== 200 || !request.responseBody) return;
-			const answers = JSON.parse(request.responseBody) as Array<{ body?: { conversationId?: string } }>;
-			const conversationId = answers.find((answer) => answer.body?.conversationId)?.body?.conversationId;
+			if (request.endpoint !== 'conversation' || request.status !== 200 || !request.responseBody)
+				return;
+			const answers = JSON.parse(request.responseBody) as Array<{
+				body?: { conversationId?: string };
+			}>;
+			const conversationId = answers.find((answer) => answer.body?.conversationId)?.body
+				?.conversationId;
 			if (conversationId) void emulator.agent.closeConversation(conversationId);
 		},
 	});
@@ -21,14 +25,22 @@ async function emulatorWithAgentsClosing(options: Parameters<typeof startEmulato
 }
 
 const createForConsumer = (extra: object = {}) =>
-	lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}', customerInfo: { ctype: 'vip' }, ...extra });
+	lpWorkflow({
+		operation: 'createWithSdes',
+		consumerId: '={{ $json.contactId }}',
+		customerInfo: { ctype: 'vip' },
+		...extra,
+	});
 
 describe('Client Credentials', () => {
-	test('500 items for 50 consumers: 1 host lookup, 1 AppJWT, 50 ConsumerJWSs, 500 conversations, each consumer\'s in order', async () => {
+	test("500 items for 50 consumers: 1 host lookup, 1 AppJWT, 50 ConsumerJWSs, 500 conversations, each consumer's in order", async () => {
 		const emulator = await emulatorWithAgentsClosing();
 		try {
 			const input = Array.from({ length: 500 }, (_, i) => ({ contactId: `crm-${i % 50}` }));
-			const result = await runWorkflow(createForConsumer(), { credentials: clientCredential(emulator), input });
+			const result = await runWorkflow(createForConsumer(), {
+				credentials: clientCredential(emulator),
+				input,
+			});
 
 			expect(result.status).toBe('success');
 			const counts = {
@@ -43,11 +55,20 @@ describe('Client Credentials', () => {
 			// Items of one consumer go in input order (items of different consumers run side by side).
 			const conversations = emulator.state.conversations();
 			for (let consumer = 0; consumer < 50; consumer++) {
-				const own = input.flatMap((item, i) => (item.contactId === `crm-${consumer}` ? [output[i].json.conversationId] : []));
-				expect(conversations.filter((c) => c.extConsumerId === `crm-${consumer}`).map((c) => c.conversationId)).toEqual(own);
+				const own = input.flatMap((item, i) =>
+					item.contactId === `crm-${consumer}` ? [output[i].json.conversationId] : [],
+				);
+				expect(
+					conversations
+						.filter((c) => c.extConsumerId === `crm-${consumer}`)
+						.map((c) => c.conversationId),
+				).toEqual(own);
 			}
 			expect(new Set(output.map((item) => item.json.conversationId)).size).toBe(500);
-			expect(output[7].json).toMatchObject({ ext_consumer_id: 'crm-7', lp_consumer_id: emulator.lpConsumerIdFor('crm-7') });
+			expect(output[7].json).toMatchObject({
+				ext_consumer_id: 'crm-7',
+				lp_consumer_id: emulator.lpConsumerIdFor('crm-7'),
+			});
 			// The secret travels in the form body, never in the URL.
 			const [mint] = emulator.requestsTo('sentinel');
 			expect(mint.query).not.toHaveProperty('client_secret');
@@ -62,7 +83,10 @@ describe('Client Credentials', () => {
 		try {
 			emulator.faults.add(faultPresets.expiredToken('conversation', { nth: 8 }));
 			const input = Array.from({ length: 20 }, (_, i) => ({ contactId: `expiry-${i}` }));
-			const result = await runWorkflow(createForConsumer(), { credentials: clientCredential(emulator), input });
+			const result = await runWorkflow(createForConsumer(), {
+				credentials: clientCredential(emulator),
+				input,
+			});
 
 			expect(result.status).toBe('success');
 			// One new AppJWT, however many requests in flight carried the old one (each 401 is resent once).
@@ -73,7 +97,8 @@ describe('Client Credentials', () => {
 			expect(creates).toHaveLength(20 + refused);
 			expect(creates.filter((r) => r.processed)).toHaveLength(20);
 			const perConsumer = new Map<string, number>();
-			for (const c of emulator.state.conversations()) perConsumer.set(c.extConsumerId, (perConsumer.get(c.extConsumerId) ?? 0) + 1);
+			for (const c of emulator.state.conversations())
+				perConsumer.set(c.extConsumerId, (perConsumer.get(c.extConsumerId) ?? 0) + 1);
 			expect([...perConsumer.values()].every((count) => count === 1)).toBe(true);
 			expect(perConsumer.size).toBe(20);
 		} finally {
@@ -105,7 +130,9 @@ describe('Client Credentials', () => {
 				clock.mockRestore();
 			}
 			expect(emulator.requestsTo('sentinel')).toHaveLength(2);
-			expect(emulator.requestsTo('conversation').map((r) => r.status)).toEqual([200, 200, 200, 200]);
+			expect(emulator.requestsTo('conversation').map((r) => r.status)).toEqual([
+				200, 200, 200, 200,
+			]);
 			expect(helper.stored('livePersonConnectorApi')!.mintedAppJwt).not.toBe(stored.mintedAppJwt);
 		} finally {
 			await emulator.close();
@@ -117,16 +144,28 @@ test('an AppJWT minted before the secret was changed is not used: the node mints
 	const emulator = await startEmulator();
 	try {
 		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
-		expect((await runWorkflow(createForConsumer(), { credentialsHelper: helper, input: [{ contactId: 'before' }] })).status).toBe('success');
+		expect(
+			(
+				await runWorkflow(createForConsumer(), {
+					credentialsHelper: helper,
+					input: [{ contactId: 'before' }],
+				})
+			).status,
+		).toBe('success');
 		const stored = helper.stored('livePersonConnectorApi')!;
 		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
 
 		// The same stored token, but the secret was changed (to a wrong one) since it was minted.
 		const wrong = await runWorkflow(createForConsumer(), {
-			credentials: clientCredential(emulator, { mintedAppJwt: stored.mintedAppJwt, clientSecret: 'a-wrong-new-secret-000' }),
+			credentials: clientCredential(emulator, {
+				mintedAppJwt: stored.mintedAppJwt,
+				clientSecret: 'a-wrong-new-secret-000',
+			}),
 			input: [{ contactId: 'after' }],
 		});
-		expect(wrong.nodeError(LP_NODE)?.message).toBe('LivePerson refused the Client ID or Client Secret [item 0]');
+		expect(wrong.nodeError(LP_NODE)?.message).toBe(
+			'LivePerson refused the Client ID or Client Secret [item 0]',
+		);
 		expect(emulator.requestsTo('sentinel')).toHaveLength(2);
 		expect(emulator.requestsTo('conversation')).toHaveLength(1);
 	} finally {
@@ -154,13 +193,22 @@ test('nothing derived from the client secret is stored with the credential (the 
 	const emulator = await startEmulator();
 	try {
 		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
-		expect((await runWorkflow(createForConsumer(), { credentialsHelper: helper, input: [{ contactId: 'stored' }] })).status).toBe('success');
+		expect(
+			(
+				await runWorkflow(createForConsumer(), {
+					credentialsHelper: helper,
+					input: [{ contactId: 'stored' }],
+				})
+			).status,
+		).toBe('success');
 		const stored = helper.stored('livePersonConnectorApi')!;
 		const given = clientCredential(emulator).livePersonConnectorApi.data as IDataObject;
 		const added = Object.fromEntries(Object.entries(stored).filter(([key]) => !(key in given)));
 		expect(Object.keys(added).sort()).toEqual(['mintedAppJwt', 'pendingAppJwt']);
 		expect(added.pendingAppJwt).toBe('');
-		expect(emulator.requestsTo('sentinel').map((r) => JSON.parse(r.responseBody!).access_token)).toEqual([added.mintedAppJwt]);
+		expect(
+			emulator.requestsTo('sentinel').map((r) => JSON.parse(r.responseBody!).access_token),
+		).toEqual([added.mintedAppJwt]);
 	} finally {
 		await emulator.close();
 	}
@@ -179,12 +227,24 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 	async function failure(data: IDataObject, prepare?: () => void, options: IDataObject = {}) {
 		prepare?.();
 		const credentials = clientCredential(emulator, data);
-		const result = await runWorkflow(createForConsumer({ options }), { credentials, input: [{ contactId: 'someone' }] });
+		const result = await runWorkflow(createForConsumer({ options }), {
+			credentials,
+			input: [{ contactId: 'someone' }],
+		});
 		expect(result.status).toBe('error');
 		const error = result.nodeError(LP_NODE) as Error & { description?: string };
 		const text = visibleText(result);
-		const minted = emulator.requestsTo('sentinel').map((r) => JSON.parse(r.responseBody ?? '{}').access_token).filter(Boolean);
-		expect(leakedSecrets(text, [credentials.livePersonConnectorApi.data.clientSecret as string, 'emulator-client-secret', ...minted])).toEqual([]);
+		const minted = emulator
+			.requestsTo('sentinel')
+			.map((r) => JSON.parse(r.responseBody ?? '{}').access_token)
+			.filter(Boolean);
+		expect(
+			leakedSecrets(text, [
+				credentials.livePersonConnectorApi.data.clientSecret as string,
+				'emulator-client-secret',
+				...minted,
+			]),
+		).toEqual([]);
 		expect(emulator.requestsTo('conversation')).toHaveLength(0);
 		return error;
 	}
@@ -198,13 +258,17 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 
 	test('an unknown account', async () => {
 		const error = await failure({ accountId: '99999999' });
-		expect(error.message).toBe('LivePerson\'s Domain API does not know account "99999999" [item 0]');
+		expect(error.message).toBe(
+			'LivePerson\'s Domain API does not know account "99999999" [item 0]',
+		);
 		expect(error.description).toMatch(/Account ID/);
 	});
 
 	test('a Domain API answer without the service the node needs', async () => {
 		const error = await failure({}, () => emulator.setServices({ idp: null }));
-		expect(error.message).toBe(`LivePerson's Domain API lists no "idp" service for account ${emulator.accountId} [item 0]`);
+		expect(error.message).toBe(
+			`LivePerson's Domain API lists no "idp" service for account ${emulator.accountId} [item 0]`,
+		);
 		expect(error.description).toMatch(/host overrides/);
 		emulator.setServices({ idp: emulator.host });
 	});
@@ -216,7 +280,9 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 			{ serverErrorRetryInterval: 0 },
 		);
 		expect(error.message).toBe('LivePerson answered with a server error (HTTP 500) [item 0]');
-		expect(error.description).toMatch(/The conversation was not created\. No ConsumerJWS was minted\./);
+		expect(error.description).toMatch(
+			/The conversation was not created\. No ConsumerJWS was minted\./,
+		);
 		expect(error.description).toMatch(/retried 3 time\(s\) after server errors/);
 		expect(emulator.requestsTo('idp')).toHaveLength(4);
 		emulator.faults.clear();
@@ -228,7 +294,12 @@ describe('Client Credentials errors name the cause and show no secret', () => {
 				livePersonConnectorApi: {
 					id: 'lp-1',
 					name: 'LivePerson account',
-					data: { authentication: 'staticTokens', accountId: emulator.accountId, domain: emulator.baseUrl, appJwt: emulator.mintAppJwt() },
+					data: {
+						authentication: 'staticTokens',
+						accountId: emulator.accountId,
+						domain: emulator.baseUrl,
+						appJwt: emulator.mintAppJwt(),
+					},
 				},
 			},
 			input: [{ contactId: 'someone' }],
@@ -248,13 +319,26 @@ test('executions that start before n8n has stored an AppJWT share one mint (queu
 		// Five executions with their own credential stores, none holding a token yet.
 		const runs = await Promise.all(
 			[1, 2, 3, 4, 5].map(async (n) =>
-				runWorkflow(createForConsumer(), { credentialsHelper: await HarnessCredentialsHelper.create(clientCredential(emulator)), input: [{ contactId: `shared-${n}` }] }),
+				runWorkflow(createForConsumer(), {
+					credentialsHelper: await HarnessCredentialsHelper.create(clientCredential(emulator)),
+					input: [{ contactId: `shared-${n}` }],
+				}),
 			),
 		);
-		expect(runs.map((run) => run.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+		expect(runs.map((run) => run.status)).toEqual([
+			'success',
+			'success',
+			'success',
+			'success',
+			'success',
+		]);
 		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
 		// Each execution's credential now holds that token, as n8n stores it.
-		expect(new Set(runs.map((run) => run.credentialsHelper.stored('livePersonConnectorApi')?.mintedAppJwt)).size).toBe(1);
+		expect(
+			new Set(
+				runs.map((run) => run.credentialsHelper.stored('livePersonConnectorApi')?.mintedAppJwt),
+			).size,
+		).toBe(1);
 	} finally {
 		await emulator.close();
 	}
@@ -263,7 +347,10 @@ test('executions that start before n8n has stored an AppJWT share one mint (queu
 test('a credential problem is an n8n UserError of level warning, so n8n logs a failed credential test without a stack trace', () => {
 	const { LivePersonSetupError } = require('../dist/nodes/LivePersonConnector/helpers/errors');
 	const { UserError } = require('n8n-workflow');
-	const error = new LivePersonSetupError('LivePerson refused the Client ID or Client Secret', 'Copy them again.');
+	const error = new LivePersonSetupError(
+		'LivePerson refused the Client ID or Client Secret',
+		'Copy them again.',
+	);
 	expect(error).toBeInstanceOf(UserError);
 	expect(error.level).toBe('warning');
 	expect(error.description).toBe('Copy them again.');

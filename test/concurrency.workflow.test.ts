@@ -7,7 +7,13 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
 import { AdaptiveLimit } from '../nodes/LivePersonConnector/actions/scheduler';
-import { decodeJwtPayload, faultPresets, startEmulator, type Emulator, type RecordedRequest } from './emulator';
+import {
+	decodeJwtPayload,
+	faultPresets,
+	startEmulator,
+	type Emulator,
+	type RecordedRequest,
+} from './emulator';
 import { runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { LP_NODE, clientCredential, lpWorkflow } from './support/workflows';
@@ -28,14 +34,19 @@ const create = (concurrency: number) => ({
 	consumerId: '={{ $json.contactId }}',
 	options: { concurrency },
 });
-const contacts = (tag: string, count: number) => Array.from({ length: count }, (_, i) => ({ contactId: `${tag}-${i}` }));
-const consumerOf = (request: RecordedRequest) => decodeJwtPayload(request.headers['x-lp-on-behalf'] ?? '')?.ext_consumer_id;
+const contacts = (tag: string, count: number) =>
+	Array.from({ length: count }, (_, i) => ({ contactId: `${tag}-${i}` }));
+const consumerOf = (request: RecordedRequest) =>
+	decodeJwtPayload(request.headers['x-lp-on-behalf'] ?? '')?.ext_consumer_id;
 
 test('ten items are in flight at once, and the output keeps input order and pairing', async () => {
 	// Every create is answered after 2 s: in parallel, all ten arrive before the first answer.
 	emulator.faults.add(faultPresets.delay('conversation', 2000, { times: Infinity }));
 	const input = contacts('parallel', 10);
-	const result = await runWorkflow(lpWorkflow(create(10)), { credentials: clientCredential(emulator), input });
+	const result = await runWorkflow(lpWorkflow(create(10)), {
+		credentials: clientCredential(emulator),
+		input,
+	});
 
 	expect(result.status).toBe('success');
 	const creates = emulator.requestsTo('conversation');
@@ -44,16 +55,30 @@ test('ten items are in flight at once, and the output keeps input order and pair
 	expect(creates.every((r) => r.at < firstAnswered)).toBe(true);
 	const output = result.outputOf(LP_NODE);
 	expect(output.map((item) => item.pairedItem)).toEqual(input.map((_, item) => ({ item })));
-	expect(output.map((item) => item.json.ext_consumer_id)).toEqual(input.map((item) => item.contactId));
+	expect(output.map((item) => item.json.ext_consumer_id)).toEqual(
+		input.map((item) => item.contactId),
+	);
 });
 
 test('the items of one consumer go one after the other, in input order', async () => {
-	const opened = await runWorkflow(lpWorkflow(create(1)), { credentials: clientCredential(emulator), input: [{ contactId: 'ordered' }] });
+	const opened = await runWorkflow(lpWorkflow(create(1)), {
+		credentials: clientCredential(emulator),
+		input: [{ contactId: 'ordered' }],
+	});
 	const conversationId = opened.jsonOf(LP_NODE)[0].conversationId as string;
-	const input = Array.from({ length: 12 }, (_, i) => ({ contactId: 'ordered', text: `message ${i + 1}` }));
+	const input = Array.from({ length: 12 }, (_, i) => ({
+		contactId: 'ordered',
+		text: `message ${i + 1}`,
+	}));
 
 	const result = await runWorkflow(
-		lpWorkflow({ operation: 'sendMessage', consumerId: '={{ $json.contactId }}', conversationId, message: '={{ $json.text }}', options: { concurrency: 10 } }),
+		lpWorkflow({
+			operation: 'sendMessage',
+			consumerId: '={{ $json.contactId }}',
+			conversationId,
+			message: '={{ $json.text }}',
+			options: { concurrency: 10 },
+		}),
 		{ credentials: clientCredential(emulator), input },
 	);
 
@@ -66,33 +91,55 @@ test('the items of one consumer go one after the other, in input order', async (
 test.each([
 	['on 10 % of creates (stray 429s)', 0.1, false],
 	['on half the creates (LivePerson throttling)', 0.5, true],
-])('with 429s %s, every item is accounted for and none duplicated; the limit backs off only when throttled', async (_name, share, backsOff) => {
-	emulator.faults.add(faultPresets.tooManyRequests('conversation', { retryAfter: 0, probability: share }));
-	const debug = jest.spyOn(Container.get(Logger), 'debug');
-	const input = contacts('limited', 200);
-	try {
-		const result = await runWorkflow(
-			lpWorkflow({ ...create(10), options: { concurrency: 10, rateLimitRetries: 20, maxRateLimitWait: 600 } }, { onError: 'continueRegularOutput' }),
-			{ credentials: clientCredential(emulator), input },
+])(
+	'with 429s %s, every item is accounted for and none duplicated; the limit backs off only when throttled',
+	async (_name, share, backsOff) => {
+		emulator.faults.add(
+			faultPresets.tooManyRequests('conversation', { retryAfter: 0, probability: share }),
 		);
+		const debug = jest.spyOn(Container.get(Logger), 'debug');
+		const input = contacts('limited', 200);
+		try {
+			const result = await runWorkflow(
+				lpWorkflow(
+					{
+						...create(10),
+						options: { concurrency: 10, rateLimitRetries: 20, maxRateLimitWait: 600 },
+					},
+					{ onError: 'continueRegularOutput' },
+				),
+				{ credentials: clientCredential(emulator), input },
+			);
 
-		expect(result.status).toBe('success');
-		const output = result.jsonOf(LP_NODE);
-		expect(output).toHaveLength(200);
-		expect(output.filter((item) => item.error)).toEqual([]);
-		const conversations = emulator.state.conversations();
-		expect(new Set(conversations.map((c) => c.extConsumerId)).size).toBe(200);
-		expect(conversations).toHaveLength(200);
-		expect(emulator.requestsTo('conversation').filter((r) => r.status === 429).length).toBeGreaterThan(5);
-		const changes = debug.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('items in parallel'));
-		const limits = changes.map((message) => Number(/(\d+) items in parallel/.exec(message)?.[1]));
-		if (backsOff) expect(changes.some((message) => /\d+ items in parallel \(was 10\): LivePerson answered 429 to \d+ of the last 20 requests/.test(message))).toBe(true);
-		// Stray 429s are waited out and retried; they do not throttle the run (one halving at most).
-		else expect(Math.min(10, ...limits)).toBeGreaterThanOrEqual(5);
-	} finally {
-		debug.mockRestore();
-	}
-});
+			expect(result.status).toBe('success');
+			const output = result.jsonOf(LP_NODE);
+			expect(output).toHaveLength(200);
+			expect(output.filter((item) => item.error)).toEqual([]);
+			const conversations = emulator.state.conversations();
+			expect(new Set(conversations.map((c) => c.extConsumerId)).size).toBe(200);
+			expect(conversations).toHaveLength(200);
+			expect(
+				emulator.requestsTo('conversation').filter((r) => r.status === 429).length,
+			).toBeGreaterThan(5);
+			const changes = debug.mock.calls
+				.map(([message]) => String(message))
+				.filter((message) => message.includes('items in parallel'));
+			const limits = changes.map((message) => Number(/(\d+) items in parallel/.exec(message)?.[1]));
+			if (backsOff)
+				expect(
+					changes.some((message) =>
+						/\d+ items in parallel \(was 10\): LivePerson answered 429 to \d+ of the last 20 requests/.test(
+							message,
+						),
+					),
+				).toBe(true);
+			// Stray 429s are waited out and retried; they do not throttle the run (one halving at most).
+			else expect(Math.min(10, ...limits)).toBeGreaterThanOrEqual(5);
+		} finally {
+			debug.mockRestore();
+		}
+	},
+);
 
 test('Stop starts no new item: what was not started is never sent', async () => {
 	emulator.faults.add(faultPresets.delay('conversation', 400, { times: Infinity }));
@@ -111,7 +158,11 @@ test('Stop starts no new item: what was not started is never sent', async () => 
 			return false;
 		},
 	});
-	const result = await runWorkflow(lpWorkflow(create(2)), { credentials: clientCredential(emulator), input: contacts('stop', 30), signal: stop.signal });
+	const result = await runWorkflow(lpWorkflow(create(2)), {
+		credentials: clientCredential(emulator),
+		input: contacts('stop', 30),
+		signal: stop.signal,
+	});
 
 	expect(result.status).toBe('canceled');
 	expect(emulator.requestsTo('conversation').length).toBeLessThan(10);

@@ -36,12 +36,14 @@ describe('each operation sends what its LivePerson documentation page shows', ()
 		const conversation = emulator.state.conversations()[0];
 		expect(output.conversationId).toBe(conversation.conversationId);
 		expect(output.livePersonResponses).toEqual(
-			JSON.parse(sent.responseBody ?? '[]').map((answer: { reqId: string; code: string; body: object }, index: number) => ({
-				type: seedExamples(emulator.accountId)[example][index].type,
-				reqId: answer.reqId,
-				code: answer.code,
-				body: answer.body,
-			})),
+			JSON.parse(sent.responseBody ?? '[]').map(
+				(answer: { reqId: string; code: string; body: object }, index: number) => ({
+					type: seedExamples(emulator.accountId)[example][index].type,
+					reqId: answer.reqId,
+					code: answer.code,
+					body: answer.body,
+				}),
+			),
 		);
 		if (example === 'createAndSend') expect(output.sequence).toBe(0);
 		else expect(output).not.toHaveProperty('sequence');
@@ -100,8 +102,12 @@ test('many items in one run each get their own conversation, with expressions fr
 	expect(output.map((item) => item.pairedItem)).toEqual(people.map((_, item) => ({ item })));
 	const conversations = emulator.state.conversations();
 	expect(new Set(output.map((item) => item.json.conversationId)).size).toBe(people.length);
-	expect(output.map((item) => item.json.conversationId)).toEqual(conversations.map((c) => c.conversationId));
-	expect(conversations.map((c) => c.messages[0].event.message)).toEqual(people.map((p) => `Hello, this is ${p.name}`));
+	expect(output.map((item) => item.json.conversationId)).toEqual(
+		conversations.map((c) => c.conversationId),
+	);
+	expect(conversations.map((c) => c.messages[0].event.message)).toEqual(
+		people.map((p) => `Hello, this is ${p.name}`),
+	);
 	expect(receivedBatches(emulator).map((batch) => batch[0].body)).toEqual(
 		people.map((p) => ({
 			authenticatedData: {
@@ -117,13 +123,15 @@ test('many items in one run each get their own conversation, with expressions fr
 	);
 });
 
-test('the credential\'s default ConsumerJWS is used when the item gives none', async () => {
+test("the credential's default ConsumerJWS is used when the item gives none", async () => {
 	const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes' }), {
 		credentials: staticCredential(emulator, { consumerJws: jwsFor('default-consumer') }),
 	});
 
 	expect(result.status).toBe('success');
-	expect(emulator.requestsTo('conversation')[0].headers['x-lp-on-behalf']).toBe(jwsFor('default-consumer'));
+	expect(emulator.requestsTo('conversation')[0].headers['x-lp-on-behalf']).toBe(
+		jwsFor('default-consumer'),
+	);
 	expect(result.jsonOf(LP_NODE)[0]).toMatchObject({
 		ext_consumer_id: 'default-consumer',
 		lp_consumer_id: emulator.lpConsumerIdFor('default-consumer'),
@@ -135,7 +143,11 @@ test('Client-Properties is sent when automatic messages are enabled', async () =
 		lpWorkflow({
 			operation: 'createAndSend',
 			message: 'hi',
-			options: { consumerJws: '={{ $json.consumerJws }}', autoMessages: true, firstMessageDelivery: 'separateSend' },
+			options: {
+				consumerJws: '={{ $json.consumerJws }}',
+				autoMessages: true,
+				firstMessageDelivery: 'separateSend',
+			},
 		}),
 		{ credentials: staticCredential(emulator), input: [{ consumerJws: jwsFor('auto') }] },
 	);

@@ -27,7 +27,9 @@ function ruleMessage(code: number): string {
 	return rule.properties.message;
 }
 
-const clientCredentials = (overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject => ({
+const clientCredentials = (
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject => ({
 	authentication: 'clientCredentials',
 	accountId: emulator.accountId,
 	clientId: emulator.clientId,
@@ -36,7 +38,9 @@ const clientCredentials = (overrides: ICredentialDataDecryptedObject = {}): ICre
 	...overrides,
 });
 
-const staticTokens = (overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject => ({
+const staticTokens = (
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject => ({
 	authentication: 'staticTokens',
 	accountId: emulator.accountId,
 	domain: emulator.baseUrl,
@@ -51,7 +55,9 @@ describe('Client Credentials', () => {
 	it('is OK with the right values, minting one AppJWT with the secret in the form body only', async () => {
 		const helper = await HarnessCredentialsHelper.create();
 
-		await expect(testCredential(TYPE, clientCredentials(), { credentialsHelper: helper })).resolves.toEqual(OK);
+		await expect(
+			testCredential(TYPE, clientCredentials(), { credentialsHelper: helper }),
+		).resolves.toEqual(OK);
 
 		const mints = emulator.requestsTo('sentinel');
 		expect(mints).toHaveLength(1);
@@ -69,7 +75,9 @@ describe('Client Credentials', () => {
 		expect(typeof minted).toBe('string');
 		expect(minted).not.toBe('');
 		const check = emulator.requestsTo('csds').at(-1)!;
-		expect(check.path).toBe(`/api/account/${emulator.accountId}/service/asyncMessagingEnt/baseURI.json`);
+		expect(check.path).toBe(
+			`/api/account/${emulator.accountId}/service/asyncMessagingEnt/baseURI.json`,
+		);
 		expect(check.headers.authorization).toBe(minted);
 	});
 
@@ -112,20 +120,28 @@ describe('Static Tokens', () => {
 	it('reports the 40102 rule for an expired AppJWT', async () => {
 		const data = staticTokens({ appJwt: emulator.mintAppJwt({ ttlSeconds: -10 }) });
 
-		await expect(testCredential(TYPE, data)).resolves.toEqual({ status: 'Error', message: ruleMessage(40102) });
+		await expect(testCredential(TYPE, data)).resolves.toEqual({
+			status: 'Error',
+			message: ruleMessage(40102),
+		});
 	});
 
 	it('reports the 40103 rule for an invalid default ConsumerJWS', async () => {
 		const data = staticTokens({ consumerJws: 'not-a-consumer-jws' });
 
-		await expect(testCredential(TYPE, data)).resolves.toEqual({ status: 'Error', message: ruleMessage(40103) });
+		await expect(testCredential(TYPE, data)).resolves.toEqual({
+			status: 'Error',
+			message: ruleMessage(40103),
+		});
 	});
 });
 
 describe('a new credential', () => {
 	it('opens in Client Credentials mode', async () => {
 		const { credentialTypes } = await loadNodesAndCredentials(REPO_ROOT);
-		const authentication = credentialTypes.getByName(TYPE).properties.find((property) => property.name === 'authentication');
+		const authentication = credentialTypes
+			.getByName(TYPE)
+			.properties.find((property) => property.name === 'authentication');
 		expect(authentication?.default).toBe('clientCredentials');
 	});
 
@@ -142,7 +158,11 @@ describe('a new credential', () => {
 // No Operation node, `noOp`, so the credentials helper's "credential test" condition (type
 // `n8n-nodes-base.noOp`) does not hold: preAuthentication runs only when `mintedAppJwt` is empty.
 describe('an AppJWT minted earlier and still saved in the credential', () => {
-	const withStaleToken = () => clientCredentials({ clientSecret: 'changed-to-a-wrong-secret', mintedAppJwt: emulator.mintAppJwt() });
+	const withStaleToken = () =>
+		clientCredentials({
+			clientSecret: 'changed-to-a-wrong-secret',
+			mintedAppJwt: emulator.mintAppJwt(),
+		});
 
 	it('is not minted again by the test', async () => {
 		const helper = await HarnessCredentialsHelper.create();
@@ -184,20 +204,31 @@ describe('answers without a LivePerson errorCode', () => {
 
 		expect(emulator.requests).toHaveLength(0);
 		expect(result.status).toBe('Error');
-		expect(result.message).toBe(`The credential's AppJWT was minted for another account than its Account ID (${UNKNOWN_ACCOUNT})`);
+		expect(result.message).toBe(
+			`The credential's AppJWT was minted for another account than its Account ID (${UNKNOWN_ACCOUNT})`,
+		);
 	});
 
 	it('Client Credentials: an account the Domain API does not know is named as the Account ID', async () => {
 		const result = await testCredential(TYPE, clientCredentials({ accountId: UNKNOWN_ACCOUNT }));
 
-		expect(result).toEqual({ status: 'Error', message: `LivePerson's Domain API does not know account "${UNKNOWN_ACCOUNT}"` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `LivePerson's Domain API does not know account "${UNKNOWN_ACCOUNT}"`,
+		});
 	});
 
 	it('Static Tokens: a Messaging Domain with a path is refused by name, before any request', async () => {
-		const result = await testCredential(TYPE, staticTokens({ domain: `${emulator.baseUrl}/not-messaging` }));
+		const result = await testCredential(
+			TYPE,
+			staticTokens({ domain: `${emulator.baseUrl}/not-messaging` }),
+		);
 
 		expect(emulator.requests).toHaveLength(0);
-		expect(result).toEqual({ status: 'Error', message: 'The credential\'s Messaging Domain has a path (/not-messaging)' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: "The credential's Messaging Domain has a path (/not-messaging)",
+		});
 	});
 
 	it('Client Credentials: an account without the messaging service is an error', async () => {
@@ -211,5 +242,7 @@ describe('answers without a LivePerson errorCode', () => {
 });
 
 it('a CSDS host with a trailing space is OK, as it is for the AppJWT mint', async () => {
-	await expect(testCredential(TYPE, clientCredentials({ csdsHost: `${emulator.baseUrl} ` }))).resolves.toEqual(OK);
+	await expect(
+		testCredential(TYPE, clientCredentials({ csdsHost: `${emulator.baseUrl} ` })),
+	).resolves.toEqual(OK);
 });

@@ -15,7 +15,13 @@ interface Reply {
 	json: any;
 }
 
-async function call(emu: Emulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+async function call(
+	emu: Emulator,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<Reply> {
 	const res = await fetch(emu.baseUrl + path, {
 		method,
 		headers: { 'Content-Type': 'application/json', ...headers },
@@ -32,7 +38,8 @@ async function call(emu: Emulator, method: string, path: string, body?: unknown,
 }
 
 const paths = (emu: Emulator) => ({
-	csds: (service?: string) => `/api/account/${emu.accountId}/service/${service ? service + '/' : ''}baseURI.json?version=1.0`,
+	csds: (service?: string) =>
+		`/api/account/${emu.accountId}/service/${service ? service + '/' : ''}baseURI.json?version=1.0`,
 	sentinel: `/sentinel/api/account/${emu.accountId}/app/token?v=1.0&grant_type=client_credentials`,
 	idp: `/api/account/${emu.accountId}/consumer?v=1.0`,
 	conversation: `/api/account/${emu.accountId}/messaging/consumer/conversation?v=3`,
@@ -43,18 +50,35 @@ function auth(emu: Emulator, ext = 'crm-contact-4711'): Record<string, string> {
 	return { Authorization: emu.mintAppJwt(), 'X-LP-ON-BEHALF': emu.mintConsumerJws(ext) };
 }
 
-function batch(emu: Emulator, opts: { profile?: object; request?: object; message?: string } = {}): object[] {
+function batch(
+	emu: Emulator,
+	opts: { profile?: object; request?: object; message?: string } = {},
+): object[] {
 	const items: object[] = [
 		{ kind: 'req', id: 'p-1', type: 'userprofile.SetUserProfile', body: opts.profile ?? {} },
-		{ kind: 'req', id: 'c-2', type: 'cm.ConsumerRequestConversation', body: { brandId: emu.accountId, channelType: 'MESSAGING', ...opts.request } },
+		{
+			kind: 'req',
+			id: 'c-2',
+			type: 'cm.ConsumerRequestConversation',
+			body: { brandId: emu.accountId, channelType: 'MESSAGING', ...opts.request },
+		},
 	];
 	if (opts.message !== undefined) {
-		items.push({ kind: 'req', id: 'm-3', type: 'ms.PublishEvent', body: { event: { type: 'ContentEvent', contentType: 'text/plain', message: opts.message } } });
+		items.push({
+			kind: 'req',
+			id: 'm-3',
+			type: 'ms.PublishEvent',
+			body: { event: { type: 'ContentEvent', contentType: 'text/plain', message: opts.message } },
+		});
 	}
 	return items;
 }
 
-async function create(emu: Emulator, ext = 'crm-contact-4711', opts: Parameters<typeof batch>[1] = {}): Promise<Reply> {
+async function create(
+	emu: Emulator,
+	ext = 'crm-contact-4711',
+	opts: Parameters<typeof batch>[1] = {},
+): Promise<Reply> {
 	return call(emu, 'POST', paths(emu).conversation, batch(emu, opts), auth(emu, ext));
 }
 
@@ -75,7 +99,10 @@ const closeReq = (conversationId: string, id = 'x-1') => ({
 	kind: 'req',
 	id,
 	type: 'cm.UpdateConversationField',
-	body: { conversationId, conversationField: { field: 'ConversationStateField', conversationState: 'CLOSE' } },
+	body: {
+		conversationId,
+		conversationField: { field: 'ConversationStateField', conversationState: 'CLOSE' },
+	},
 });
 
 // The request bodies of the three documentation pages in /work/shared/seeds, verbatim.
@@ -285,41 +312,63 @@ describe('emulator: CSDS, Sentinel and IDP', () => {
 		}
 		const all = await call(emu, 'GET', paths(emu).csds());
 		expect(all.json.baseURIs).toEqual(
-			['sentinel', 'idp', 'asyncMessagingEnt'].map((service) => ({ service, account: emu.accountId, baseURI: emu.host })),
+			['sentinel', 'idp', 'asyncMessagingEnt'].map((service) => ({
+				service,
+				account: emu.accountId,
+				baseURI: emu.host,
+			})),
 		);
 	});
 
 	it('treats service names case sensitively and refuses unknown services and accounts with JSON 404s', async () => {
 		expect((await call(emu, 'GET', paths(emu).csds('asyncmessagingent'))).status).toBe(404);
 		expect((await call(emu, 'GET', paths(emu).csds('agentVep'))).status).toBe(404);
-		const wrongAccount = await call(emu, 'GET', '/api/account/999/service/idp/baseURI.json?version=1.0');
+		const wrongAccount = await call(
+			emu,
+			'GET',
+			'/api/account/999/service/idp/baseURI.json?version=1.0',
+		);
 		expect(wrongAccount.status).toBe(404);
 		expect(wrongAccount.json.message).toMatch(/999/);
 	});
 
 	it('lets a test override or remove CSDS entries', async () => {
 		emu.setServices({ idp: 'idp.example.invalid:1', sentinel: null });
-		expect((await call(emu, 'GET', paths(emu).csds('idp'))).json.baseURI).toBe('idp.example.invalid:1');
+		expect((await call(emu, 'GET', paths(emu).csds('idp'))).json.baseURI).toBe(
+			'idp.example.invalid:1',
+		);
 		expect((await call(emu, 'GET', paths(emu).csds('sentinel'))).status).toBe(404);
-		expect((await call(emu, 'GET', paths(emu).csds())).json.baseURIs.map((s: { service: string }) => s.service)).toEqual([
-			'idp',
-			'asyncMessagingEnt',
-		]);
+		expect(
+			(await call(emu, 'GET', paths(emu).csds())).json.baseURIs.map(
+				(s: { service: string }) => s.service,
+			),
+		).toEqual(['idp', 'asyncMessagingEnt']);
 		emu.reset();
 		expect((await call(emu, 'GET', paths(emu).csds('sentinel'))).json.baseURI).toBe(emu.host);
 	});
 
 	it('mints an RS256 AppJWT for the right form-encoded credentials', async () => {
-		const r = await call(emu, 'POST', paths(emu).sentinel, `client_id=${emu.clientId}&client_secret=${emu.clientSecret}`, {
-			'Content-Type': 'application/x-www-form-urlencoded',
-		});
+		const r = await call(
+			emu,
+			'POST',
+			paths(emu).sentinel,
+			`client_id=${emu.clientId}&client_secret=${emu.clientSecret}`,
+			{
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+		);
 		expect(r.status).toBe(200);
 		expect(r.json.token_type).toBe('Bearer');
 		expect(r.json).not.toHaveProperty('expires_in');
 		const [header] = (r.json.access_token as string).split('.');
 		expect(JSON.parse(Buffer.from(header, 'base64url').toString()).alg).toBe('RS256');
 		const claims = decodeJwtPayload(r.json.access_token) as Record<string, number | string>;
-		expect(claims).toMatchObject({ aud: emu.accountId, azp: emu.clientId, scope: 'msg.consumer', iss: 'Sentinel' });
+		expect(claims).toMatchObject({
+			aud: emu.accountId,
+			azp: emu.clientId,
+			scope: 'msg.consumer',
+			iss: 'Sentinel',
+		});
 		expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
 		expect(emu.requestsTo('sentinel')[0].processed).toBe(true);
 	});
@@ -337,10 +386,22 @@ describe('emulator: CSDS, Sentinel and IDP', () => {
 
 	it('refuses wrong credentials with 401 and a missing grant_type with 400', async () => {
 		const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-		const wrong = await call(emu, 'POST', paths(emu).sentinel, `client_id=${emu.clientId}&client_secret=nope`, form);
+		const wrong = await call(
+			emu,
+			'POST',
+			paths(emu).sentinel,
+			`client_id=${emu.clientId}&client_secret=nope`,
+			form,
+		);
 		expect(wrong.status).toBe(401);
 		expect(wrong.json.error).toBe('invalid_client');
-		const noGrant = await call(emu, 'POST', `/sentinel/api/account/${emu.accountId}/app/token?v=1.0`, `client_id=${emu.clientId}&client_secret=${emu.clientSecret}`, form);
+		const noGrant = await call(
+			emu,
+			'POST',
+			`/sentinel/api/account/${emu.accountId}/app/token?v=1.0`,
+			`client_id=${emu.clientId}&client_secret=${emu.clientSecret}`,
+			form,
+		);
 		expect(noGrant.status).toBe(400);
 		expect(noGrant.json.error).toBe('invalid_request');
 		expect(emu.requestsTo('sentinel').every((r) => !r.processed)).toBe(true);
@@ -348,16 +409,40 @@ describe('emulator: CSDS, Sentinel and IDP', () => {
 
 	it('mints a ConsumerJWS per ext_consumer_id with a deterministic lp_consumer_id', async () => {
 		const app = emu.mintAppJwt();
-		const a = await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'crm-1' }, { Authorization: app });
-		const b = await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'crm-1' }, { Authorization: `Bearer ${app}` });
-		const c = await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'crm-2' }, { Authorization: app });
+		const a = await call(
+			emu,
+			'POST',
+			paths(emu).idp,
+			{ ext_consumer_id: 'crm-1' },
+			{ Authorization: app },
+		);
+		const b = await call(
+			emu,
+			'POST',
+			paths(emu).idp,
+			{ ext_consumer_id: 'crm-1' },
+			{ Authorization: `Bearer ${app}` },
+		);
+		const c = await call(
+			emu,
+			'POST',
+			paths(emu).idp,
+			{ ext_consumer_id: 'crm-2' },
+			{ Authorization: app },
+		);
 		expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
 		const claims = decodeJwtPayload(a.json.token) as Record<string, unknown>;
-		expect(claims).toEqual({ account_id: emu.accountId, ext_consumer_id: 'crm-1', lp_consumer_id: emu.lpConsumerIdFor('crm-1') });
+		expect(claims).toEqual({
+			account_id: emu.accountId,
+			ext_consumer_id: 'crm-1',
+			lp_consumer_id: emu.lpConsumerIdFor('crm-1'),
+		});
 		expect(claims).not.toHaveProperty('exp');
 		expect(decodeJwtPayload(b.json.token)?.lp_consumer_id).toBe(claims.lp_consumer_id);
 		expect(decodeJwtPayload(c.json.token)?.lp_consumer_id).not.toBe(claims.lp_consumer_id);
-		expect(emu.lpConsumerIdFor('crm-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+		expect(emu.lpConsumerIdFor('crm-1')).toMatch(
+			/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+		);
 		expect(a.json.token).toBe(emu.mintConsumerJws('crm-1'));
 		expect(emu.state.consumers()).toEqual([
 			{ extConsumerId: 'crm-1', lpConsumerId: emu.lpConsumerIdFor('crm-1') },
@@ -371,10 +456,20 @@ describe('emulator: CSDS, Sentinel and IDP', () => {
 		expect(missing.json).toEqual({
 			kind: 'resp',
 			code: 401,
-			body: { title: 'AppJWT is missing', details: 'AUTHORIZATION header is not present', errorCode: 40105 },
+			body: {
+				title: 'AppJWT is missing',
+				details: 'AUTHORIZATION header is not present',
+				errorCode: 40105,
+			},
 			type: '.ReqBody$ErrorResp',
 		});
-		const invalid = await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: 'not-a-token' });
+		const invalid = await call(
+			emu,
+			'POST',
+			paths(emu).idp,
+			{ ext_consumer_id: 'x' },
+			{ Authorization: 'not-a-token' },
+		);
 		expect(invalid.json.body.errorCode).toBe(40102);
 		const noId = await call(emu, 'POST', paths(emu).idp, {}, { Authorization: emu.mintAppJwt() });
 		expect(noId.status).toBe(400);
@@ -383,26 +478,64 @@ describe('emulator: CSDS, Sentinel and IDP', () => {
 
 	it('rejects expired AppJWTs: by exp, and every token minted before expireAppJwts()', async () => {
 		const short = emu.mintAppJwt({ ttlSeconds: 0 });
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: short })).json.body.errorCode).toBe(40102);
+		expect(
+			(await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: short }))
+				.json.body.errorCode,
+		).toBe(40102);
 		const before = emu.mintAppJwt();
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: before })).status).toBe(201);
+		expect(
+			(await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: before }))
+				.status,
+		).toBe(201);
 		emu.expireAppJwts();
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: before })).json.body.errorCode).toBe(40102);
+		expect(
+			(await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: before }))
+				.json.body.errorCode,
+		).toBe(40102);
 		const after = emu.mintAppJwt();
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: after })).status).toBe(201);
+		expect(
+			(await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: after }))
+				.status,
+		).toBe(201);
 	});
 
 	it('rejects a token signed by another key, a ConsumerJWS posing as AppJWT, and another account', async () => {
 		const other = await startEmulator();
 		try {
 			const foreign = other.mintAppJwt();
-			expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: foreign })).json.body.errorCode).toBe(40102);
+			expect(
+				(
+					await call(
+						emu,
+						'POST',
+						paths(emu).idp,
+						{ ext_consumer_id: 'x' },
+						{ Authorization: foreign },
+					)
+				).json.body.errorCode,
+			).toBe(40102);
 		} finally {
 			await other.close();
 		}
 		const jwsAsApp = emu.mintConsumerJws('x');
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: jwsAsApp })).json.body.errorCode).toBe(40102);
-		const wrongAccount = await call(emu, 'POST', '/api/account/87654321/consumer?v=1.0', { ext_consumer_id: 'x' }, { Authorization: emu.mintAppJwt() });
+		expect(
+			(
+				await call(
+					emu,
+					'POST',
+					paths(emu).idp,
+					{ ext_consumer_id: 'x' },
+					{ Authorization: jwsAsApp },
+				)
+			).json.body.errorCode,
+		).toBe(40102);
+		const wrongAccount = await call(
+			emu,
+			'POST',
+			'/api/account/87654321/consumer?v=1.0',
+			{ ext_consumer_id: 'x' },
+			{ Authorization: emu.mintAppJwt() },
+		);
 		expect(wrongAccount.status).toBe(404);
 	});
 
@@ -439,7 +572,11 @@ describe('emulator: CONVERSATION (create)', () => {
 		expect(r.status).toBe(200);
 		const sent = JSON.parse(body) as { id: string }[];
 		expect(r.json.map((a: { reqId: string }) => a.reqId)).toEqual(sent.map((s) => s.id));
-		expect(r.json[0]).toEqual({ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: sent[0].id });
+		expect(r.json[0]).toEqual({
+			code: 'OK',
+			body: { msg: 'OK User Profile set successfully' },
+			reqId: sent[0].id,
+		});
 		expect(r.json[1].code).toBe('OK');
 		expect(r.json[1].body.conversationId).toMatch(/^[0-9a-f-]{36}$/);
 		const conv = emu.state.conversation(r.json[1].body.conversationId);
@@ -449,10 +586,16 @@ describe('emulator: CONVERSATION (create)', () => {
 	});
 
 	it('stores routing, profile, SDEs and the first message of the CREATE reference page', async () => {
-		const r = await call(emu, 'POST', paths(emu).conversation, withAccount(emu, SEED_CREATE_REFERENCE), {
-			...auth(emu, 'crm-ref'),
-			'Client-Properties': '{"type":".ClientProperties","features":["AUTO_MESSAGES"]}',
-		});
+		const r = await call(
+			emu,
+			'POST',
+			paths(emu).conversation,
+			withAccount(emu, SEED_CREATE_REFERENCE),
+			{
+				...auth(emu, 'crm-ref'),
+				'Client-Properties': '{"type":".ClientProperties","features":["AUTO_MESSAGES"]}',
+			},
+		);
 		expect(r.json[2]).toEqual({ code: 'OK', body: { sequence: 0 }, reqId: '3' });
 		const conv = emu.state.openConversationFor(emu.lpConsumerIdFor('crm-ref'));
 		expect(conv).toBeDefined();
@@ -473,14 +616,32 @@ describe('emulator: CONVERSATION (create)', () => {
 		});
 		expect(conv?.profile.firstName).toBe('WEB UI USER');
 		expect(conv?.messages).toEqual([
-			expect.objectContaining({ sequence: 0, from: 'consumer', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hi from Example Happy Flow - Create & Send' } }),
+			expect.objectContaining({
+				sequence: 0,
+				from: 'consumer',
+				event: {
+					type: 'ContentEvent',
+					contentType: 'text/plain',
+					message: 'Hi from Example Happy Flow - Create & Send',
+				},
+			}),
 		]);
-		expect(conv?.clientProperties).toBe('{"type":".ClientProperties","features":["AUTO_MESSAGES"]}');
-		expect(emu.requests[0].headers['client-properties']).toBe('{"type":".ClientProperties","features":["AUTO_MESSAGES"]}');
+		expect(conv?.clientProperties).toBe(
+			'{"type":".ClientProperties","features":["AUTO_MESSAGES"]}',
+		);
+		expect(emu.requests[0].headers['client-properties']).toBe(
+			'{"type":".ClientProperties","features":["AUTO_MESSAGES"]}',
+		);
 	});
 
 	it('stores the SDEs of the seed pages', async () => {
-		await call(emu, 'POST', paths(emu).conversation, withAccount(emu, SEED_SDES_COMPANY_BRANCH), auth(emu));
+		await call(
+			emu,
+			'POST',
+			paths(emu).conversation,
+			withAccount(emu, SEED_SDES_COMPANY_BRANCH),
+			auth(emu),
+		);
 		const conv = emu.state.conversations()[0];
 		expect(conv.sdes).toEqual({
 			ctmrinfo: { socialId: '1234567890', companyBranch: 'ACME' },
@@ -496,18 +657,42 @@ describe('emulator: CONVERSATION (create)', () => {
 					{
 						type: 'ctmrinfo',
 						info: {
-							cstatus: 'active', ctype: 'vip', customerId: 'c-1', socialId: 's', imei: 'i', userName: 'u', accountName: 'a',
-							role: 'r', currency: 'EUR', companyBranch: 'b', storeZipCode: '1000', storeNumber: '7',
-							balance: -12.5, companySize: 250, loginStatus: 1,
-							lastPaymentDate: { day: 15, month: 10, year: 2024 }, registrationDate: { day: 1, month: 2, year: 2020 },
+							cstatus: 'active',
+							ctype: 'vip',
+							customerId: 'c-1',
+							socialId: 's',
+							imei: 'i',
+							userName: 'u',
+							accountName: 'a',
+							role: 'r',
+							currency: 'EUR',
+							companyBranch: 'b',
+							storeZipCode: '1000',
+							storeNumber: '7',
+							balance: -12.5,
+							companySize: 250,
+							loginStatus: 1,
+							lastPaymentDate: { day: 15, month: 10, year: 2024 },
+							registrationDate: { day: 1, month: 2, year: 2020 },
 						},
 					},
 					{
 						type: 'personal',
 						personal: {
-							firstname: 'Ada', lastname: 'Lovelace', language: 'en-GB', company: 'AE', gender: 'FEMALE',
+							firstname: 'Ada',
+							lastname: 'Lovelace',
+							language: 'en-GB',
+							company: 'AE',
+							gender: 'FEMALE',
 							age: { age: 36, year: 1815, month: 12, day: 10 },
-							contacts: [{ email: 'a@x.test', phone: '+44', phoneType: 'MOBILE', address: { country: 'UK', region: 'London' } }],
+							contacts: [
+								{
+									email: 'a@x.test',
+									phone: '+44',
+									phoneType: 'MOBILE',
+									address: { country: 'UK', region: 'London' },
+								},
+							],
 						},
 					},
 				],
@@ -525,21 +710,40 @@ describe('emulator: CONVERSATION (create)', () => {
 			expect(r.json).toEqual({
 				kind: 'resp',
 				code: 401,
-				body: { title: 'AppJWT is missing', details: 'AUTHORIZATION header is not present', errorCode: 40105 },
+				body: {
+					title: 'AppJWT is missing',
+					details: 'AUTHORIZATION header is not present',
+					errorCode: 40105,
+				},
 				type: '.ReqBody$ErrorResp',
 			});
 		});
 
 		it('40102 for an invalid AppJWT before looking at the ConsumerJWS', async () => {
-			const r = await call(emu, 'POST', paths(emu).conversation, batch(emu), { Authorization: 'abc.def.ghi' });
-			expect(r.json.body).toEqual({ title: 'Invalid AppJWT', details: 'AppJWT has expired or is invalid', errorCode: 40102 });
+			const r = await call(emu, 'POST', paths(emu).conversation, batch(emu), {
+				Authorization: 'abc.def.ghi',
+			});
+			expect(r.json.body).toEqual({
+				title: 'Invalid AppJWT',
+				details: 'AppJWT has expired or is invalid',
+				errorCode: 40102,
+			});
 		});
 
 		it('40104 when the ConsumerJWS is missing, 40103 when invalid', async () => {
 			const app = emu.mintAppJwt();
-			const missing = await call(emu, 'POST', paths(emu).conversation, batch(emu), { Authorization: app });
-			expect(missing.json.body).toEqual({ title: 'ConsumerJWS is missing', details: 'X_ON_BEHALF_HEADER is not present', errorCode: 40104 });
-			const invalid = await call(emu, 'POST', paths(emu).conversation, batch(emu), { Authorization: app, 'X-LP-ON-BEHALF': app });
+			const missing = await call(emu, 'POST', paths(emu).conversation, batch(emu), {
+				Authorization: app,
+			});
+			expect(missing.json.body).toEqual({
+				title: 'ConsumerJWS is missing',
+				details: 'X_ON_BEHALF_HEADER is not present',
+				errorCode: 40104,
+			});
+			const invalid = await call(emu, 'POST', paths(emu).conversation, batch(emu), {
+				Authorization: app,
+				'X-LP-ON-BEHALF': app,
+			});
 			expect(invalid.json.body.errorCode).toBe(40103);
 		});
 
@@ -554,7 +758,9 @@ describe('emulator: CONVERSATION (create)', () => {
 		const json = JSON.stringify(batch(emu));
 		const exact = json.slice(0, -1) + ' '.repeat(5000 - json.length) + ']';
 		expect(exact).toHaveLength(5000);
-		expect((await call(emu, 'POST', paths(emu).conversation, exact, auth(emu, 'a'))).status).toBe(200);
+		expect((await call(emu, 'POST', paths(emu).conversation, exact, auth(emu, 'a'))).status).toBe(
+			200,
+		);
 		const over = json.slice(0, -1) + ' '.repeat(5001 - json.length) + ']';
 		const r = await call(emu, 'POST', paths(emu).conversation, over, auth(emu, 'b'));
 		expect(r.status).toBe(400);
@@ -580,26 +786,45 @@ describe('emulator: CONVERSATION (create)', () => {
 		['four requests', (b: object[]) => [...b, b[1], b[1]], /2 or 3 requests/],
 		['a numeric id', (b: object[]) => [{ ...b[0], id: 1 }, b[1]], /id must be a non-empty string/],
 		['kind resp', (b: object[]) => [b[0], { ...b[1], kind: 'resp' }], /kind must be "req"/],
-		['an unknown request type', (b: object[]) => [b[0], { ...b[1], type: 'cm.SomethingElse' }], /cm\.SomethingElse/],
+		[
+			'an unknown request type',
+			(b: object[]) => [b[0], { ...b[1], type: 'cm.SomethingElse' }],
+			/cm\.SomethingElse/,
+		],
 		['the message before the request', (b: object[]) => [b[0], b[2], b[1]], /out of place/],
-	])('refuses a batch with %s, naming the problem, and creates nothing', async (_n, mutate, pattern) => {
-		const r = await call(emu, 'POST', paths(emu).conversation, mutate(batch(emu, { message: 'hi' })), auth(emu));
-		expect(r.status).toBe(400);
-		expect(Array.isArray(r.json)).toBe(true);
-		const failing = (r.json as { code: string; body: { msg: string } }[]).filter((a) => pattern.test(a.body.msg));
-		expect(failing.length).toBeGreaterThan(0);
-		expect(failing.every((a) => a.code === 'BAD_REQUEST')).toBe(true);
-		expect(r.json.some((a: { code: string }) => a.code === 'OK')).toBe(false);
-		expect(emu.state.conversations()).toHaveLength(0);
-		expect(emu.requests[0].processed).toBe(false);
-	});
+	])(
+		'refuses a batch with %s, naming the problem, and creates nothing',
+		async (_n, mutate, pattern) => {
+			const r = await call(
+				emu,
+				'POST',
+				paths(emu).conversation,
+				mutate(batch(emu, { message: 'hi' })),
+				auth(emu),
+			);
+			expect(r.status).toBe(400);
+			expect(Array.isArray(r.json)).toBe(true);
+			const failing = (r.json as { code: string; body: { msg: string } }[]).filter((a) =>
+				pattern.test(a.body.msg),
+			);
+			expect(failing.length).toBeGreaterThan(0);
+			expect(failing.every((a) => a.code === 'BAD_REQUEST')).toBe(true);
+			expect(r.json.some((a: { code: string }) => a.code === 'OK')).toBe(false);
+			expect(emu.state.conversations()).toHaveLength(0);
+			expect(emu.requests[0].processed).toBe(false);
+		},
+	);
 
 	it('allows one open conversation per consumer, with the documented answer', async () => {
 		const first = await create(emu, 'one');
 		expect(first.status).toBe(200);
 		const second = await create(emu, 'one', { message: 'again' });
 		expect(second.status).toBe(400);
-		expect(second.json[0]).toEqual({ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: 'p-1' });
+		expect(second.json[0]).toEqual({
+			code: 'OK',
+			body: { msg: 'OK User Profile set successfully' },
+			reqId: 'p-1',
+		});
 		expect(second.json[1]).toEqual({
 			code: 'BAD_REQUEST',
 			body: {
@@ -617,7 +842,9 @@ describe('emulator: CONVERSATION (create)', () => {
 
 	it('opens a new conversation once the previous one is closed', async () => {
 		const id = await openConversation(emu, 'again');
-		expect((await call(emu, 'POST', paths(emu).send, closeReq(id), auth(emu, 'again'))).status).toBe(200);
+		expect(
+			(await call(emu, 'POST', paths(emu).send, closeReq(id), auth(emu, 'again'))).status,
+		).toBe(200);
 		const next = await openConversation(emu, 'again');
 		expect(next).not.toBe(id);
 		expect(emu.state.openConversationFor(emu.lpConsumerIdFor('again'))?.conversationId).toBe(next);
@@ -625,35 +852,128 @@ describe('emulator: CONVERSATION (create)', () => {
 
 	const sde = (s: object) => ({ authenticatedData: { lp_sdes: [s] } });
 	it.each([
-		['balance as a string', { profile: sde({ type: 'ctmrinfo', info: { balance: '12' } }) }, /balance must be a number/, 0],
-		['companySize not an integer', { profile: sde({ type: 'ctmrinfo', info: { companySize: 1.5 } }) }, /companySize must be an integer/, 0],
-		['loginStatus as a string', { profile: sde({ type: 'ctmrinfo', info: { loginStatus: '1' } }) }, /loginStatus/, 0],
-		['a date with a string day', { profile: sde({ type: 'ctmrinfo', info: { lastPaymentDate: { day: '1', month: 1, year: 2020 } } }) }, /lastPaymentDate\.day/, 0],
-		['a date as a string', { profile: sde({ type: 'ctmrinfo', info: { registrationDate: '2020-01-01' } }) }, /registrationDate must be an object/, 0],
-		['an unknown ctmrinfo field', { profile: sde({ type: 'ctmrinfo', info: { vip: true } }) }, /info\.vip is not a known field/, 0],
-		['a lower-case gender', { profile: sde({ type: 'personal', personal: { gender: 'male' } }) }, /gender has unknown value "male"/, 0],
-		['an unknown phoneType', { profile: sde({ type: 'personal', personal: { contacts: [{ phoneType: 'CELL' }] } }) }, /phoneType has unknown value "CELL"/, 0],
-		['age as a number', { profile: sde({ type: 'personal', personal: { age: 30 } }) }, /age must be an object/, 0],
-		['contacts as an object', { profile: sde({ type: 'personal', personal: { contacts: { email: 'x' } } }) }, /contacts must be an array/, 0],
-		['an unknown personal field', { profile: sde({ type: 'personal', personal: { nickname: 'J' } }) }, /nickname is not a known field/, 0],
-		['an unsupported SDE type', { profile: sde({ type: 'purchase', total: 1 }) }, /"purchase" is not an accepted SDE type/, 0],
-		['a null SDE value', { profile: sde({ type: 'ctmrinfo', info: { ctype: null } }) }, /ctype must be a string, got null/, 0],
+		[
+			'balance as a string',
+			{ profile: sde({ type: 'ctmrinfo', info: { balance: '12' } }) },
+			/balance must be a number/,
+			0,
+		],
+		[
+			'companySize not an integer',
+			{ profile: sde({ type: 'ctmrinfo', info: { companySize: 1.5 } }) },
+			/companySize must be an integer/,
+			0,
+		],
+		[
+			'loginStatus as a string',
+			{ profile: sde({ type: 'ctmrinfo', info: { loginStatus: '1' } }) },
+			/loginStatus/,
+			0,
+		],
+		[
+			'a date with a string day',
+			{
+				profile: sde({
+					type: 'ctmrinfo',
+					info: { lastPaymentDate: { day: '1', month: 1, year: 2020 } },
+				}),
+			},
+			/lastPaymentDate\.day/,
+			0,
+		],
+		[
+			'a date as a string',
+			{ profile: sde({ type: 'ctmrinfo', info: { registrationDate: '2020-01-01' } }) },
+			/registrationDate must be an object/,
+			0,
+		],
+		[
+			'an unknown ctmrinfo field',
+			{ profile: sde({ type: 'ctmrinfo', info: { vip: true } }) },
+			/info\.vip is not a known field/,
+			0,
+		],
+		[
+			'a lower-case gender',
+			{ profile: sde({ type: 'personal', personal: { gender: 'male' } }) },
+			/gender has unknown value "male"/,
+			0,
+		],
+		[
+			'an unknown phoneType',
+			{ profile: sde({ type: 'personal', personal: { contacts: [{ phoneType: 'CELL' }] } }) },
+			/phoneType has unknown value "CELL"/,
+			0,
+		],
+		[
+			'age as a number',
+			{ profile: sde({ type: 'personal', personal: { age: 30 } }) },
+			/age must be an object/,
+			0,
+		],
+		[
+			'contacts as an object',
+			{ profile: sde({ type: 'personal', personal: { contacts: { email: 'x' } } }) },
+			/contacts must be an array/,
+			0,
+		],
+		[
+			'an unknown personal field',
+			{ profile: sde({ type: 'personal', personal: { nickname: 'J' } }) },
+			/nickname is not a known field/,
+			0,
+		],
+		[
+			'an unsupported SDE type',
+			{ profile: sde({ type: 'purchase', total: 1 }) },
+			/"purchase" is not an accepted SDE type/,
+			0,
+		],
+		[
+			'a null SDE value',
+			{ profile: sde({ type: 'ctmrinfo', info: { ctype: null } }) },
+			/ctype must be a string, got null/,
+			0,
+		],
 		['a numeric profile name', { profile: { firstName: 42 } }, /firstName must be a string/, 0],
-		['an unknown ttrDefName', { request: { ttrDefName: 'FAST' } }, /ttrDefName has unknown value "FAST"/, 1],
-		['another channelType', { request: { channelType: 'SMS' } }, /channelType has unknown value "SMS"/, 1],
+		[
+			'an unknown ttrDefName',
+			{ request: { ttrDefName: 'FAST' } },
+			/ttrDefName has unknown value "FAST"/,
+			1,
+		],
+		[
+			'another channelType',
+			{ request: { channelType: 'SMS' } },
+			/channelType has unknown value "SMS"/,
+			1,
+		],
 		['another brandId', { request: { brandId: '999' } }, /brandId "999" does not match account/, 1],
 		['a numeric skillId', { request: { skillId: 5 } }, /skillId must be a numeric string/, 1],
-		['a campaign without engagementId', { request: { campaignInfo: { campaignId: '1' } } }, /engagementId is missing/, 1],
-		['an unknown conversationContext type', { request: { conversationContext: { type: 'Other' } } }, /conversationContext\.type/, 1],
-	])('refuses %s with a BAD_REQUEST item naming it and creates nothing', async (_n, opts, pattern, index) => {
-		const r = await create(emu, 'bad', opts);
-		expect(r.status).toBe(400);
-		expect(r.json[index].code).toBe('BAD_REQUEST');
-		expect(r.json[index].body.msg).toMatch(pattern);
-		expect(r.json[index].reqId).toBe(index === 0 ? 'p-1' : 'c-2');
-		expect(r.json.every((a: { code: string }) => a.code === 'BAD_REQUEST')).toBe(true);
-		expect(emu.state.conversations()).toHaveLength(0);
-	});
+		[
+			'a campaign without engagementId',
+			{ request: { campaignInfo: { campaignId: '1' } } },
+			/engagementId is missing/,
+			1,
+		],
+		[
+			'an unknown conversationContext type',
+			{ request: { conversationContext: { type: 'Other' } } },
+			/conversationContext\.type/,
+			1,
+		],
+	])(
+		'refuses %s with a BAD_REQUEST item naming it and creates nothing',
+		async (_n, opts, pattern, index) => {
+			const r = await create(emu, 'bad', opts);
+			expect(r.status).toBe(400);
+			expect(r.json[index].code).toBe('BAD_REQUEST');
+			expect(r.json[index].body.msg).toMatch(pattern);
+			expect(r.json[index].reqId).toBe(index === 0 ? 'p-1' : 'c-2');
+			expect(r.json.every((a: { code: string }) => a.code === 'BAD_REQUEST')).toBe(true);
+			expect(emu.state.conversations()).toHaveLength(0);
+		},
+	);
 
 	it('refuses a missing brandId and a non-content first message', async () => {
 		const items = batch(emu) as { body: Record<string, unknown> }[];
@@ -661,7 +981,15 @@ describe('emulator: CONVERSATION (create)', () => {
 		const r = await call(emu, 'POST', paths(emu).conversation, items, auth(emu));
 		expect(r.status).toBe(400);
 		expect(r.json[1].body.msg).toMatch(/brandId is missing/);
-		const chat = [...batch(emu), { kind: 'req', id: '3', type: 'ms.PublishEvent', body: { event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } } }];
+		const chat = [
+			...batch(emu),
+			{
+				kind: 'req',
+				id: '3',
+				type: 'ms.PublishEvent',
+				body: { event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } },
+			},
+		];
 		const r2 = await call(emu, 'POST', paths(emu).conversation, chat, auth(emu));
 		expect(r2.status).toBe(400);
 		expect(r2.json[2].body.msg).toMatch(/only ContentEvent/);
@@ -681,11 +1009,21 @@ describe('emulator: SEND', () => {
 
 	it('counts content events from 0 per conversation', async () => {
 		const a = await openConversation(emu, 'a');
-		expect((await send(text(a, 'one', 'r1'), 'a')).json).toEqual({ code: 'OK', body: { sequence: 0 }, reqId: 'r1' });
-		expect((await send(text(a, 'two', 'r2'), 'a')).json).toEqual({ code: 'OK', body: { sequence: 1 }, reqId: 'r2' });
+		expect((await send(text(a, 'one', 'r1'), 'a')).json).toEqual({
+			code: 'OK',
+			body: { sequence: 0 },
+			reqId: 'r1',
+		});
+		expect((await send(text(a, 'two', 'r2'), 'a')).json).toEqual({
+			code: 'OK',
+			body: { sequence: 1 },
+			reqId: 'r2',
+		});
 		const b = await create(emu, 'b', { message: 'first' });
 		expect(b.json[2].body).toEqual({ sequence: 0 });
-		expect((await send(text(b.json[1].body.conversationId, 'second'), 'b')).json.body).toEqual({ sequence: 1 });
+		expect((await send(text(b.json[1].body.conversationId, 'second'), 'b')).json.body).toEqual({
+			sequence: 1,
+		});
 		expect(emu.state.conversation(a)?.messages.map((m) => [m.sequence, m.event.message])).toEqual([
 			[0, 'one'],
 			[1, 'two'],
@@ -695,26 +1033,77 @@ describe('emulator: SEND', () => {
 	it('publishes chat state and accept status events without a sequence', async () => {
 		const id = await openConversation(emu);
 		await send(text(id, 'hello'));
-		const typing = await send({ kind: 'req', id: 't', type: 'ms.PublishEvent', body: { dialogId: id, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } } });
+		const typing = await send({
+			kind: 'req',
+			id: 't',
+			type: 'ms.PublishEvent',
+			body: { dialogId: id, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' } },
+		});
 		expect(typing.status).toBe(200);
 		expect(typing.json.code).toBe('OK');
-		const read = await send({ kind: 'req', id: 'r', type: 'ms.PublishEvent', body: { dialogId: id, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0] } } });
+		const read = await send({
+			kind: 'req',
+			id: 'r',
+			type: 'ms.PublishEvent',
+			body: {
+				dialogId: id,
+				event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0] },
+			},
+		});
 		expect(read.status).toBe(200);
 		expect((await send(text(id, 'next'))).json.body).toEqual({ sequence: 1 });
-		expect(emu.state.conversation(id)?.events.map((e) => e.event.type)).toEqual(['ContentEvent', 'ChatStateEvent', 'AcceptStatusEvent', 'ContentEvent']);
+		expect(emu.state.conversation(id)?.events.map((e) => e.event.type)).toEqual([
+			'ContentEvent',
+			'ChatStateEvent',
+			'AcceptStatusEvent',
+			'ContentEvent',
+		]);
 	});
 
 	it.each([
-		['an unknown chatState', { type: 'ChatStateEvent', chatState: 'TYPING' }, /chatState has unknown value "TYPING"/],
-		['an unknown accept status', { type: 'AcceptStatusEvent', status: 'SEEN', sequenceList: [0] }, /status has unknown value "SEEN"/],
-		['a bad sequenceList', { type: 'AcceptStatusEvent', status: 'READ', sequenceList: ['0'] }, /sequenceList\[0\]/],
-		['an unknown event type', { type: 'CarouselEvent', content: {} }, /"CarouselEvent" is not a known event type/],
-		['rich content that is not an object', { type: 'RichContentEvent', content: 'card' }, /content must be an object/],
-		['an unknown contentType', { type: 'ContentEvent', contentType: 'text/rtf', message: 'x' }, /contentType has unknown value/],
-		['an empty message', { type: 'ContentEvent', contentType: 'text/plain', message: '' }, /message must be a non-empty string/],
+		[
+			'an unknown chatState',
+			{ type: 'ChatStateEvent', chatState: 'TYPING' },
+			/chatState has unknown value "TYPING"/,
+		],
+		[
+			'an unknown accept status',
+			{ type: 'AcceptStatusEvent', status: 'SEEN', sequenceList: [0] },
+			/status has unknown value "SEEN"/,
+		],
+		[
+			'a bad sequenceList',
+			{ type: 'AcceptStatusEvent', status: 'READ', sequenceList: ['0'] },
+			/sequenceList\[0\]/,
+		],
+		[
+			'an unknown event type',
+			{ type: 'CarouselEvent', content: {} },
+			/"CarouselEvent" is not a known event type/,
+		],
+		[
+			'rich content that is not an object',
+			{ type: 'RichContentEvent', content: 'card' },
+			/content must be an object/,
+		],
+		[
+			'an unknown contentType',
+			{ type: 'ContentEvent', contentType: 'text/rtf', message: 'x' },
+			/contentType has unknown value/,
+		],
+		[
+			'an empty message',
+			{ type: 'ContentEvent', contentType: 'text/plain', message: '' },
+			/message must be a non-empty string/,
+		],
 	])('refuses %s with 400 BAD_REQUEST', async (_n, event, pattern) => {
 		const id = await openConversation(emu);
-		const r = await send({ kind: 'req', id: 'e', type: 'ms.PublishEvent', body: { dialogId: id, event } });
+		const r = await send({
+			kind: 'req',
+			id: 'e',
+			type: 'ms.PublishEvent',
+			body: { dialogId: id, event },
+		});
 		expect(r.status).toBe(400);
 		expect(r.json).toMatchObject({ code: 'BAD_REQUEST', reqId: 'e' });
 		expect(r.json.body.msg).toMatch(pattern);
@@ -724,19 +1113,34 @@ describe('emulator: SEND', () => {
 	it('closes a conversation, then answers "Conversation is close"', async () => {
 		const id = await openConversation(emu);
 		const closed = await send(closeReq(id, 'c1'));
-		expect(closed.json).toEqual({ code: 'OK', body: { msg: 'OK Conversation resolved successfully' }, reqId: 'c1' });
+		expect(closed.json).toEqual({
+			code: 'OK',
+			body: { msg: 'OK Conversation resolved successfully' },
+			reqId: 'c1',
+		});
 		expect(emu.state.conversation(id)?.state).toBe('CLOSE');
 		expect(emu.state.conversation(id)?.closedBy).toBe('consumer');
 		const after = await send(text(id, 'late', 'late-1'));
 		expect(after.status).toBe(400);
-		expect(after.json).toEqual({ code: 'BAD_REQUEST', body: { msg: 'Bad Request, Conversation is close' }, reqId: 'late-1' });
-		expect((await send(closeReq(id, 'c2'))).json.body.msg).toBe('Bad Request, Conversation is close');
+		expect(after.json).toEqual({
+			code: 'BAD_REQUEST',
+			body: { msg: 'Bad Request, Conversation is close' },
+			reqId: 'late-1',
+		});
+		expect((await send(closeReq(id, 'c2'))).json.body.msg).toBe(
+			'Bad Request, Conversation is close',
+		);
 	});
 
 	it('checks closed before event content, as section 7 orders', async () => {
 		const id = await openConversation(emu);
 		await send(closeReq(id));
-		const r = await send({ kind: 'req', id: 'z', type: 'ms.PublishEvent', body: { dialogId: id, event: { type: 'ChatStateEvent', chatState: 'NOPE' } } });
+		const r = await send({
+			kind: 'req',
+			id: 'z',
+			type: 'ms.PublishEvent',
+			body: { dialogId: id, event: { type: 'ChatStateEvent', chatState: 'NOPE' } },
+		});
 		expect(r.json.body.msg).toBe('Bad Request, Conversation is close');
 	});
 
@@ -757,13 +1161,23 @@ describe('emulator: SEND', () => {
 		const arr = await send([text(id, 'x')]);
 		expect(arr.status).toBe(400);
 		expect(arr.json.body.msg).toMatch(/one request object/);
-		const type = await send({ kind: 'req', id: 'q', type: 'cm.ConsumerRequestConversation', body: {} });
+		const type = await send({
+			kind: 'req',
+			id: 'q',
+			type: 'cm.ConsumerRequestConversation',
+			body: {},
+		});
 		expect(type.json).toMatchObject({ code: 'BAD_REQUEST', reqId: 'q' });
 		expect((await send('{')).status).toBe(400);
 		const big = await send(text(id, 'x'.repeat(5000)));
 		expect(big.status).toBe(400);
 		expect(big.json.body.msg).toMatch(/5000/);
-		const noDialog = await send({ kind: 'req', id: 'd', type: 'ms.PublishEvent', body: { event: { type: 'ContentEvent', contentType: 'text/plain', message: 'x' } } });
+		const noDialog = await send({
+			kind: 'req',
+			id: 'd',
+			type: 'ms.PublishEvent',
+			body: { event: { type: 'ContentEvent', contentType: 'text/plain', message: 'x' } },
+		});
 		expect(noDialog.json.body.msg).toMatch(/dialogId is missing/);
 		const empty = await send({});
 		expect(empty.status).toBe(400);
@@ -771,14 +1185,25 @@ describe('emulator: SEND', () => {
 
 	it('updates SDEs later with replace semantics and records Client-Properties per event', async () => {
 		const id = await openConversation(emu);
-		const set = (info: object) => ({ kind: 'req', id: 'u', type: 'userprofile.SetUserProfile', body: { authenticatedData: { lp_sdes: [{ type: 'ctmrinfo', info }] } } });
-		expect((await send(set({ ctype: 'vip', balance: 10 }))).json).toEqual({ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: 'u' });
+		const set = (info: object) => ({
+			kind: 'req',
+			id: 'u',
+			type: 'userprofile.SetUserProfile',
+			body: { authenticatedData: { lp_sdes: [{ type: 'ctmrinfo', info }] } },
+		});
+		expect((await send(set({ ctype: 'vip', balance: 10 }))).json).toEqual({
+			code: 'OK',
+			body: { msg: 'OK User Profile set successfully' },
+			reqId: 'u',
+		});
 		await send(set({ ctype: 'gold' }));
 		expect(emu.state.conversation(id)?.sdes.ctmrinfo).toEqual({ ctype: 'gold' });
 		expect(emu.state.conversation(id)?.profileHistory).toHaveLength(3);
 		const bad = await send(set({ balance: 'lots' }));
 		expect(bad.status).toBe(400);
-		await send(text(id, 'hi'), undefined, { 'Client-Properties': '{"type":".ClientProperties","features":["AUTO_MESSAGES"]}' });
+		await send(text(id, 'hi'), undefined, {
+			'Client-Properties': '{"type":".ClientProperties","features":["AUTO_MESSAGES"]}',
+		});
 		expect(emu.state.conversation(id)?.messages[0].clientProperties).toContain('AUTO_MESSAGES');
 	});
 });
@@ -796,7 +1221,13 @@ describe('emulator: faults and the log', () => {
 		await create(emu);
 		expect(emu.requests.map((r) => r.seq)).toEqual([1, 2]);
 		const [csds, conv] = emu.requests;
-		expect(csds).toMatchObject({ endpoint: 'csds', method: 'GET', query: { version: '1.0' }, status: 200, processed: false });
+		expect(csds).toMatchObject({
+			endpoint: 'csds',
+			method: 'GET',
+			query: { version: '1.0' },
+			status: 200,
+			processed: false,
+		});
 		expect(conv.endpoint).toBe('conversation');
 		expect(conv.headers['x-lp-on-behalf']).toBeDefined();
 		expect(conv.json).toEqual(JSON.parse(conv.rawBody));
@@ -855,7 +1286,8 @@ describe('emulator: faults and the log', () => {
 			emu.reset();
 			emu.faults.add({ on: 'csds', probability: 0.3, action: { type: 'status', status: 503 } });
 			const out: number[] = [];
-			for (let i = 0; i < 30; i++) out.push((await call(emu, 'GET', paths(emu).csds('idp'))).status);
+			for (let i = 0; i < 30; i++)
+				out.push((await call(emu, 'GET', paths(emu).csds('idp'))).status);
 			return out;
 		};
 		const a = await run();
@@ -906,11 +1338,18 @@ describe('emulator: faults and the log', () => {
 		expect(html.text).toMatch(/^<!DOCTYPE html>/);
 		expect(emu.requests[0].processed).toBe(false);
 
-		emu.faults.add({ on: 'conversation', action: { type: 'raw', status: 200, body: '<html>proxy</html>', when: 'after' } });
+		emu.faults.add({
+			on: 'conversation',
+			action: { type: 'raw', status: 200, body: '<html>proxy</html>', when: 'after' },
+		});
 		const after = await create(emu, 'h2');
 		expect(after.status).toBe(200);
 		expect(after.text).toBe('<html>proxy</html>');
-		expect(emu.requests[1]).toMatchObject({ processed: true, fault: 'raw:200:after', responseBody: '<html>proxy</html>' });
+		expect(emu.requests[1]).toMatchObject({
+			processed: true,
+			fault: 'raw:200:after',
+			responseBody: '<html>proxy</html>',
+		});
 		expect(emu.state.conversations()).toHaveLength(1);
 	});
 
@@ -938,21 +1377,38 @@ describe('emulator: faults and the log', () => {
 		expect(emu.requests[1]).toMatchObject({ fault: 'expireToken', processed: false });
 		const again = await call(emu, 'POST', paths(emu).conversation, batch(emu), headers);
 		expect(again.json.body.errorCode).toBe(40102);
-		const fresh = await call(emu, 'POST', paths(emu).conversation, batch(emu), { ...headers, Authorization: emu.mintAppJwt() });
+		const fresh = await call(emu, 'POST', paths(emu).conversation, batch(emu), {
+			...headers,
+			Authorization: emu.mintAppJwt(),
+		});
 		expect(fresh.status).toBe(200);
 	});
 
 	it('refuses malformed fault specs', () => {
-		expect(() => emu.faults.add({ on: 'nowhere' as 'any', action: { type: 'delay', ms: 1 } })).toThrow(/endpoint/);
-		expect(() => emu.faults.add({ on: 'any', nth: 0, action: { type: 'delay', ms: 1 } })).toThrow(/nth/);
-		expect(() => emu.faults.add({ on: 'any', probability: 2, action: { type: 'delay', ms: 1 } })).toThrow(/probability/);
+		expect(() =>
+			emu.faults.add({ on: 'nowhere' as 'any', action: { type: 'delay', ms: 1 } }),
+		).toThrow(/endpoint/);
+		expect(() => emu.faults.add({ on: 'any', nth: 0, action: { type: 'delay', ms: 1 } })).toThrow(
+			/nth/,
+		);
+		expect(() =>
+			emu.faults.add({ on: 'any', probability: 2, action: { type: 'delay', ms: 1 } }),
+		).toThrow(/probability/);
 		expect(() => emu.faults.add({ on: 'any', action: { type: 'drop' } as never })).toThrow(/drop/);
 	});
 
 	it('survives odd input: huge bodies, bad percent-encoding, garbage methods', async () => {
-		const huge = await call(emu, 'POST', paths(emu).conversation, 'x'.repeat(2 * 1024 * 1024), auth(emu));
+		const huge = await call(
+			emu,
+			'POST',
+			paths(emu).conversation,
+			'x'.repeat(2 * 1024 * 1024),
+			auth(emu),
+		);
 		expect(huge.status).toBe(413);
-		expect((await call(emu, 'GET', '/api/account/%E0%A4%A/service/idp/baseURI.json')).status).toBe(404);
+		expect((await call(emu, 'GET', '/api/account/%E0%A4%A/service/idp/baseURI.json')).status).toBe(
+			404,
+		);
 		expect((await call(emu, 'PATCH', paths(emu).send, '{}')).status).toBe(405);
 		expect((await call(emu, 'GET', paths(emu).csds('idp'))).status).toBe(200);
 	});
@@ -967,9 +1423,15 @@ describe('emulator: control endpoints', () => {
 	afterAll(() => emu.close());
 
 	it('serves the log with shortened tokens and masked secrets, and is not logged itself', async () => {
-		await call(emu, 'POST', paths(emu).sentinel, `client_id=${emu.clientId}&client_secret=${emu.clientSecret}`, {
-			'Content-Type': 'application/x-www-form-urlencoded',
-		});
+		await call(
+			emu,
+			'POST',
+			paths(emu).sentinel,
+			`client_id=${emu.clientId}&client_secret=${emu.clientSecret}`,
+			{
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+		);
 		const app = emu.mintAppJwt();
 		await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: app });
 		const log = await call(emu, 'GET', '/_emulator/requests');
@@ -986,7 +1448,10 @@ describe('emulator: control endpoints', () => {
 	it('mints tokens, shows state, and resets', async () => {
 		const t = await call(emu, 'POST', '/_emulator/tokens', { extConsumerId: 'ctl' });
 		expect(t.json.lpConsumerId).toBe(emu.lpConsumerIdFor('ctl'));
-		const r = await call(emu, 'POST', paths(emu).conversation, batch(emu), { Authorization: t.json.appJwt, 'X-LP-ON-BEHALF': t.json.consumerJws });
+		const r = await call(emu, 'POST', paths(emu).conversation, batch(emu), {
+			Authorization: t.json.appJwt,
+			'X-LP-ON-BEHALF': t.json.consumerJws,
+		});
 		expect(r.status).toBe(200);
 		const state = await call(emu, 'GET', '/_emulator/state');
 		expect(state.json.conversations).toHaveLength(1);
@@ -999,14 +1464,21 @@ describe('emulator: control endpoints', () => {
 	});
 
 	it('adds and clears faults as JSON', async () => {
-		const added = await call(emu, 'POST', '/_emulator/faults', { on: 'csds', times: 'Infinity', action: { type: 'status', status: 503, headers: { 'Retry-After': '2' } } });
+		const added = await call(emu, 'POST', '/_emulator/faults', {
+			on: 'csds',
+			times: 'Infinity',
+			action: { type: 'status', status: 503, headers: { 'Retry-After': '2' } },
+		});
 		expect(added.status).toBe(200);
 		expect(added.json.faults[0].times).toBe('Infinity');
 		expect((await call(emu, 'GET', paths(emu).csds('idp'))).status).toBe(503);
 		expect((await call(emu, 'GET', paths(emu).csds('idp'))).status).toBe(503);
 		expect((await call(emu, 'DELETE', '/_emulator/faults')).status).toBe(200);
 		expect((await call(emu, 'GET', paths(emu).csds('idp'))).status).toBe(200);
-		expect((await call(emu, 'POST', '/_emulator/faults', { on: 'csds', action: { type: 'teleport' } })).status).toBe(400);
+		expect(
+			(await call(emu, 'POST', '/_emulator/faults', { on: 'csds', action: { type: 'teleport' } }))
+				.status,
+		).toBe(400);
 		expect((await call(emu, 'POST', '/_emulator/faults', '{oops')).status).toBe(400);
 		expect((await call(emu, 'GET', '/_emulator/nothing')).status).toBe(404);
 	});
@@ -1014,7 +1486,10 @@ describe('emulator: control endpoints', () => {
 	it('expires minted AppJWTs and overrides services over HTTP', async () => {
 		const app = emu.mintAppJwt();
 		await call(emu, 'POST', '/_emulator/expire-app-jwts');
-		expect((await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: app })).json.body.errorCode).toBe(40102);
+		expect(
+			(await call(emu, 'POST', paths(emu).idp, { ext_consumer_id: 'x' }, { Authorization: app }))
+				.json.body.errorCode,
+		).toBe(40102);
 		await call(emu, 'POST', '/_emulator/services', { idp: null });
 		expect((await call(emu, 'GET', paths(emu).csds('idp'))).status).toBe(404);
 	});
@@ -1056,18 +1531,29 @@ describe('emulator: agent side and webhooks', () => {
 		expect(deliveries.map((d: WebhookDelivery) => d.status)).toEqual([200]);
 		expect(received).toHaveLength(1);
 		const { headers, body } = received[0];
-		const expected = 'sha1=' + crypto.createHmac('sha1', emu.clientSecret).update(body).digest('base64');
+		const expected =
+			'sha1=' + crypto.createHmac('sha1', emu.clientSecret).update(body).digest('base64');
 		expect(headers['x-liveperson-signature']).toBe(expected);
 		expect(webhookSignature(emu.clientSecret, body, 'sha1')).toBe(expected);
 		expect(headers['x-liveperson-account-id']).toBe(emu.accountId);
 		expect(headers['x-liveperson-client-id']).toBe(emu.clientId);
 		const change = JSON.parse(body).body.changes[0];
-		expect(change).toMatchObject({ sequence: 1, conversationId: id, dialogId: id, messageAudience: 'ALL', event: { type: 'ContentEvent', message: 'This is a reply! 🙂' } });
+		expect(change).toMatchObject({
+			sequence: 1,
+			conversationId: id,
+			dialogId: id,
+			messageAudience: 'ALL',
+			event: { type: 'ContentEvent', message: 'This is a reply! 🙂' },
+		});
 		expect(change.originatorMetadata.role).toBe('ASSIGNED_AGENT');
 	});
 
 	it('delivers the close as cqm.ExConversationChangeNotification, and SEND then meets a closed conversation', async () => {
-		emu.webhooks.register({ url: hookUrl, events: ['cqm.ExConversationChangeNotification'], algorithm: 'sha256' });
+		emu.webhooks.register({
+			url: hookUrl,
+			events: ['cqm.ExConversationChangeNotification'],
+			algorithm: 'sha256',
+		});
 		const id = await openConversation(emu);
 		await emu.agent.sendMessage(id, 'not delivered: not subscribed');
 		const { deliveries } = await emu.agent.closeConversation(id);
@@ -1077,7 +1563,11 @@ describe('emulator: agent side and webhooks', () => {
 		const change = JSON.parse(received[0].body).body.changes[0];
 		expect(change.type).toBe('UPSERT');
 		expect(change.result.convId).toBe(id);
-		expect(change.result.conversationDetails).toMatchObject({ state: 'CLOSE', stage: 'CLOSE', brandId: emu.accountId });
+		expect(change.result.conversationDetails).toMatchObject({
+			state: 'CLOSE',
+			stage: 'CLOSE',
+			brandId: emu.accountId,
+		});
 		expect(emu.state.conversation(id)?.closedBy).toBe('agent');
 		const late = await call(emu, 'POST', paths(emu).send, text(id, 'late'), auth(emu));
 		expect(late.json.body.msg).toBe('Bad Request, Conversation is close');
@@ -1086,10 +1576,15 @@ describe('emulator: agent side and webhooks', () => {
 	it('plays the agent over HTTP too, and records failed deliveries', async () => {
 		await call(emu, 'POST', '/_emulator/webhooks', { url: 'http://127.0.0.1:1/nowhere' });
 		const id = await openConversation(emu);
-		const r = await call(emu, 'POST', '/_emulator/agent/message', { conversationId: id, message: 'hi' });
+		const r = await call(emu, 'POST', '/_emulator/agent/message', {
+			conversationId: id,
+			message: 'hi',
+		});
 		expect(r.status).toBe(200);
 		expect(r.json.sequence).toBe(0);
 		expect(r.json.deliveries[0].error).toBeDefined();
-		expect((await call(emu, 'POST', '/_emulator/agent/close', { conversationId: 'nope' })).status).toBe(400);
+		expect(
+			(await call(emu, 'POST', '/_emulator/agent/close', { conversationId: 'nope' })).status,
+		).toBe(400);
 	});
 });

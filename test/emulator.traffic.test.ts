@@ -17,7 +17,13 @@ function get(emu: Emulator, path: string, agent: http.Agent | false): Promise<An
 		const req = http.request(`${emu.baseUrl}${path}`, { agent }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), at: Date.now() }));
+			res.on('end', () =>
+				resolve({
+					status: res.statusCode ?? 0,
+					body: Buffer.concat(chunks).toString(),
+					at: Date.now(),
+				}),
+			);
 		});
 		req.on('error', reject);
 		req.end();
@@ -38,7 +44,12 @@ describe('emulator: traffic counters', () => {
 		const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
 		for (let i = 0; i < 3; i++) expect((await get(emu, csds(emu), keepAlive)).status).toBe(200);
 		keepAlive.destroy();
-		expect(emu.stats()).toMatchObject({ connections: 1, requests: 3, maxOpenConnections: 1, inFlight: 0 });
+		expect(emu.stats()).toMatchObject({
+			connections: 1,
+			requests: 3,
+			maxOpenConnections: 1,
+			inFlight: 0,
+		});
 
 		emu.reset();
 		for (let i = 0; i < 3; i++) await get(emu, csds(emu), false);
@@ -49,17 +60,33 @@ describe('emulator: traffic counters', () => {
 		await get(emu, csds(emu), false);
 		await get(emu, '/_emulator/requests', false);
 		const served = await get(emu, '/_emulator/stats', false);
-		expect(JSON.parse(served.body) as EmulatorStats).toEqual({ connections: 1, requests: 1, maxOpenConnections: 1, inFlight: 0, maxInFlight: 1 });
+		expect(JSON.parse(served.body) as EmulatorStats).toEqual({
+			connections: 1,
+			requests: 1,
+			maxOpenConnections: 1,
+			inFlight: 0,
+			maxInFlight: 1,
+		});
 		const reset = await new Promise<number>((resolve, reject) => {
-			const req = http.request(`${emu.baseUrl}/_emulator/reset`, { method: 'POST', agent: false }, (res) => {
-				res.resume();
-				res.on('end', () => resolve(res.statusCode ?? 0));
-			});
+			const req = http.request(
+				`${emu.baseUrl}/_emulator/reset`,
+				{ method: 'POST', agent: false },
+				(res) => {
+					res.resume();
+					res.on('end', () => resolve(res.statusCode ?? 0));
+				},
+			);
 			req.on('error', reject);
 			req.end();
 		});
 		expect(reset).toBe(200);
-		expect(emu.stats()).toEqual({ connections: 0, requests: 0, maxOpenConnections: 0, inFlight: 0, maxInFlight: 0 });
+		expect(emu.stats()).toEqual({
+			connections: 0,
+			requests: 0,
+			maxOpenConnections: 0,
+			inFlight: 0,
+			maxInFlight: 0,
+		});
 	});
 });
 

@@ -36,11 +36,18 @@ describe('a consumer with an open conversation', () => {
 
 		expect(result.status).toBe('error');
 		const error = result.nodeError(LP_NODE) as Error & { description?: string };
-		expect(error.message).toBe('This consumer already has an open conversation in LivePerson [item 2]');
+		expect(error.message).toBe(
+			'This consumer already has an open conversation in LivePerson [item 2]',
+		);
 		expect(error.description).toMatch(/Send into the open conversation, or close it first/);
 		expect(error.description).toMatch(/already has open conversation/);
 		expect(emulator.state.conversations()).toHaveLength(2);
-		expect(leakedSecrets(visibleText(result), secretsOf(credentials, ...items.map((i) => i.consumerJws)))).toEqual([]);
+		expect(
+			leakedSecrets(
+				visibleText(result),
+				secretsOf(credentials, ...items.map((i) => i.consumerJws)),
+			),
+		).toEqual([]);
 	});
 
 	test('Continue On Fail (regular output): one item per input item, the failed one paired and explained', async () => {
@@ -56,7 +63,11 @@ describe('a consumer with an open conversation', () => {
 		expect(output[1].json.conversationId).toBeDefined();
 		expect(output[2].json).toEqual({
 			error: 'This consumer already has an open conversation in LivePerson [item 2]',
-			details: expect.objectContaining({ conversationCreated: 'no', itemIndex: 2, httpCode: '400' }),
+			details: expect.objectContaining({
+				conversationCreated: 'no',
+				itemIndex: 2,
+				httpCode: '400',
+			}),
 		});
 	});
 
@@ -68,11 +79,16 @@ describe('a consumer with an open conversation', () => {
 		);
 
 		expect(result.status).toBe('success');
-		expect(result.outputOf(LP_NODE).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(result.outputOf(LP_NODE).map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+		]);
 		const errors = result.errorOutputOf(LP_NODE);
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 2 });
-		expect(errors[0].json.error).toBe('This consumer already has an open conversation in LivePerson [item 2]');
+		expect(errors[0].json.error).toBe(
+			'This consumer already has an open conversation in LivePerson [item 2]',
+		);
 		// n8n merges the failed item's input into the error item, so a workflow can retry or report it.
 		expect(errors[0].json.consumerJws).toBe(items[2].consumerJws);
 	});
@@ -82,7 +98,11 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 	test.each([
 		[
 			'an empty Campaign ID',
-			{ operation: 'createWithCampaign', campaignId: '={{ $json.campaign }}', engagementId: '2739121912' },
+			{
+				operation: 'createWithCampaign',
+				campaignId: '={{ $json.campaign }}',
+				engagementId: '2739121912',
+			},
 			{ campaign: '  ' },
 			'Campaign ID is empty [item 0]',
 			/Campaigns/,
@@ -116,7 +136,7 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 			/Type the message/,
 		],
 		[
-			'a message over LivePerson\'s 5000-character limit',
+			"a message over LivePerson's 5000-character limit",
 			{ operation: 'createAndSend', message: '={{ $json.text }}' },
 			{ text: 'x'.repeat(5001) },
 			/^Message makes a request of \d+ characters; LivePerson rejects requests over 5000 \[item 0\]$/,
@@ -131,7 +151,10 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 		],
 	])('%s', async (_case, parameters, item, message, fix) => {
 		const result = await runWorkflow(
-			lpWorkflow({ options: { consumerJws: '={{ $json.consumerJws }}' }, ...parameters }, { onError: 'continueRegularOutput' }),
+			lpWorkflow(
+				{ options: { consumerJws: '={{ $json.consumerJws }}' }, ...parameters },
+				{ onError: 'continueRegularOutput' },
+			),
 			{
 				credentials: staticCredential(emulator),
 				input: [{ consumerJws: jwsFor('first'), ...item }, { consumerJws: jwsFor('second') }],
@@ -147,7 +170,9 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 		expect(details.conversationCreated).toBe('no');
 		expect(failed.pairedItem).toEqual({ item: 0 });
 		// Nothing reached LivePerson for item 0; item 1 still ran (when its own input is complete).
-		const consumers = emulator.requestsTo('conversation').map((request) => request.headers['x-lp-on-behalf']);
+		const consumers = emulator
+			.requestsTo('conversation')
+			.map((request) => request.headers['x-lp-on-behalf']);
 		expect(consumers).not.toContain(jwsFor('first'));
 		expect(next.pairedItem).toEqual({ item: 1 });
 	});
@@ -155,14 +180,18 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 
 describe('LivePerson refusing the request', () => {
 	test('an expired AppJWT names the token and the fix, without showing it', async () => {
-		const credentials = staticCredential(emulator, { appJwt: emulator.mintAppJwt({ ttlSeconds: -10 }) });
+		const credentials = staticCredential(emulator, {
+			appJwt: emulator.mintAppJwt({ ttlSeconds: -10 }),
+		});
 		const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', ...withJws }), {
 			credentials,
 			input: [{ consumerJws: jwsFor('carol') }],
 		});
 
 		const error = result.nodeError(LP_NODE) as Error & { description?: string; httpCode?: string };
-		expect(error.message).toBe('LivePerson rejected the AppJWT: it is invalid or has expired [item 0]');
+		expect(error.message).toBe(
+			'LivePerson rejected the AppJWT: it is invalid or has expired [item 0]',
+		);
 		expect(error.description).toMatch(/errorCode 40102/);
 		expect(error.description).toMatch(/Client Credentials/);
 		expect(error.httpCode).toBe('401');
@@ -191,18 +220,25 @@ describe('LivePerson refusing the request', () => {
 
 		const [item] = result.jsonOf(LP_NODE);
 		expect(item.error).toBe('LivePerson refused cm.ConsumerRequestConversation [item 0]');
-		expect((item.details as Record<string, unknown>).description).toMatch(/BAD_REQUEST.*Routing rejected the skill/);
+		expect((item.details as Record<string, unknown>).description).toMatch(
+			/BAD_REQUEST.*Routing rejected the skill/,
+		);
 	});
 
 	test('a first message refused after the conversation was created: the item fails, keeping the conversationId', async () => {
 		emulator.faults.add(faultPresets.createAnswerRefusing('3', 'Message refused'));
 		const result = await runWorkflow(
-			lpWorkflow({ operation: 'createAndSend', message: 'hello', ...withJws }, { onError: 'continueErrorOutput' }),
+			lpWorkflow(
+				{ operation: 'createAndSend', message: 'hello', ...withJws },
+				{ onError: 'continueErrorOutput' },
+			),
 			{ credentials: staticCredential(emulator), input: [{ consumerJws: jwsFor('hana') }] },
 		);
 
 		const [item] = result.errorOutputOf(LP_NODE);
-		expect(item.json.error).toBe('The conversation was created, but LivePerson refused ms.PublishEvent in the same batch [item 0]');
+		expect(item.json.error).toBe(
+			'The conversation was created, but LivePerson refused ms.PublishEvent in the same batch [item 0]',
+		);
 		const details = item.json.details as Record<string, unknown>;
 		expect(details.conversationCreated).toBe('yes');
 		expect(details.conversationId).toBe(emulator.state.conversations()[0].conversationId);
@@ -235,6 +271,9 @@ describe('LivePerson refusing the request', () => {
 
 		const [item] = result.jsonOf(LP_NODE);
 		expect(item.conversationId).toBe(emulator.state.conversations()[0].conversationId);
-		expect((item.livePersonResponses as Array<{ reqId: string }>).map((r) => r.reqId)).toEqual(['1', '2']);
+		expect((item.livePersonResponses as Array<{ reqId: string }>).map((r) => r.reqId)).toEqual([
+			'1',
+			'2',
+		]);
 	});
 });

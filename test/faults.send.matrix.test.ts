@@ -5,4 +5,6 @@
 import { OPERATIONS, describeMatrix, useEmulator } from './support/faultMatrix';
 
 useEmulator();
-describeMatrix(OPERATIONS.filter((operation) => ['Send Message', 'Close Conversation'].includes(operation.name)));
+describeMatrix(
+	OPERATIONS.filter((operation) => ['Send Message', 'Close Conversation'].includes(operation.name)),
+);

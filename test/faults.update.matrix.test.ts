@@ -5,4 +5,8 @@
 import { OPERATIONS, describeMatrix, useEmulator } from './support/faultMatrix';
 
 useEmulator();
-describeMatrix(OPERATIONS.filter((operation) => ['Update Profile', 'Send Typing Indicator', 'Mark as Read'].includes(operation.name)));
+describeMatrix(
+	OPERATIONS.filter((operation) =>
+		['Update Profile', 'Send Typing Indicator', 'Mark as Read'].includes(operation.name),
+	),
+);

@@ -30,7 +30,14 @@ function fixtureWorkflow(
 	outputs: Array<{ output: number; node: INode }> = [],
 ): WorkflowDefinition {
 	const nodes: INode[] = [
-		{ id: 't', name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 't',
+			name: TRIGGER,
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'f',
 			name: 'Fixture',
@@ -64,7 +71,11 @@ const noOp = (name: string): INode => ({
 
 const credentials = () => ({
 	// No `region`: the credential type's default ('eu') must be applied, as for an old saved credential.
-	fixtureApi: { id: '1', name: 'Fixture account', data: { baseUrl: server.baseUrl, apiKey: 'k-123' } },
+	fixtureApi: {
+		id: '1',
+		name: 'Fixture account',
+		data: { baseUrl: server.baseUrl, apiKey: 'k-123' },
+	},
 });
 
 const requestsTo = (p: string) => server.requests.filter((r) => r.path === p);
@@ -74,7 +85,9 @@ describe('loading', () => {
 		const { packages, nodeTypes, credentialTypes } = await loadNodesAndCredentials(packageDir);
 		expect(packages.map((p) => p.nodes)).toEqual([['n8n-nodes-harness-fixture.fixtureHttp']]);
 		expect(nodeTypes.getByNameAndVersion('n8n-nodes-base.manualTrigger', 1).trigger).toBeDefined();
-		expect(credentialTypes.getSupportedNodes('fixtureApi')).toEqual(['n8n-nodes-harness-fixture.fixtureHttp']);
+		expect(credentialTypes.getSupportedNodes('fixtureApi')).toEqual([
+			'n8n-nodes-harness-fixture.fixtureHttp',
+		]);
 	});
 });
 
@@ -86,7 +99,13 @@ describe('credentials helper', () => {
 		);
 		expect(helper.getParentTypes('fixtureChildApi')).toEqual(['fixtureApi']);
 		const properties = helper.getCredentialsProperties('fixtureChildApi');
-		expect(properties.map((p) => p.name)).toEqual(['sessionToken', 'baseUrl', 'apiKey', 'region', 'tenant']);
+		expect(properties.map((p) => p.name)).toEqual([
+			'sessionToken',
+			'baseUrl',
+			'apiKey',
+			'region',
+			'tenant',
+		]);
 		expect(properties.find((p) => p.name === 'region')?.default).toBe('us');
 
 		const decrypted = await helper.getDecrypted(
@@ -95,18 +114,30 @@ describe('credentials helper', () => {
 			'fixtureChildApi',
 			'manual',
 		);
-		expect(decrypted).toEqual({ sessionToken: '', baseUrl: 'http://x', apiKey: 'k', region: 'us', tenant: 'main' });
-		await expect(helper.getDecrypted({} as never, { id: '8', name: 'x' }, 'fixtureChildApi', 'manual')).rejects.toThrow(
-			'Credential with ID "8" does not exist',
-		);
+		expect(decrypted).toEqual({
+			sessionToken: '',
+			baseUrl: 'http://x',
+			apiKey: 'k',
+			region: 'us',
+			tenant: 'main',
+		});
+		await expect(
+			helper.getDecrypted({} as never, { id: '8', name: 'x' }, 'fixtureChildApi', 'manual'),
+		).rejects.toThrow('Credential with ID "8" does not exist');
 	});
 });
 
 describe('running workflows', () => {
 	test('generic auth headers and qs, property defaults, expressions from input items, one item out per item in', async () => {
 		const result = await runWorkflow(
-			fixtureWorkflow({ parameters: { path: '/echo', value: '={{ $json.name }}-{{ $itemIndex }}' } }),
-			{ packageDir, credentials: credentials(), input: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] },
+			fixtureWorkflow({
+				parameters: { path: '/echo', value: '={{ $json.name }}-{{ $itemIndex }}' },
+			}),
+			{
+				packageDir,
+				credentials: credentials(),
+				input: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+			},
 		);
 
 		expect(result.status).toBe('success');
@@ -114,7 +145,11 @@ describe('running workflows', () => {
 		expect(result.executedNodes).toEqual([TRIGGER, 'Fixture']);
 		const out = result.outputOf('Fixture');
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(out.map((i) => i.json.body)).toEqual([{ value: 'a-0' }, { value: 'b-1' }, { value: 'c-2' }]);
+		expect(out.map((i) => i.json.body)).toEqual([
+			{ value: 'a-0' },
+			{ value: 'b-1' },
+			{ value: 'c-2' },
+		]);
 
 		const echoes = requestsTo('/echo');
 		expect(echoes).toHaveLength(3);
@@ -133,20 +168,35 @@ describe('running workflows', () => {
 				parameters: { authentication: 'function', path: '/fn', method: 'GET' },
 				credentials: { fixtureFnApi: { id: '2', name: 'Fn account' } },
 			}),
-			{ packageDir, credentials: { fixtureFnApi: { id: '2', data: { baseUrl: server.baseUrl, key: 's3cret' } } } },
+			{
+				packageDir,
+				credentials: {
+					fixtureFnApi: { id: '2', data: { baseUrl: server.baseUrl, key: 's3cret' } },
+				},
+			},
 		);
 		expect(result.status).toBe('success');
-		expect(result.jsonOf('Fixture')).toEqual([expect.objectContaining({ method: 'GET', fnKey: 'fn:s3cret' })]);
+		expect(result.jsonOf('Fixture')).toEqual([
+			expect.objectContaining({ method: 'GET', fnKey: 'fn:s3cret' }),
+		]);
 	});
 
 	test('preAuthentication runs once, its token is stored and reused by the next execution', async () => {
 		const helper = await HarnessCredentialsHelper.create(credentials(), packageDir);
 		const workflow = fixtureWorkflow({ parameters: { path: '/echo', value: 'x' } });
 
-		const first = await runWorkflow(workflow, { packageDir, credentialsHelper: helper, input: [{}, {}] });
+		const first = await runWorkflow(workflow, {
+			packageDir,
+			credentialsHelper: helper,
+			input: [{}, {}],
+		});
 		expect(first.status).toBe('success');
 		expect(helper.preAuthenticationRuns('fixtureApi')).toBe(1);
-		expect(helper.stored('fixtureApi')).toEqual({ baseUrl: server.baseUrl, apiKey: 'k-123', sessionToken: 'token-1' });
+		expect(helper.stored('fixtureApi')).toEqual({
+			baseUrl: server.baseUrl,
+			apiKey: 'k-123',
+			sessionToken: 'token-1',
+		});
 		expect(helper.updates).toHaveLength(1);
 
 		const second = await runWorkflow(workflow, { packageDir, credentialsHelper: helper });
@@ -154,26 +204,39 @@ describe('running workflows', () => {
 		expect(helper.preAuthenticationRuns('fixtureApi')).toBe(1);
 		expect(helper.preAuthenticationCalls.every((c) => !c.credentialsExpired)).toBe(true);
 		expect(server.tokensIssued).toBe(1);
-		expect(requestsTo('/echo').map((r) => r.headers.authorization)).toEqual(Array(3).fill('Bearer token-1'));
+		expect(requestsTo('/echo').map((r) => r.headers.authorization)).toEqual(
+			Array(3).fill('Bearer token-1'),
+		);
 	});
 
 	test('a 401 makes the engine call preAuthentication again (credentialsExpired) and retry once', async () => {
 		const helper = await HarnessCredentialsHelper.create(
-			{ fixtureApi: { id: '1', data: { baseUrl: server.baseUrl, apiKey: 'k-123', sessionToken: 'stale' } } },
+			{
+				fixtureApi: {
+					id: '1',
+					data: { baseUrl: server.baseUrl, apiKey: 'k-123', sessionToken: 'stale' },
+				},
+			},
 			packageDir,
 		);
-		const result = await runWorkflow(fixtureWorkflow({ parameters: { path: '/echo', value: 'x' } }), {
-			packageDir,
-			credentialsHelper: helper,
-		});
+		const result = await runWorkflow(
+			fixtureWorkflow({ parameters: { path: '/echo', value: 'x' } }),
+			{
+				packageDir,
+				credentialsHelper: helper,
+			},
+		);
 
 		expect(result.status).toBe('success');
-		expect(server.requests.map((r) => `${r.path} ${r.headers.authorization ?? ''}`.trim())).toEqual([
-			'/echo Bearer stale',
-			'/token',
-			'/echo Bearer token-1',
-		]);
-		expect(helper.preAuthenticationCalls.map(({ credentialsExpired, ran }) => ({ credentialsExpired, ran }))).toEqual([
+		expect(server.requests.map((r) => `${r.path} ${r.headers.authorization ?? ''}`.trim())).toEqual(
+			['/echo Bearer stale', '/token', '/echo Bearer token-1'],
+		);
+		expect(
+			helper.preAuthenticationCalls.map(({ credentialsExpired, ran }) => ({
+				credentialsExpired,
+				ran,
+			})),
+		).toEqual([
 			{ credentialsExpired: false, ran: false },
 			{ credentialsExpired: true, ran: true },
 		]);
@@ -183,10 +246,13 @@ describe('running workflows', () => {
 	test('a 401 after the refresh is not retried again and fails the node', async () => {
 		const helper = await HarnessCredentialsHelper.create(credentials(), packageDir);
 		server.acceptTokens = false;
-		const result = await runWorkflow(fixtureWorkflow({ parameters: { path: '/echo', value: 'x' } }), {
-			packageDir,
-			credentialsHelper: helper,
-		});
+		const result = await runWorkflow(
+			fixtureWorkflow({ parameters: { path: '/echo', value: 'x' } }),
+			{
+				packageDir,
+				credentialsHelper: helper,
+			},
+		);
 		expect(result.status).toBe('error');
 		expect(requestsTo('/echo')).toHaveLength(2);
 		expect(helper.preAuthenticationRuns()).toBe(2);
@@ -203,7 +269,10 @@ describe('running workflows', () => {
 		expect(result.status).toBe('success');
 		const out = result.outputOf('Fixture');
 		expect(out).toHaveLength(3);
-		expect(out[1]).toEqual({ json: { error: expect.stringMatching(/not able to process/) }, pairedItem: { item: 1 } });
+		expect(out[1]).toEqual({
+			json: { error: expect.stringMatching(/not able to process/) },
+			pairedItem: { item: 1 },
+		});
 		expect(out[0].json).toEqual({ ok: true, item: 0 });
 		expect(result.nodeError('Fixture')).toBeUndefined();
 	});
@@ -223,17 +292,23 @@ describe('running workflows', () => {
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 1 });
 		expect(errors[0].json.error).toMatch(/not able to process/);
-		expect(result.jsonOf('Success')).toEqual([{ ok: true, item: 0 }, { ok: true, item: 2 }]);
+		expect(result.jsonOf('Success')).toEqual([
+			{ ok: true, item: 0 },
+			{ ok: true, item: 2 },
+		]);
 		expect(result.jsonOf('Errors')).toHaveLength(1);
 	});
 
 	test('without continueOnFail a failing item stops the workflow with a node error', async () => {
 		server.failItems.add(1);
-		const result = await runWorkflow(fixtureWorkflow({ parameters: { path: '/fail' } }, [{ output: 0, node: noOp('Next') }]), {
-			packageDir,
-			credentials: credentials(),
-			input: [{}, {}],
-		});
+		const result = await runWorkflow(
+			fixtureWorkflow({ parameters: { path: '/fail' } }, [{ output: 0, node: noOp('Next') }]),
+			{
+				packageDir,
+				credentials: credentials(),
+				input: [{}, {}],
+			},
+		);
 		expect(result.status).toBe('error');
 		expect(result.nodeError('Fixture')).toMatchObject({ name: 'NodeApiError', httpCode: '500' });
 		expect(result.taskDataOf('Next')).toEqual([]);
@@ -244,7 +319,12 @@ describe('running workflows', () => {
 		server.flakyFailures = 1;
 		// Note: the engine reads `waitBetweenTries: 0` as the default 1000 ms (`|| 1000`), so use 10.
 		const result = await runWorkflow(
-			fixtureWorkflow({ parameters: { path: '/flaky' }, retryOnFail: true, maxTries: 3, waitBetweenTries: 10 }),
+			fixtureWorkflow({
+				parameters: { path: '/flaky' },
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 10,
+			}),
 			{ packageDir, credentials: credentials() },
 		);
 		expect(result.status).toBe('success');
@@ -252,14 +332,17 @@ describe('running workflows', () => {
 	});
 
 	test('runs an exported workflow file: credentials by id/name, expressions, $() paired items', async () => {
-		const result = await runWorkflow(path.join(__dirname, 'harness/fixtures/workflows/echo-and-set.workflow.json'), {
-			packageDir,
-			credentials: credentials(),
-			input: [
-				{ conversationId: 'c-1', customer: 'ann' },
-				{ conversationId: 'c-2', customer: 'bob' },
-			],
-		});
+		const result = await runWorkflow(
+			path.join(__dirname, 'harness/fixtures/workflows/echo-and-set.workflow.json'),
+			{
+				packageDir,
+				credentials: credentials(),
+				input: [
+					{ conversationId: 'c-1', customer: 'ann' },
+					{ conversationId: 'c-2', customer: 'bob' },
+				],
+			},
+		);
 		expect(result.status).toBe('success');
 		expect(result.executedNodes).toEqual([TRIGGER, 'Fixture', 'Use conversation', 'Done']);
 		expect(result.jsonOf('Done')).toEqual([
@@ -270,12 +353,15 @@ describe('running workflows', () => {
 	});
 
 	test('cancellation aborts the request the node is waiting on', async () => {
-		const result = await runWorkflow(fixtureWorkflow({ parameters: { path: '/echo', delayMs: 10_000 } }), {
-			packageDir,
-			credentials: credentials(),
-			cancelAfterMs: 300,
-			timeoutMs: 5_000,
-		});
+		const result = await runWorkflow(
+			fixtureWorkflow({ parameters: { path: '/echo', delayMs: 10_000 } }),
+			{
+				packageDir,
+				credentials: credentials(),
+				cancelAfterMs: 300,
+				timeoutMs: 5_000,
+			},
+		);
 		expect(result.status).toBe('canceled');
 		expect(result.cancelled?.engineStoppedAfterMs).toBeLessThan(2_000);
 		expect(result.durationMs).toBeLessThan(3_000);
@@ -286,11 +372,14 @@ describe('running workflows', () => {
 	test('an AbortSignal cancels too; timeoutMs bounds a run', async () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 200);
-		const cancelled = await runWorkflow(fixtureWorkflow({ parameters: { path: '/echo', delayMs: 10_000 } }), {
-			packageDir,
-			credentials: credentials(),
-			signal: controller.signal,
-		});
+		const cancelled = await runWorkflow(
+			fixtureWorkflow({ parameters: { path: '/echo', delayMs: 10_000 } }),
+			{
+				packageDir,
+				credentials: credentials(),
+				signal: controller.signal,
+			},
+		);
 		expect(cancelled.status).toBe('canceled');
 
 		await expect(

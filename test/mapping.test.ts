@@ -10,7 +10,11 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import { createdConversationId, matchAnswers, publishedSequence } from '../nodes/LivePersonConnector/helpers/answers';
+import {
+	createdConversationId,
+	matchAnswers,
+	publishedSequence,
+} from '../nodes/LivePersonConnector/helpers/answers';
 import {
 	TTR_DEF_NAMES,
 	conversationRequestBody,
@@ -29,7 +33,12 @@ import {
 	type SdeField,
 	type SdeFieldKind,
 } from '../nodes/LivePersonConnector/helpers/sdeFields';
-import { buildSdes, customerInfoSde, personalInfoSde, sdesFromJson } from '../nodes/LivePersonConnector/helpers/sdes';
+import {
+	buildSdes,
+	customerInfoSde,
+	personalInfoSde,
+	sdesFromJson,
+} from '../nodes/LivePersonConnector/helpers/sdes';
 import type { ConnectorRequest, RequestResult } from '../nodes/LivePersonConnector/helpers/types';
 import { describeValue } from '../nodes/LivePersonConnector/helpers/values';
 import { expectInputError, inputErrorDefects } from './support/mapping/inputErrors';
@@ -44,7 +53,8 @@ const JSON_SDES = 'Additional SDEs (JSON)';
 const label = (section: string, field: SdeField) => `${section} › ${field.displayName}`;
 function show(value: unknown): string {
 	if (value instanceof DateTime) return `DateTime(${value.toISO() ?? 'invalid'})`;
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Date(invalid)' : `Date(${value.toISOString()})`;
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime()) ? 'Date(invalid)' : `Date(${value.toISOString()})`;
 	if (typeof value === 'string') return JSON.stringify(value);
 	return describeValue(value);
 }
@@ -65,7 +75,10 @@ function profileOf(parameters: Partial<CreateParameters>): IDataObject {
 
 function sdesOf(parameters: Partial<CreateParameters>): IDataObject[] {
 	const body = profileOf(parameters);
-	return ((body.authenticatedData as IDataObject | undefined)?.lp_sdes as IDataObject[] | undefined) ?? [];
+	return (
+		((body.authenticatedData as IDataObject | undefined)?.lp_sdes as IDataObject[] | undefined) ??
+		[]
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,19 +135,79 @@ const VALID: Record<SdeFieldKind, Case[]> = {
 		['2024-03-01 23:30', { year: 2024, month: 3, day: 1 }],
 		[new Date(Date.UTC(2024, 2, 1)), { year: 2024, month: 3, day: 1 }],
 		[new Date('2024-03-01T23:59:59.999Z'), { year: 2024, month: 3, day: 1 }],
-		[{ day: 1, month: 3, year: 2024 }, { year: 2024, month: 3, day: 1 }],
-		[{ day: '1', month: '03', year: '2024' }, { year: 2024, month: 3, day: 1 }],
-		[DateTime.fromObject({ year: 2024, month: 3, day: 1 }, { zone: 'UTC' }), { year: 2024, month: 3, day: 1 }],
-		[DateTime.fromISO('2024-03-01T23:30:00', { zone: 'America/Los_Angeles' }), { year: 2024, month: 3, day: 1 }],
-		[DateTime.fromISO('2024-03-01T00:30:00', { zone: 'Asia/Tokyo' }), { year: 2024, month: 3, day: 1 }],
-		[DateTime.fromISO('2024-02-29T12:00:00', { zone: 'Pacific/Kiritimati' }), { year: 2024, month: 2, day: 29 }],
+		[
+			{ day: 1, month: 3, year: 2024 },
+			{ year: 2024, month: 3, day: 1 },
+		],
+		[
+			{ day: '1', month: '03', year: '2024' },
+			{ year: 2024, month: 3, day: 1 },
+		],
+		[
+			DateTime.fromObject({ year: 2024, month: 3, day: 1 }, { zone: 'UTC' }),
+			{ year: 2024, month: 3, day: 1 },
+		],
+		[
+			DateTime.fromISO('2024-03-01T23:30:00', { zone: 'America/Los_Angeles' }),
+			{ year: 2024, month: 3, day: 1 },
+		],
+		[
+			DateTime.fromISO('2024-03-01T00:30:00', { zone: 'Asia/Tokyo' }),
+			{ year: 2024, month: 3, day: 1 },
+		],
+		[
+			DateTime.fromISO('2024-02-29T12:00:00', { zone: 'Pacific/Kiritimati' }),
+			{ year: 2024, month: 2, day: 29 },
+		],
 	],
 };
 
 const INVALID: Record<SdeFieldKind, unknown[]> = {
-	string: [{}, { a: 1 }, [], ['a'], NaN, Infinity, new Date(Date.UTC(2024, 2, 1)), DateTime.utc(2024, 3, 1)],
-	number: ['abc', '12abc', '1,5', NaN, Infinity, -Infinity, 'Infinity', true, {}, [], ['5'], DateTime.utc(2024, 3, 1), '0x1A', '0b101', '0o17', '1_000'],
-	integer: [1.5, '1.5', -0.25, 'three', NaN, Infinity, true, {}, [], '0x1A', '0b101', '0o17', '9007199254740993', 9007199254740992, 1e21],
+	string: [
+		{},
+		{ a: 1 },
+		[],
+		['a'],
+		NaN,
+		Infinity,
+		new Date(Date.UTC(2024, 2, 1)),
+		DateTime.utc(2024, 3, 1),
+	],
+	number: [
+		'abc',
+		'12abc',
+		'1,5',
+		NaN,
+		Infinity,
+		-Infinity,
+		'Infinity',
+		true,
+		{},
+		[],
+		['5'],
+		DateTime.utc(2024, 3, 1),
+		'0x1A',
+		'0b101',
+		'0o17',
+		'1_000',
+	],
+	integer: [
+		1.5,
+		'1.5',
+		-0.25,
+		'three',
+		NaN,
+		Infinity,
+		true,
+		{},
+		[],
+		'0x1A',
+		'0b101',
+		'0o17',
+		'9007199254740993',
+		9007199254740992,
+		1e21,
+	],
 	date: [
 		'2023-02-29',
 		'1900-02-29',
@@ -169,26 +242,49 @@ const INVALID: Record<SdeFieldKind, unknown[]> = {
 /** Every SDE table field with each valid case: [field, input, expected]. */
 /** Whether a valid case's value is within the field's sane range (e.g. no negative Company Size). */
 const inRange = (field: SdeField, expected: unknown) =>
-	typeof expected !== 'number' || ((field.range?.min ?? -Infinity) <= expected && expected <= (field.range?.max ?? Infinity));
+	typeof expected !== 'number' ||
+	((field.range?.min ?? -Infinity) <= expected && expected <= (field.range?.max ?? Infinity));
 
 function validCases(fields: SdeField[]): [string, SdeField, unknown, unknown][] {
 	return fields.flatMap((field) =>
 		VALID[field.kind]
 			.filter(([, expected]) => inRange(field, expected))
-			.map(([input, expected]) => [`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [string, SdeField, unknown, unknown]),
+			.map(
+				([input, expected]) =>
+					[`${field.name} (${field.kind}) ${show(input)}`, field, input, expected] as [
+						string,
+						SdeField,
+						unknown,
+						unknown,
+					],
+			),
 	);
 }
 
 function invalidCases(fields: SdeField[]): [string, SdeField, unknown][] {
 	return fields.flatMap((field) =>
-		[...INVALID[field.kind], ...VALID[field.kind].filter(([, expected]) => !inRange(field, expected)).map(([input]) => input)].map(
-			(input) => [`${field.name} (${field.kind}) ${show(input)}`, field, input] as [string, SdeField, unknown],
+		[
+			...INVALID[field.kind],
+			...VALID[field.kind]
+				.filter(([, expected]) => !inRange(field, expected))
+				.map(([input]) => input),
+		].map(
+			(input) =>
+				[`${field.name} (${field.kind}) ${show(input)}`, field, input] as [
+					string,
+					SdeField,
+					unknown,
+				],
 		),
 	);
 }
 
 function blankCases(fields: SdeField[]): [string, SdeField, unknown][] {
-	return fields.flatMap((field) => BLANKS.map((input) => [`${field.name} ${show(input)}`, field, input] as [string, SdeField, unknown]));
+	return fields.flatMap((field) =>
+		BLANKS.map(
+			(input) => [`${field.name} ${show(input)}`, field, input] as [string, SdeField, unknown],
+		),
+	);
 }
 
 /** One valid value per field, for "all fields at once". */
@@ -208,7 +304,8 @@ function oneOfEach(fields: SdeField[]): { input: IDataObject; expected: IDataObj
 describe('the field tables', () => {
 	it('hold exactly the Customer Info fields and types of the API page', () => {
 		const kinds = Object.fromEntries(CUSTOMER_INFO_FIELDS.map((field) => [field.name, field.kind]));
-		const strings = 'cstatus ctype customerId socialId imei userName accountName role currency companyBranch storeZipCode storeNumber';
+		const strings =
+			'cstatus ctype customerId socialId imei userName accountName role currency companyBranch storeZipCode storeNumber';
 		expect(kinds).toEqual({
 			...Object.fromEntries(strings.split(' ').map((name) => [name, 'string'])),
 			balance: 'number',
@@ -220,11 +317,24 @@ describe('the field tables', () => {
 	});
 
 	it('hold the Personal Info text fields, genders and phone types of the API page', () => {
-		expect(PERSONAL_INFO_FIELDS.map((field) => [field.name, field.kind]).sort()).toEqual(
-			[['company', 'string'], ['firstname', 'string'], ['language', 'string'], ['lastname', 'string']],
-		);
+		expect(PERSONAL_INFO_FIELDS.map((field) => [field.name, field.kind]).sort()).toEqual([
+			['company', 'string'],
+			['firstname', 'string'],
+			['language', 'string'],
+			['lastname', 'string'],
+		]);
 		expect([...GENDERS]).toEqual(['MALE', 'FEMALE', 'OTHER']);
-		expect([...PHONE_TYPES].sort()).toEqual(['FAX', 'HOME', 'HOME_FAX', 'MAIN', 'MOBILE', 'OTHER', 'PAGER', 'WORK', 'WORK_FAX']);
+		expect([...PHONE_TYPES].sort()).toEqual([
+			'FAX',
+			'HOME',
+			'HOME_FAX',
+			'MAIN',
+			'MOBILE',
+			'OTHER',
+			'PAGER',
+			'WORK',
+			'WORK_FAX',
+		]);
 	});
 
 	it('give every field a distinct name and display name', () => {
@@ -236,23 +346,37 @@ describe('the field tables', () => {
 
 	it('warn in the descriptions about customerId, storeZipCode and storeNumber', () => {
 		for (const name of ['customerId', 'storeZipCode', 'storeNumber']) {
-			expect(CUSTOMER_INFO_FIELDS.find((field) => field.name === name)?.description).toMatch(/warning/i);
+			expect(CUSTOMER_INFO_FIELDS.find((field) => field.name === name)?.description).toMatch(
+				/warning/i,
+			);
 		}
 	});
 });
 
 describe('Customer Info (SDE) fields', () => {
-	it.each(validCases(CUSTOMER_INFO_FIELDS))('%s is sent as LivePerson expects', (_name, field, input, expected) => {
-		expect(customerInfoSde({ [field.name]: input } as IDataObject)).toEqual({ type: 'ctmrinfo', info: { [field.name]: expected } });
-	});
+	it.each(validCases(CUSTOMER_INFO_FIELDS))(
+		'%s is sent as LivePerson expects',
+		(_name, field, input, expected) => {
+			expect(customerInfoSde({ [field.name]: input } as IDataObject)).toEqual({
+				type: 'ctmrinfo',
+				info: { [field.name]: expected },
+			});
+		},
+	);
 
 	it.each(blankCases(CUSTOMER_INFO_FIELDS))('%s is left out', (_name, field, input) => {
 		expect(customerInfoSde({ [field.name]: input } as IDataObject)).toBeUndefined();
 	});
 
-	it.each(invalidCases(CUSTOMER_INFO_FIELDS))('%s is refused, naming the field', (_name, field, input) => {
-		expectInputError(() => customerInfoSde({ [field.name]: input } as IDataObject), label(CUSTOMER, field));
-	});
+	it.each(invalidCases(CUSTOMER_INFO_FIELDS))(
+		'%s is refused, naming the field',
+		(_name, field, input) => {
+			expectInputError(
+				() => customerInfoSde({ [field.name]: input } as IDataObject),
+				label(CUSTOMER, field),
+			);
+		},
+	);
 
 	it('sends all fields at once, in a batch the API accepts', () => {
 		const { input, expected } = oneOfEach(CUSTOMER_INFO_FIELDS);
@@ -264,19 +388,28 @@ describe('Customer Info (SDE) fields', () => {
 		expect(customerInfoSde(blank)).toBeUndefined();
 		expect(customerInfoSde({})).toBeUndefined();
 		expect(customerInfoSde()).toBeUndefined();
-		expect(customerInfoSde({ notAField: 'x', ctype: 'vip' })).toEqual({ type: 'ctmrinfo', info: { ctype: 'vip' } });
+		expect(customerInfoSde({ notAField: 'x', ctype: 'vip' })).toEqual({
+			type: 'ctmrinfo',
+			info: { ctype: 'vip' },
+		});
 	});
 
 	it('refuses a date part that cannot be turned into a number with an InputError, not a TypeError', () => {
 		// {"toString":0} is valid JSON; Number() of it throws "Cannot convert object to primitive value".
 		expectInputError(
-			() => customerInfoSde({ lastPaymentDate: JSON.parse('{"year":{"toString":0},"month":1,"day":1}') as IDataObject }),
+			() =>
+				customerInfoSde({
+					lastPaymentDate: JSON.parse('{"year":{"toString":0},"month":1,"day":1}') as IDataObject,
+				}),
 			'Customer Info (SDE) › Last Payment Date',
 		);
 	});
 
 	it('reports a bad date as "<value> is not a date" and says what to enter', () => {
-		const error = expectInputError(() => customerInfoSde({ lastPaymentDate: '2023-02-29' }), 'Customer Info (SDE) › Last Payment Date');
+		const error = expectInputError(
+			() => customerInfoSde({ lastPaymentDate: '2023-02-29' }),
+			'Customer Info (SDE) › Last Payment Date',
+		);
 		expect(error.problem).toContain('2023-02-29');
 		expect(error.fix).toMatch(/2024-03-01/);
 		expect(error.message).toBe(`Customer Info (SDE) › Last Payment Date: ${error.problem}`);
@@ -286,32 +419,52 @@ describe('Customer Info (SDE) fields', () => {
 describe('Personal Info (SDE) fields', () => {
 	const textFields = PERSONAL_INFO_FIELDS;
 
-	it.each(validCases(textFields))('%s is sent as LivePerson expects', (_name, field, input, expected) => {
-		expect(personalInfoSde({ [field.name]: input } as IDataObject)).toEqual({ type: 'personal', personal: { [field.name]: expected } });
-	});
+	it.each(validCases(textFields))(
+		'%s is sent as LivePerson expects',
+		(_name, field, input, expected) => {
+			expect(personalInfoSde({ [field.name]: input } as IDataObject)).toEqual({
+				type: 'personal',
+				personal: { [field.name]: expected },
+			});
+		},
+	);
 
 	it.each(blankCases(textFields))('%s is left out', (_name, field, input) => {
 		expect(personalInfoSde({ [field.name]: input } as IDataObject)).toBeUndefined();
 	});
 
 	it.each(invalidCases(textFields))('%s is refused, naming the field', (_name, field, input) => {
-		expectInputError(() => personalInfoSde({ [field.name]: input } as IDataObject), label(PERSONAL, field));
+		expectInputError(
+			() => personalInfoSde({ [field.name]: input } as IDataObject),
+			label(PERSONAL, field),
+		);
 	});
 
 	describe('gender', () => {
 		const spellings = GENDERS.flatMap((gender) => {
 			const lower = gender.toLowerCase();
-			return [gender, lower, lower[0].toUpperCase() + lower.slice(1), `  ${lower} `].map((input) => [input, gender]);
+			return [gender, lower, lower[0].toUpperCase() + lower.slice(1), `  ${lower} `].map(
+				(input) => [input, gender],
+			);
 		});
 
 		it.each(spellings)('%j is sent as %s', (input, expected) => {
-			expect(personalInfoSde({ gender: input })).toEqual({ type: 'personal', personal: { gender: expected } });
+			expect(personalInfoSde({ gender: input })).toEqual({
+				type: 'personal',
+				personal: { gender: expected },
+			});
 		});
 
-		it.each(['M', 'F', 'unknown', 'males', 'FEMALE_', 'divers', 1, true, {}, []])('%j is refused', (input) => {
-			const error = expectInputError(() => personalInfoSde({ gender: input as string }), 'Personal Info (SDE) › Gender');
-			if (typeof input === 'string') expect(error.fix).toBe('Use one of: MALE, FEMALE, OTHER.');
-		});
+		it.each(['M', 'F', 'unknown', 'males', 'FEMALE_', 'divers', 1, true, {}, []])(
+			'%j is refused',
+			(input) => {
+				const error = expectInputError(
+					() => personalInfoSde({ gender: input as string }),
+					'Personal Info (SDE) › Gender',
+				);
+				if (typeof input === 'string') expect(error.fix).toBe('Use one of: MALE, FEMALE, OTHER.');
+			},
+		);
 
 		it.each(BLANKS)('%j is left out', (input) => {
 			expect(personalInfoSde({ gender: input as string })).toBeUndefined();
@@ -325,7 +478,11 @@ describe('Personal Info (SDE) fields', () => {
 			[0, undefined, { age: 0 }],
 			[undefined, '1990-05-17', { year: 1990, month: 5, day: 17 }],
 			[undefined, '1990-05-17T23:30:00', { year: 1990, month: 5, day: 17 }],
-			[undefined, DateTime.fromISO('1990-05-17T00:30:00', { zone: 'Asia/Tokyo' }), { year: 1990, month: 5, day: 17 }],
+			[
+				undefined,
+				DateTime.fromISO('1990-05-17T00:30:00', { zone: 'Asia/Tokyo' }),
+				{ year: 1990, month: 5, day: 17 },
+			],
 			[undefined, { year: 1990, month: 5, day: 17 }, { year: 1990, month: 5, day: 17 }],
 			[34, '1990-05-17', { age: 34, year: 1990, month: 5, day: 17 }],
 			[' 34 ', new Date(Date.UTC(1990, 4, 17)), { age: 34, year: 1990, month: 5, day: 17 }],
@@ -337,43 +494,76 @@ describe('Personal Info (SDE) fields', () => {
 			else expect(sde).toEqual({ type: 'personal', personal: { age: expected } });
 		});
 
-		it.each([42.5, '42.5', 'old', NaN, {}, true, -5, '-5', 151, '0x1A'])('age %j is refused', (age) => {
-			expectInputError(() => personalInfoSde({ age } as IDataObject), 'Personal Info (SDE) › Age');
-		});
-
-		it.each(['1990-02-29', 'yesterday', '17.05.1990', { year: 1990, month: 13, day: 1 }, DateTime.invalid('bad')])(
-			'date of birth %j is refused',
-			(birthDate) => {
-				expectInputError(() => personalInfoSde({ birthDate } as IDataObject), 'Personal Info (SDE) › Date of Birth');
+		it.each([42.5, '42.5', 'old', NaN, {}, true, -5, '-5', 151, '0x1A'])(
+			'age %j is refused',
+			(age) => {
+				expectInputError(
+					() => personalInfoSde({ age } as IDataObject),
+					'Personal Info (SDE) › Age',
+				);
 			},
 		);
+
+		it.each([
+			'1990-02-29',
+			'yesterday',
+			'17.05.1990',
+			{ year: 1990, month: 13, day: 1 },
+			DateTime.invalid('bad'),
+		])('date of birth %j is refused', (birthDate) => {
+			expectInputError(
+				() => personalInfoSde({ birthDate } as IDataObject),
+				'Personal Info (SDE) › Date of Birth',
+			);
+		});
 	});
 
 	describe('contacts', () => {
 		const contacts = (...contact: IDataObject[]) => personalInfoSde({ contacts: { contact } });
 
-		it.each(PHONE_TYPES.flatMap((type) => [[type, type], [type.toLowerCase(), type], [` ${type.toLowerCase()} `, type]]))(
-			'phone type %j is sent as %s',
-			(input, expected) => {
-				expect(contacts({ phone: '+1 555 0100', phoneType: input })).toEqual({
-					type: 'personal',
-					personal: { contacts: [{ phone: '+1 555 0100', phoneType: expected }] },
-				});
+		it.each(
+			PHONE_TYPES.flatMap((type) => [
+				[type, type],
+				[type.toLowerCase(), type],
+				[` ${type.toLowerCase()} `, type],
+			]),
+		)('phone type %j is sent as %s', (input, expected) => {
+			expect(contacts({ phone: '+1 555 0100', phoneType: input })).toEqual({
+				type: 'personal',
+				personal: { contacts: [{ phone: '+1 555 0100', phoneType: expected }] },
+			});
+		});
+
+		it.each(['SATELLITE', 'cell', 'HOME FAX', 7, {}])(
+			'phone type %j is refused, naming the row',
+			(phoneType) => {
+				expectInputError(
+					() => contacts({ email: 'a@b.c' }, { phone: '1', phoneType }),
+					'Personal Info (SDE) › Contacts › contact 2 › Phone Type',
+				);
 			},
 		);
 
-		it.each(['SATELLITE', 'cell', 'HOME FAX', 7, {}])('phone type %j is refused, naming the row', (phoneType) => {
-			expectInputError(
-				() => contacts({ email: 'a@b.c' }, { phone: '1', phoneType }),
-				'Personal Info (SDE) › Contacts › contact 2 › Phone Type',
-			);
-		});
-
 		it('maps a full row, with the address nested', () => {
-			expect(contacts({ email: ' ann@example.com ', phone: 5550100, phoneType: 'work', country: 'US', region: ' CA ' })).toEqual({
+			expect(
+				contacts({
+					email: ' ann@example.com ',
+					phone: 5550100,
+					phoneType: 'work',
+					country: 'US',
+					region: ' CA ',
+				}),
+			).toEqual({
 				type: 'personal',
 				personal: {
-					contacts: [{ email: 'ann@example.com', phone: '5550100', phoneType: 'WORK', address: { country: 'US', region: 'CA' } }],
+					contacts: [
+						{
+							email: 'ann@example.com',
+							phone: '5550100',
+							phoneType: 'WORK',
+							address: { country: 'US', region: 'CA' },
+						},
+					],
 				},
 			});
 		});
@@ -400,11 +590,15 @@ describe('Personal Info (SDE) fields', () => {
 			// At execution n8n fills each fixedCollection row with its defaults (Workflow constructor,
 			// getNodeParameters(..., returnDefaults = true)), so an empty row arrives like this and
 			// is sent as contacts: [{phoneType: 'MOBILE'}], a contact with no email, phone or address.
-			expect(contacts({ country: '', email: '', phone: '', phoneType: 'MOBILE', region: '' })).toBeUndefined();
+			expect(
+				contacts({ country: '', email: '', phone: '', phoneType: 'MOBILE', region: '' }),
+			).toBeUndefined();
 		});
 
 		it('leaves the SDE out when every row is empty', () => {
-			expect(contacts({}, { email: ' ', phone: '', phoneType: '', country: '', region: '' })).toBeUndefined();
+			expect(
+				contacts({}, { email: ' ', phone: '', phoneType: '', country: '', region: '' }),
+			).toBeUndefined();
 			expect(personalInfoSde({ contacts: {} })).toBeUndefined();
 			expect(personalInfoSde({ contacts: { contact: [] } })).toBeUndefined();
 		});
@@ -415,7 +609,10 @@ describe('Personal Info (SDE) fields', () => {
 			['Country', { country: { code: 'US' } }],
 			['Region', { region: NaN }],
 		])('a bad %s names the row and the field', (name, row) => {
-			expectInputError(() => contacts({ email: 'ok@x.y' }, row as IDataObject), `Personal Info (SDE) › Contacts › contact 2 › ${name}`);
+			expectInputError(
+				() => contacts({ email: 'ok@x.y' }, row as IDataObject),
+				`Personal Info (SDE) › Contacts › contact 2 › ${name}`,
+			);
 		});
 	});
 
@@ -427,7 +624,11 @@ describe('Personal Info (SDE) fields', () => {
 				gender: 'female',
 				age: 34,
 				birthDate: '1990-05-17',
-				contacts: { contact: [{ email: 'a@b.c', phone: '1', phoneType: 'MOBILE', country: 'US', region: 'CA' }] },
+				contacts: {
+					contact: [
+						{ email: 'a@b.c', phone: '1', phoneType: 'MOBILE', country: 'US', region: 'CA' },
+					],
+				},
 			},
 		});
 		expect(sdes).toEqual([
@@ -437,7 +638,14 @@ describe('Personal Info (SDE) fields', () => {
 					...expected,
 					gender: 'FEMALE',
 					age: { age: 34, year: 1990, month: 5, day: 17 },
-					contacts: [{ email: 'a@b.c', phone: '1', phoneType: 'MOBILE', address: { country: 'US', region: 'CA' } }],
+					contacts: [
+						{
+							email: 'a@b.c',
+							phone: '1',
+							phoneType: 'MOBILE',
+							address: { country: 'US', region: 'CA' },
+						},
+					],
 				},
 			},
 		]);
@@ -458,7 +666,11 @@ describe('User Profile fields', () => {
 		['description', ['description'], 'Description'],
 		['mobileNum', ['privateData', 'mobileNum'], 'Mobile Number'],
 		['mail', ['privateData', 'mail'], 'Email'],
-		['pushServiceName', ['privateData', 'pushNotificationData', 'serviceName'], 'Push Service Name'],
+		[
+			'pushServiceName',
+			['privateData', 'pushNotificationData', 'serviceName'],
+			'Push Service Name',
+		],
 		['pushCertName', ['privateData', 'pushNotificationData', 'certName'], 'Push Certificate Name'],
 		['pushToken', ['privateData', 'pushNotificationData', 'token'], 'Push Token'],
 	];
@@ -466,22 +678,36 @@ describe('User Profile fields', () => {
 		path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as IDataObject;
 
 	const valid = PROFILE_FIELDS.flatMap(([key, path]) =>
-		VALID.string.map(([input, expected]) => [`${key} ${show(input)}`, key, path, input, expected] as const),
+		VALID.string.map(
+			([input, expected]) => [`${key} ${show(input)}`, key, path, input, expected] as const,
+		),
 	);
 	it.each(valid)('%s goes to its place in SetUserProfile', (_name, key, path, input, expected) => {
 		expect(userProfileBody({ [key]: input } as IDataObject)).toEqual(nest([...path], expected));
-		expect(profileOf({ userProfile: { [key]: input } as IDataObject })).toEqual(nest([...path], expected));
+		expect(profileOf({ userProfile: { [key]: input } as IDataObject })).toEqual(
+			nest([...path], expected),
+		);
 	});
 
-	const blank = PROFILE_FIELDS.flatMap(([key]) => BLANKS.map((input) => [`${key} ${show(input)}`, key, input] as const));
+	const blank = PROFILE_FIELDS.flatMap(([key]) =>
+		BLANKS.map((input) => [`${key} ${show(input)}`, key, input] as const),
+	);
 	it.each(blank)('%s is left out, never sent empty', (_name, key, input) => {
 		expect(userProfileBody({ [key]: input } as IDataObject)).toEqual({});
 	});
 
-	const invalid = PROFILE_FIELDS.flatMap(([key, , name]) => INVALID.string.map((input) => [`${key} ${show(input)}`, key, name, input] as const));
+	const invalid = PROFILE_FIELDS.flatMap(([key, , name]) =>
+		INVALID.string.map((input) => [`${key} ${show(input)}`, key, name, input] as const),
+	);
 	it.each(invalid)('%s is refused, naming the field', (_name, key, name, input) => {
-		expectInputError(() => userProfileBody({ [key]: input } as IDataObject), `User Profile › ${name}`);
-		expectInputError(() => plan({ userProfile: { [key]: input } as IDataObject }), `User Profile › ${name}`);
+		expectInputError(
+			() => userProfileBody({ [key]: input } as IDataObject),
+			`User Profile › ${name}`,
+		);
+		expectInputError(
+			() => plan({ userProfile: { [key]: input } as IDataObject }),
+			`User Profile › ${name}`,
+		);
 	});
 
 	it('sends every field at once, nested as the API page shows', () => {
@@ -497,25 +723,44 @@ describe('User Profile fields', () => {
 			privateData: {
 				mobileNum: 'mobileNum-value',
 				mail: 'mail-value',
-				pushNotificationData: { serviceName: 'pushServiceName-value', certName: 'pushCertName-value', token: 'pushToken-value' },
+				pushNotificationData: {
+					serviceName: 'pushServiceName-value',
+					certName: 'pushCertName-value',
+					token: 'pushToken-value',
+				},
 			},
 		});
 	});
 
 	it('leaves privateData and pushNotificationData out when their fields are blank', () => {
-		expect(userProfileBody({ firstName: 'Ann', mobileNum: ' ', mail: '', pushServiceName: '\t', pushCertName: null, pushToken: undefined })).toEqual({
+		expect(
+			userProfileBody({
+				firstName: 'Ann',
+				mobileNum: ' ',
+				mail: '',
+				pushServiceName: '\t',
+				pushCertName: null,
+				pushToken: undefined,
+			}),
+		).toEqual({
 			firstName: 'Ann',
 		});
-		expect(userProfileBody({ mail: 'a@b.c', pushToken: '   ' })).toEqual({ privateData: { mail: 'a@b.c' } });
+		expect(userProfileBody({ mail: 'a@b.c', pushToken: '   ' })).toEqual({
+			privateData: { mail: 'a@b.c' },
+		});
 	});
 
 	it('ignores keys that are not profile fields', () => {
-		expect(userProfileBody({ nickname: 'x', privateData: { mail: 'smuggled' } } as IDataObject)).toEqual({});
+		expect(
+			userProfileBody({ nickname: 'x', privateData: { mail: 'smuggled' } } as IDataObject),
+		).toEqual({});
 	});
 
 	it('is {} when nothing is set, and carries the SDEs under authenticatedData.lp_sdes', () => {
 		expect(profileOf({})).toEqual({});
-		expect(profileOf({ userProfile: {}, customerInfo: {}, personalInfo: {}, sdesJson: '' })).toEqual({});
+		expect(
+			profileOf({ userProfile: {}, customerInfo: {}, personalInfo: {}, sdesJson: '' }),
+		).toEqual({});
 		expect(userProfileBody(undefined, [{ type: 'ctmrinfo', info: { ctype: 'vip' } }])).toEqual({
 			authenticatedData: { lp_sdes: [{ type: 'ctmrinfo', info: { ctype: 'vip' } }] },
 		});
@@ -525,11 +770,15 @@ describe('User Profile fields', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('routing (ConsumerRequestConversation)', () => {
-	const body = (parameters: Partial<CreateParameters>) => conversationRequestBody({ accountId: ACCOUNT, ...parameters });
+	const body = (parameters: Partial<CreateParameters>) =>
+		conversationRequestBody({ accountId: ACCOUNT, ...parameters });
 
 	it('always sends brandId = the account and channelType MESSAGING, and nothing else by default', () => {
 		expect(body({})).toEqual({ brandId: ACCOUNT, channelType: 'MESSAGING' });
-		expect(body({ routing: {}, conversationContext: {} })).toEqual({ brandId: ACCOUNT, channelType: 'MESSAGING' });
+		expect(body({ routing: {}, conversationContext: {} })).toEqual({
+			brandId: ACCOUNT,
+			channelType: 'MESSAGING',
+		});
 		expect(conversationRequestBody({ accountId: '999' }).brandId).toBe('999');
 		expect(expectValidPlan({}).batch[1]).toEqual({
 			kind: 'req',
@@ -539,13 +788,16 @@ describe('routing (ConsumerRequestConversation)', () => {
 		});
 	});
 
-	it.each(TTR_DEF_NAMES.flatMap((name) => [[name, name], [name.toLowerCase(), name], [` ${name} `, name]]))(
-		'ttrDefName %j is sent as %s',
-		(input, expected) => {
-			expect(body({ routing: { ttrDefName: input } }).ttrDefName).toBe(expected);
-			expectValidPlan({ routing: { ttrDefName: input } });
-		},
-	);
+	it.each(
+		TTR_DEF_NAMES.flatMap((name) => [
+			[name, name],
+			[name.toLowerCase(), name],
+			[` ${name} `, name],
+		]),
+	)('ttrDefName %j is sent as %s', (input, expected) => {
+		expect(body({ routing: { ttrDefName: input } }).ttrDefName).toBe(expected);
+		expectValidPlan({ routing: { ttrDefName: input } });
+	});
 
 	it('offers the documented ttrDefName values', () => {
 		expect([...TTR_DEF_NAMES].sort()).toEqual(['CUSTOM', 'NORMAL', 'PRIORITIZED', 'URGENT']);
@@ -556,7 +808,10 @@ describe('routing (ConsumerRequestConversation)', () => {
 	});
 
 	it.each(['FAST', 'HIGH', 1, {}])('ttrDefName %j is refused', (ttrDefName) => {
-		expectInputError(() => body({ routing: { ttrDefName } as IDataObject }), 'Routing › Time to Response');
+		expectInputError(
+			() => body({ routing: { ttrDefName } as IDataObject }),
+			'Routing › Time to Response',
+		);
 	});
 
 	it.each<[unknown, string]>([
@@ -574,16 +829,27 @@ describe('routing (ConsumerRequestConversation)', () => {
 		expect(body({ routing: { skillId } as IDataObject })).not.toHaveProperty('skillId');
 	});
 
-	it.each(['abc', '1.5', 1.5, '12 34', '+1', '--1', {}, [1]])('skill id %j is refused', (skillId) => {
-		expectInputError(() => body({ routing: { skillId } as IDataObject }), 'Routing › Skill ID');
-	});
+	it.each(['abc', '1.5', 1.5, '12 34', '+1', '--1', {}, [1]])(
+		'skill id %j is refused',
+		(skillId) => {
+			expectInputError(() => body({ routing: { skillId } as IDataObject }), 'Routing › Skill ID');
+		},
+	);
 
 	describe('campaign, required (Create with Campaign)', () => {
-		const campaign = (campaignId: unknown, engagementId: unknown) => ({ campaign: { campaignId, engagementId, required: true } });
+		const campaign = (campaignId: unknown, engagementId: unknown) => ({
+			campaign: { campaignId, engagementId, required: true },
+		});
 
 		it('sends campaignInfo with both ids as strings', () => {
-			expect(body(campaign(' 2739101812 ', '2739121912')).campaignInfo).toEqual({ campaignId: '2739101812', engagementId: '2739121912' });
-			expect(body(campaign(2739101812, 2739121912)).campaignInfo).toEqual({ campaignId: '2739101812', engagementId: '2739121912' });
+			expect(body(campaign(' 2739101812 ', '2739121912')).campaignInfo).toEqual({
+				campaignId: '2739101812',
+				engagementId: '2739121912',
+			});
+			expect(body(campaign(2739101812, 2739121912)).campaignInfo).toEqual({
+				campaignId: '2739101812',
+				engagementId: '2739121912',
+			});
 			expectValidPlan(campaign('1', '2'));
 		});
 
@@ -604,16 +870,24 @@ describe('routing (ConsumerRequestConversation)', () => {
 	});
 
 	describe('campaign, optional (Routing of Create with SDEs)', () => {
-		const campaign = (campaignId: unknown, engagementId: unknown) => ({ campaign: { campaignId, engagementId, required: false } });
+		const campaign = (campaignId: unknown, engagementId: unknown) => ({
+			campaign: { campaignId, engagementId, required: false },
+		});
 
 		it('sends campaignInfo when both are set', () => {
-			expect(body(campaign('1', ' 2 ')).campaignInfo).toEqual({ campaignId: '1', engagementId: '2' });
+			expect(body(campaign('1', ' 2 ')).campaignInfo).toEqual({
+				campaignId: '1',
+				engagementId: '2',
+			});
 			expect(body(campaign(0, 0)).campaignInfo).toEqual({ campaignId: '0', engagementId: '0' });
 		});
 
-		it.each(BLANKS.flatMap((a) => BLANKS.map((b) => [a, b])))('sends no campaignInfo for %j / %j', (a, b) => {
-			expect(body(campaign(a, b))).not.toHaveProperty('campaignInfo');
-		});
+		it.each(BLANKS.flatMap((a) => BLANKS.map((b) => [a, b])))(
+			'sends no campaignInfo for %j / %j',
+			(a, b) => {
+				expect(body(campaign(a, b))).not.toHaveProperty('campaignInfo');
+			},
+		);
 
 		it.each(BLANKS)('refuses a campaign id without engagement id (%j)', (blank) => {
 			expectInputError(() => body(campaign('1', blank)), 'Routing › Engagement ID');
@@ -621,7 +895,9 @@ describe('routing (ConsumerRequestConversation)', () => {
 		});
 
 		it('has no campaignInfo without a campaign setting', () => {
-			expect(body({ routing: { campaignId: '1', engagementId: '2' } })).not.toHaveProperty('campaignInfo');
+			expect(body({ routing: { campaignId: '1', engagementId: '2' } })).not.toHaveProperty(
+				'campaignInfo',
+			);
 		});
 	});
 
@@ -634,11 +910,19 @@ describe('routing (ConsumerRequestConversation)', () => {
 		];
 
 		it.each(CONTEXT)('%s becomes part of a SharkContext', (key) => {
-			expect(body({ conversationContext: { [key]: ` ${key}-1 ` } }).conversationContext).toEqual({ type: 'SharkContext', [key]: `${key}-1` });
+			expect(body({ conversationContext: { [key]: ` ${key}-1 ` } }).conversationContext).toEqual({
+				type: 'SharkContext',
+				[key]: `${key}-1`,
+			});
 		});
 
 		it('sends all four, typed SharkContext, accepted by the API', () => {
-			const conversationContext = { visitorId: 'v', sessionId: 's', interactionContextId: 7, lang: 'en-US' };
+			const conversationContext = {
+				visitorId: 'v',
+				sessionId: 's',
+				interactionContextId: 7,
+				lang: 'en-US',
+			};
 			expect(expectValidPlan({ conversationContext }).batch[1].body.conversationContext).toEqual({
 				type: 'SharkContext',
 				visitorId: 'v',
@@ -649,13 +933,23 @@ describe('routing (ConsumerRequestConversation)', () => {
 		});
 
 		it('is left out when every field is blank', () => {
-			expect(body({ conversationContext: { visitorId: '', sessionId: ' ', interactionContextId: null, lang: undefined } })).not.toHaveProperty(
-				'conversationContext',
-			);
+			expect(
+				body({
+					conversationContext: {
+						visitorId: '',
+						sessionId: ' ',
+						interactionContextId: null,
+						lang: undefined,
+					},
+				}),
+			).not.toHaveProperty('conversationContext');
 		});
 
 		it.each(CONTEXT)('a bad %s is refused, naming it', (key, name) => {
-			expectInputError(() => body({ conversationContext: { [key]: { id: 1 } } }), `Conversation Context › ${name}`);
+			expectInputError(
+				() => body({ conversationContext: { [key]: { id: 1 } } }),
+				`Conversation Context › ${name}`,
+			);
 		});
 	});
 
@@ -692,21 +986,34 @@ describe('the CONVERSATION batch', () => {
 	});
 
 	it('appends the first message as a PublishEvent when it goes in the create request', () => {
-		const { batch, firstMessageSend } = expectValidPlan({ firstMessage: { text: ' Hi 👋 ', delivery: 'inCreateRequest' } });
-		expect(types(batch)).toEqual(['userprofile.SetUserProfile', 'cm.ConsumerRequestConversation', 'ms.PublishEvent']);
+		const { batch, firstMessageSend } = expectValidPlan({
+			firstMessage: { text: ' Hi 👋 ', delivery: 'inCreateRequest' },
+		});
+		expect(types(batch)).toEqual([
+			'userprofile.SetUserProfile',
+			'cm.ConsumerRequestConversation',
+			'ms.PublishEvent',
+		]);
 		expect(new Set(ids(batch)).size).toBe(3);
-		expect(batch[2].body).toEqual({ event: { type: 'ContentEvent', contentType: 'text/plain', message: ' Hi 👋 ' } });
+		expect(batch[2].body).toEqual({
+			event: { type: 'ContentEvent', contentType: 'text/plain', message: ' Hi 👋 ' },
+		});
 		expect(firstMessageSend).toBeUndefined();
 	});
 
 	it('keeps the first message out of the batch for a separate SEND, and builds that SEND', () => {
-		const { batch, firstMessageSend } = expectValidPlan({ firstMessage: { text: 'Hello', delivery: 'separateSend' } });
+		const { batch, firstMessageSend } = expectValidPlan({
+			firstMessage: { text: 'Hello', delivery: 'separateSend' },
+		});
 		expect(types(batch)).toEqual(['userprofile.SetUserProfile', 'cm.ConsumerRequestConversation']);
 		expect(firstMessageSend?.('conv-42')).toEqual({
 			kind: 'req',
 			id: '1',
 			type: 'ms.PublishEvent',
-			body: { dialogId: 'conv-42', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello' } },
+			body: {
+				dialogId: 'conv-42',
+				event: { type: 'ContentEvent', contentType: 'text/plain', message: 'Hello' },
+			},
 		});
 		expect(firstMessageSend?.('conv-42')).toEqual(publishTextRequest('conv-42', 'Hello'));
 	});
@@ -716,7 +1023,10 @@ describe('the CONVERSATION batch', () => {
 			kind: 'req',
 			id: '1',
 			type: 'ms.PublishEvent',
-			body: { dialogId: 'c1', event: { type: 'ContentEvent', contentType: 'text/plain', message: 'text' } },
+			body: {
+				dialogId: 'c1',
+				event: { type: 'ContentEvent', contentType: 'text/plain', message: 'text' },
+			},
 		});
 	});
 
@@ -729,14 +1039,21 @@ describe('the CONVERSATION batch', () => {
 		['an object', { text: 'Hi' }, 'must be text, not an object'],
 	])('refuses a first message that is %s', (_name, text, problem) => {
 		for (const delivery of ['inCreateRequest', 'separateSend'] as const) {
-			expect(expectInputError(() => plan({ firstMessage: { text, delivery } }), 'Message').problem).toBe(problem);
+			expect(
+				expectInputError(() => plan({ firstMessage: { text, delivery } }), 'Message').problem,
+			).toBe(problem);
 		}
 	});
 
 	describe('the 5000-character limit (the whole serialised body)', () => {
 		/** A description that makes the batch exactly `size` characters. */
-		function profileOfSize(size: number, extra: Partial<CreateParameters> = {}): Partial<CreateParameters> {
-			const base = JSON.stringify(plan({ ...extra, userProfile: { description: 'x' } }).batch).length;
+		function profileOfSize(
+			size: number,
+			extra: Partial<CreateParameters> = {},
+		): Partial<CreateParameters> {
+			const base = JSON.stringify(
+				plan({ ...extra, userProfile: { description: 'x' } }).batch,
+			).length;
 			return { ...extra, userProfile: { description: 'x'.repeat(size - base + 1) } };
 		}
 
@@ -755,7 +1072,10 @@ describe('the CONVERSATION batch', () => {
 			const base = JSON.stringify(plan({ userProfile: { description: 'x' } }).batch).length;
 			const quotes = Math.ceil((5000 - base + 1) / 2) + 1;
 			expect('"'.repeat(quotes).length).toBeLessThan(5000 - base);
-			expectInputError(() => plan({ userProfile: { description: '"'.repeat(quotes) } }), 'User Profile and SDEs');
+			expectInputError(
+				() => plan({ userProfile: { description: '"'.repeat(quotes) } }),
+				'User Profile and SDEs',
+			);
 		});
 
 		it('counts SDEs from JSON in the batch', () => {
@@ -764,29 +1084,50 @@ describe('the CONVERSATION batch', () => {
 		});
 
 		it('blames the message when the message in the batch is too long', () => {
-			const base = JSON.stringify(plan({ firstMessage: { text: 'x', delivery: 'inCreateRequest' } }).batch).length;
+			const base = JSON.stringify(
+				plan({ firstMessage: { text: 'x', delivery: 'inCreateRequest' } }).batch,
+			).length;
 			const fits = 'x'.repeat(5000 - base + 1);
-			expect(JSON.stringify(expectValidPlan({ firstMessage: { text: fits, delivery: 'inCreateRequest' } }).batch)).toHaveLength(5000);
-			const error = expectInputError(() => plan({ firstMessage: { text: fits + 'x', delivery: 'inCreateRequest' } }), 'Message');
+			expect(
+				JSON.stringify(
+					expectValidPlan({ firstMessage: { text: fits, delivery: 'inCreateRequest' } }).batch,
+				),
+			).toHaveLength(5000);
+			const error = expectInputError(
+				() => plan({ firstMessage: { text: fits + 'x', delivery: 'inCreateRequest' } }),
+				'Message',
+			);
 			expect(error.fix).toMatch(/message/i);
 		});
 
 		it('holds the separate SEND to the limit too, and not the batch', () => {
 			const base = JSON.stringify(publishTextRequest(SAMPLE_CONVERSATION_ID, 'x')).length;
 			const fits = 'x'.repeat(5000 - base + 1);
-			const { firstMessageSend } = expectValidPlan({ firstMessage: { text: fits, delivery: 'separateSend' } });
+			const { firstMessageSend } = expectValidPlan({
+				firstMessage: { text: fits, delivery: 'separateSend' },
+			});
 			expect(JSON.stringify(firstMessageSend?.(SAMPLE_CONVERSATION_ID))).toHaveLength(5000);
-			expectInputError(() => plan({ firstMessage: { text: fits + 'x', delivery: 'separateSend' } }), 'Message');
+			expectInputError(
+				() => plan({ firstMessage: { text: fits + 'x', delivery: 'separateSend' } }),
+				'Message',
+			);
 		});
 
 		it('does not blame the message for a large profile when the message goes separately', () => {
-			expectInputError(() => plan(profileOfSize(5001, { firstMessage: { text: 'Hi', delivery: 'separateSend' } })), 'User Profile and SDEs');
+			expectInputError(
+				() => plan(profileOfSize(5001, { firstMessage: { text: 'Hi', delivery: 'separateSend' } })),
+				'User Profile and SDEs',
+			);
 		});
 
 		it('does not blame a 2-character message for a large profile in the same batch', () => {
 			// The profile alone is over the limit; the error says "Message" and "Shorten the message".
 			expectInputError(
-				() => plan({ userProfile: { description: 'x'.repeat(5000) }, firstMessage: { text: 'Hi', delivery: 'inCreateRequest' } }),
+				() =>
+					plan({
+						userProfile: { description: 'x'.repeat(5000) },
+						firstMessage: { text: 'Hi', delivery: 'inCreateRequest' },
+					}),
 				'User Profile and SDEs',
 			);
 		});
@@ -800,9 +1141,18 @@ describe('the CONVERSATION batch', () => {
 			}).map((sde) => sde.type),
 		).toEqual(['ctmrinfo', 'personal']);
 		expect(
-			sdesOf({ personalInfo: { firstname: 'Ann' }, sdesJson: [{ type: 'ctmrinfo', info: { ctype: 'vip' } }] }).map((sde) => sde.type),
+			sdesOf({
+				personalInfo: { firstname: 'Ann' },
+				sdesJson: [{ type: 'ctmrinfo', info: { ctype: 'vip' } }],
+			}).map((sde) => sde.type),
 		).toEqual(['personal', 'ctmrinfo']);
-		expect(buildSdes({ ctype: 'vip' }, undefined, '[{"type":"personal","personal":{"firstname":"Ann"}}]')).toEqual([
+		expect(
+			buildSdes(
+				{ ctype: 'vip' },
+				undefined,
+				'[{"type":"personal","personal":{"firstname":"Ann"}}]',
+			),
+		).toEqual([
 			{ type: 'ctmrinfo', info: { ctype: 'vip' } },
 			{ type: 'personal', personal: { firstname: 'Ann' } },
 		]);
@@ -822,12 +1172,19 @@ describe('the CONVERSATION batch', () => {
 					authenticatedData: {
 						lp_sdes: [
 							{ type: 'ctmrinfo', info: { socialId: '1234567890', companyBranch: 'ACME' } },
-							{ type: 'personal', personal: { firstname: 'John', lastname: 'Doe', gender: 'MALE' } },
+							{
+								type: 'personal',
+								personal: { firstname: 'John', lastname: 'Doe', gender: 'MALE' },
+							},
 						],
 					},
 				},
 			},
-			{ kind: 'req', type: 'cm.ConsumerRequestConversation', body: { ttrDefName: 'CUSTOM', channelType: 'MESSAGING', brandId: ACCOUNT } },
+			{
+				kind: 'req',
+				type: 'cm.ConsumerRequestConversation',
+				body: { ttrDefName: 'CUSTOM', channelType: 'MESSAGING', brandId: ACCOUNT },
+			},
 		]);
 	});
 
@@ -880,29 +1237,75 @@ describe('Additional SDEs (JSON)', () => {
 	it('holds the JSON to the same tables as the fields: coerces and trims', () => {
 		expect(
 			sdesFromJson([
-				{ type: 'ctmrinfo', info: { balance: '12.5', companySize: '40', ctype: ' vip ', lastPaymentDate: '2024-03-01T23:30:00', customerId: '' } },
-				{ type: 'personal', personal: { gender: 'male', age: { age: '34', year: 1990 }, contacts: [{ phoneType: 'work', address: { country: ' US ' } }] } },
+				{
+					type: 'ctmrinfo',
+					info: {
+						balance: '12.5',
+						companySize: '40',
+						ctype: ' vip ',
+						lastPaymentDate: '2024-03-01T23:30:00',
+						customerId: '',
+					},
+				},
+				{
+					type: 'personal',
+					personal: {
+						gender: 'male',
+						age: { age: '34', year: 1990 },
+						contacts: [{ phoneType: 'work', address: { country: ' US ' } }],
+					},
+				},
 			]),
 		).toEqual([
-			{ type: 'ctmrinfo', info: { balance: 12.5, companySize: 40, ctype: 'vip', lastPaymentDate: { year: 2024, month: 3, day: 1 } } },
-			{ type: 'personal', personal: { gender: 'MALE', age: { age: 34, year: 1990 }, contacts: [{ phoneType: 'WORK', address: { country: 'US' } }] } },
+			{
+				type: 'ctmrinfo',
+				info: {
+					balance: 12.5,
+					companySize: 40,
+					ctype: 'vip',
+					lastPaymentDate: { year: 2024, month: 3, day: 1 },
+				},
+			},
+			{
+				type: 'personal',
+				personal: {
+					gender: 'MALE',
+					age: { age: 34, year: 1990 },
+					contacts: [{ phoneType: 'WORK', address: { country: 'US' } }],
+				},
+			},
 		]);
 	});
 
-	it.each(validCases(CUSTOMER_INFO_FIELDS))('Customer Info %s is accepted in JSON', (_name, field, input, expected) => {
-		if (input instanceof DateTime || input instanceof Date) return; // not JSON
-		expect(sdesFromJson(JSON.stringify([{ type: 'ctmrinfo', info: { [field.name]: input } }]))).toEqual([
-			{ type: 'ctmrinfo', info: { [field.name]: expected } },
-		]);
-	});
+	it.each(validCases(CUSTOMER_INFO_FIELDS))(
+		'Customer Info %s is accepted in JSON',
+		(_name, field, input, expected) => {
+			if (input instanceof DateTime || input instanceof Date) return; // not JSON
+			expect(
+				sdesFromJson(JSON.stringify([{ type: 'ctmrinfo', info: { [field.name]: input } }])),
+			).toEqual([{ type: 'ctmrinfo', info: { [field.name]: expected } }]);
+		},
+	);
 
-	it.each(invalidCases(CUSTOMER_INFO_FIELDS))('Customer Info %s is refused in JSON, with its path', (_name, field, input) => {
-		expectInputError(() => sdesFromJson([{ type: 'ctmrinfo', info: { [field.name]: input } }]), `${JSON_SDES} › entry 1 › info › ${field.name}`);
-	});
+	it.each(invalidCases(CUSTOMER_INFO_FIELDS))(
+		'Customer Info %s is refused in JSON, with its path',
+		(_name, field, input) => {
+			expectInputError(
+				() => sdesFromJson([{ type: 'ctmrinfo', info: { [field.name]: input } }]),
+				`${JSON_SDES} › entry 1 › info › ${field.name}`,
+			);
+		},
+	);
 
-	it.each(invalidCases(PERSONAL_INFO_FIELDS))('Personal Info %s is refused in JSON, with its path', (_name, field, input) => {
-		expectInputError(() => sdesFromJson([{ type: 'personal', personal: { [field.name]: input } }]), `${JSON_SDES} › entry 1 › personal › ${field.name}`);
-	});
+	it.each(invalidCases(PERSONAL_INFO_FIELDS))(
+		'Personal Info %s is refused in JSON, with its path',
+		(_name, field, input) => {
+			expectInputError(
+				() => sdesFromJson([{ type: 'personal', personal: { [field.name]: input } }]),
+				`${JSON_SDES} › entry 1 › personal › ${field.name}`,
+			);
+		},
+	);
 
 	it.each<[string, unknown, string]>([
 		['invalid JSON', '[{"type":"ctmrinfo",', JSON_SDES],
@@ -915,27 +1318,99 @@ describe('Additional SDEs (JSON)', () => {
 		['an unknown type', [{ type: 'purchase', info: {} }], `${JSON_SDES} › entry 1 › type`],
 		['a type of another case', [{ type: 'CTMRINFO', info: {} }], `${JSON_SDES} › entry 1 › type`],
 		['no type', [{ info: { ctype: 'vip' } }], `${JSON_SDES} › entry 1 › type`],
-		['an unknown key beside type', [{ type: 'ctmrinfo', info: {}, extra: 1 }], `${JSON_SDES} › entry 1`],
+		[
+			'an unknown key beside type',
+			[{ type: 'ctmrinfo', info: {}, extra: 1 }],
+			`${JSON_SDES} › entry 1`,
+		],
 		['ctmrinfo without info', [{ type: 'ctmrinfo' }], `${JSON_SDES} › entry 1 › info`],
 		['info that is a list', [{ type: 'ctmrinfo', info: [] }], `${JSON_SDES} › entry 1 › info`],
-		['an unknown Customer Info field', [{ type: 'ctmrinfo', info: { ctype: 'vip', vipLevel: 3 } }], `${JSON_SDES} › entry 1 › info`],
-		['personal under info', [{ type: 'personal', info: { firstname: 'Ann' } }], `${JSON_SDES} › entry 1`],
+		[
+			'an unknown Customer Info field',
+			[{ type: 'ctmrinfo', info: { ctype: 'vip', vipLevel: 3 } }],
+			`${JSON_SDES} › entry 1 › info`,
+		],
+		[
+			'personal under info',
+			[{ type: 'personal', info: { firstname: 'Ann' } }],
+			`${JSON_SDES} › entry 1`,
+		],
 		['personal without personal', [{ type: 'personal' }], `${JSON_SDES} › entry 1 › personal`],
-		['an unknown Personal Info field', [{ type: 'personal', personal: { nickname: 'A' } }], `${JSON_SDES} › entry 1 › personal`],
-		['a wrong gender', [{ type: 'personal', personal: { gender: 'X' } }], `${JSON_SDES} › entry 1 › personal › gender`],
-		['age as a number', [{ type: 'personal', personal: { age: 34 } }], `${JSON_SDES} › entry 1 › personal › age`],
-		['an unknown age key', [{ type: 'personal', personal: { age: { years: 34 } } }], `${JSON_SDES} › entry 1 › personal › age`],
-		['a fractional age', [{ type: 'personal', personal: { age: { age: 34.5 } } }], `${JSON_SDES} › entry 1 › personal › age › age`],
-		['a text year', [{ type: 'personal', personal: { age: { year: 'nineteen' } } }], `${JSON_SDES} › entry 1 › personal › age › year`],
-		['contacts as an object', [{ type: 'personal', personal: { contacts: { email: 'a@b.c' } } }], `${JSON_SDES} › entry 1 › personal › contacts`],
-		['a contact that is text', [{ type: 'personal', personal: { contacts: ['a@b.c'] } }], `${JSON_SDES} › entry 1 › personal › contacts › 1`],
-		['an unknown contact key', [{ type: 'personal', personal: { contacts: [{}, { fax: '1' }] } }], `${JSON_SDES} › entry 1 › personal › contacts › 2`],
-		['a wrong phone type', [{ type: 'personal', personal: { contacts: [{ phoneType: 'CELL' }] } }], `${JSON_SDES} › entry 1 › personal › contacts › 1 › phoneType`],
-		['an address that is text', [{ type: 'personal', personal: { contacts: [{ address: 'Main St' }] } }], `${JSON_SDES} › entry 1 › personal › contacts › 1 › address`],
-		['an unknown address key', [{ type: 'personal', personal: { contacts: [{ address: { city: 'X' } }] } }], `${JSON_SDES} › entry 1 › personal › contacts › 1 › address`],
-		['a wrong country', [{ type: 'personal', personal: { contacts: [{ address: { country: {} } }] } }], `${JSON_SDES} › entry 1 › personal › contacts › 1 › address › country`],
-		['a wrong balance in the second entry', [both[1], { type: 'ctmrinfo', info: { balance: 'lots' } }], `${JSON_SDES} › entry 2 › info › balance`],
-		['a bad date', '[{"type":"ctmrinfo","info":{"registrationDate":{"day":31,"month":4,"year":2024}}}]', `${JSON_SDES} › entry 1 › info › registrationDate`],
+		[
+			'an unknown Personal Info field',
+			[{ type: 'personal', personal: { nickname: 'A' } }],
+			`${JSON_SDES} › entry 1 › personal`,
+		],
+		[
+			'a wrong gender',
+			[{ type: 'personal', personal: { gender: 'X' } }],
+			`${JSON_SDES} › entry 1 › personal › gender`,
+		],
+		[
+			'age as a number',
+			[{ type: 'personal', personal: { age: 34 } }],
+			`${JSON_SDES} › entry 1 › personal › age`,
+		],
+		[
+			'an unknown age key',
+			[{ type: 'personal', personal: { age: { years: 34 } } }],
+			`${JSON_SDES} › entry 1 › personal › age`,
+		],
+		[
+			'a fractional age',
+			[{ type: 'personal', personal: { age: { age: 34.5 } } }],
+			`${JSON_SDES} › entry 1 › personal › age › age`,
+		],
+		[
+			'a text year',
+			[{ type: 'personal', personal: { age: { year: 'nineteen' } } }],
+			`${JSON_SDES} › entry 1 › personal › age › year`,
+		],
+		[
+			'contacts as an object',
+			[{ type: 'personal', personal: { contacts: { email: 'a@b.c' } } }],
+			`${JSON_SDES} › entry 1 › personal › contacts`,
+		],
+		[
+			'a contact that is text',
+			[{ type: 'personal', personal: { contacts: ['a@b.c'] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 1`,
+		],
+		[
+			'an unknown contact key',
+			[{ type: 'personal', personal: { contacts: [{}, { fax: '1' }] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 2`,
+		],
+		[
+			'a wrong phone type',
+			[{ type: 'personal', personal: { contacts: [{ phoneType: 'CELL' }] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 1 › phoneType`,
+		],
+		[
+			'an address that is text',
+			[{ type: 'personal', personal: { contacts: [{ address: 'Main St' }] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 1 › address`,
+		],
+		[
+			'an unknown address key',
+			[{ type: 'personal', personal: { contacts: [{ address: { city: 'X' } }] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 1 › address`,
+		],
+		[
+			'a wrong country',
+			[{ type: 'personal', personal: { contacts: [{ address: { country: {} } }] } }],
+			`${JSON_SDES} › entry 1 › personal › contacts › 1 › address › country`,
+		],
+		[
+			'a wrong balance in the second entry',
+			[both[1], { type: 'ctmrinfo', info: { balance: 'lots' } }],
+			`${JSON_SDES} › entry 2 › info › balance`,
+		],
+		[
+			'a bad date',
+			'[{"type":"ctmrinfo","info":{"registrationDate":{"day":31,"month":4,"year":2024}}}]',
+			`${JSON_SDES} › entry 1 › info › registrationDate`,
+		],
 		['the same type twice', [both[0], { type: 'ctmrinfo', info: { ctype: 'x' } }], JSON_SDES],
 	])('refuses %s', (_name, sdesJson, field) => {
 		expectInputError(() => buildSdes(undefined, undefined, sdesJson), field);
@@ -943,14 +1418,26 @@ describe('Additional SDEs (JSON)', () => {
 	});
 
 	it('names unknown fields and lists the accepted ones', () => {
-		const error = expectInputError(() => sdesFromJson([{ type: 'ctmrinfo', info: { vipLevel: 3, tier: 1 } }]), `${JSON_SDES} › entry 1 › info`);
+		const error = expectInputError(
+			() => sdesFromJson([{ type: 'ctmrinfo', info: { vipLevel: 3, tier: 1 } }]),
+			`${JSON_SDES} › entry 1 › info`,
+		);
 		expect(error.problem).toMatch(/vipLevel, tier/);
 		for (const field of CUSTOMER_INFO_FIELDS) expect(error.fix).toContain(field.name);
 	});
 
 	it.each<[string, Partial<CreateParameters>]>([
-		['Customer Info', { customerInfo: { ctype: 'vip' }, sdesJson: [{ type: 'ctmrinfo', info: { balance: 1 } }] }],
-		['Personal Info', { personalInfo: { gender: 'male' }, sdesJson: '{"type":"personal","personal":{"firstname":"Ann"}}' }],
+		[
+			'Customer Info',
+			{ customerInfo: { ctype: 'vip' }, sdesJson: [{ type: 'ctmrinfo', info: { balance: 1 } }] },
+		],
+		[
+			'Personal Info',
+			{
+				personalInfo: { gender: 'male' },
+				sdesJson: '{"type":"personal","personal":{"firstname":"Ann"}}',
+			},
+		],
 	])('refuses a type set both in %s fields and in the JSON', (section, parameters) => {
 		const error = expectInputError(() => plan(parameters), JSON_SDES);
 		expect(error.problem).toContain(`${section} (SDE)`);
@@ -960,15 +1447,19 @@ describe('Additional SDEs (JSON)', () => {
 	it('holds a JSON age to real calendar dates, as it holds Date of Birth', () => {
 		// The typed Date of Birth refuses 2023-02-29; the same date as a JSON age goes to LivePerson.
 		expectInputError(
-			() => sdesFromJson('[{"type":"personal","personal":{"age":{"year":2023,"month":2,"day":29}}}]'),
+			() =>
+				sdesFromJson('[{"type":"personal","personal":{"age":{"year":2023,"month":2,"day":29}}}]'),
 			/^Additional SDEs \(JSON\) › entry 1 › personal › age/,
 		);
 	});
 
 	it('accepts the JSON type when the fields of that type are all blank', () => {
-		expect(sdesOf({ customerInfo: { ctype: ' ', balance: '' }, sdesJson: [{ type: 'ctmrinfo', info: { ctype: 'vip' } }] })).toEqual([
-			{ type: 'ctmrinfo', info: { ctype: 'vip' } },
-		]);
+		expect(
+			sdesOf({
+				customerInfo: { ctype: ' ', balance: '' },
+				sdesJson: [{ type: 'ctmrinfo', info: { ctype: 'vip' } }],
+			}),
+		).toEqual([{ type: 'ctmrinfo', info: { ctype: 'vip' } }]);
 	});
 });
 
@@ -988,16 +1479,35 @@ describe('InputError', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('answers', () => {
-	const request = (id: string, type: string): ConnectorRequest => ({ kind: 'req', id, type, body: {} });
-	const requests = [request('1', 'userprofile.SetUserProfile'), request('2', 'cm.ConsumerRequestConversation'), request('3', 'ms.PublishEvent')];
+	const request = (id: string, type: string): ConnectorRequest => ({
+		kind: 'req',
+		id,
+		type,
+		body: {},
+	});
+	const requests = [
+		request('1', 'userprofile.SetUserProfile'),
+		request('2', 'cm.ConsumerRequestConversation'),
+		request('3', 'ms.PublishEvent'),
+	];
 	const answers = [
 		{ code: 'OK', body: { msg: 'OK User Profile set successfully' }, reqId: '1' },
 		{ code: 'OK', body: { conversationId: '8602832d-dce1-446b-8445-0d51f5926a42' }, reqId: '2' },
 		{ code: 'OK', body: { sequence: 0 }, reqId: '3' },
 	];
 	const expected: RequestResult[] = [
-		{ type: 'userprofile.SetUserProfile', reqId: '1', code: 'OK', body: { msg: 'OK User Profile set successfully' } },
-		{ type: 'cm.ConsumerRequestConversation', reqId: '2', code: 'OK', body: { conversationId: '8602832d-dce1-446b-8445-0d51f5926a42' } },
+		{
+			type: 'userprofile.SetUserProfile',
+			reqId: '1',
+			code: 'OK',
+			body: { msg: 'OK User Profile set successfully' },
+		},
+		{
+			type: 'cm.ConsumerRequestConversation',
+			reqId: '2',
+			code: 'OK',
+			body: { conversationId: '8602832d-dce1-446b-8445-0d51f5926a42' },
+		},
 		{ type: 'ms.PublishEvent', reqId: '3', code: 'OK', body: { sequence: 0 } },
 	];
 
@@ -1031,20 +1541,35 @@ describe('answers', () => {
 		});
 
 		it('matches a numeric reqId and reads a missing or odd body as {}', () => {
-			expect(matchAnswers([request('1', 't')], [{ code: 'OK', reqId: 1 }])).toEqual([{ type: 't', reqId: '1', code: 'OK', body: {} }]);
-			expect(matchAnswers([request('1', 't')], [{ code: 'OK', reqId: '1', body: 'fine' }])).toEqual([{ type: 't', reqId: '1', code: 'OK', body: {} }]);
+			expect(matchAnswers([request('1', 't')], [{ code: 'OK', reqId: 1 }])).toEqual([
+				{ type: 't', reqId: '1', code: 'OK', body: {} },
+			]);
+			expect(matchAnswers([request('1', 't')], [{ code: 'OK', reqId: '1', body: 'fine' }])).toEqual(
+				[{ type: 't', reqId: '1', code: 'OK', body: {} }],
+			);
 		});
 
 		it('takes a single object as the answer to a SEND', () => {
-			expect(matchAnswers([request('1', 'ms.PublishEvent')], '{"code":"OK","body":{"sequence":4},"reqId":"1"}')).toEqual([
-				{ type: 'ms.PublishEvent', reqId: '1', code: 'OK', body: { sequence: 4 } },
-			]);
+			expect(
+				matchAnswers(
+					[request('1', 'ms.PublishEvent')],
+					'{"code":"OK","body":{"sequence":4},"reqId":"1"}',
+				),
+			).toEqual([{ type: 'ms.PublishEvent', reqId: '1', code: 'OK', body: { sequence: 4 } }]);
 		});
 
 		it('matches requests with uuid ids', () => {
 			const a = request('6a1f…-1', 'x');
 			const b = request('6a1f…-2', 'y');
-			expect(matchAnswers([a, b], [{ code: 'OK', reqId: b.id }, { code: 'OK', reqId: a.id }]).map((r) => r.type)).toEqual(['x', 'y']);
+			expect(
+				matchAnswers(
+					[a, b],
+					[
+						{ code: 'OK', reqId: b.id },
+						{ code: 'OK', reqId: a.id },
+					],
+				).map((r) => r.type),
+			).toEqual(['x', 'y']);
 		});
 
 		it.each<[string, unknown]>([
@@ -1056,41 +1581,82 @@ describe('answers', () => {
 		});
 
 		it('refuses more answers than requests', () => {
-			expectAnswerError(() => matchAnswers(requests, [...answers, { code: 'OK', body: {}, reqId: '4' }]), 'wrongShape');
+			expectAnswerError(
+				() => matchAnswers(requests, [...answers, { code: 'OK', body: {}, reqId: '4' }]),
+				'wrongShape',
+			);
 		});
 
 		it('refuses a second, contradicting answer to the same request', () => {
 			expectAnswerError(
-				() => matchAnswers(requests.slice(0, 2), [answers[0], answers[1], { code: 'BAD_REQUEST', body: { msg: 'no' }, reqId: '2' }]),
+				() =>
+					matchAnswers(requests.slice(0, 2), [
+						answers[0],
+						answers[1],
+						{ code: 'BAD_REQUEST', body: { msg: 'no' }, reqId: '2' },
+					]),
 				'wrongShape',
 			);
 		});
 
 		it('refuses an answer without the reqId of a request, keeping what matched', () => {
-			const error = expectAnswerError(() => matchAnswers(requests, [answers[0], { code: 'OK', body: {} }, answers[2]]), 'unmatchedReqId');
+			const error = expectAnswerError(
+				() => matchAnswers(requests, [answers[0], { code: 'OK', body: {} }, answers[2]]),
+				'unmatchedReqId',
+			);
 			expect(error.request).toEqual(requests[1]);
 			expect(error.results).toEqual([expected[0]]);
 		});
 
 		it('refuses a reused reqId', () => {
-			expectAnswerError(() => matchAnswers(requests, [answers[0], answers[0], answers[2]]), 'unmatchedReqId');
+			expectAnswerError(
+				() => matchAnswers(requests, [answers[0], answers[0], answers[2]]),
+				'unmatchedReqId',
+			);
 		});
 
-		it.each(['<html>502 Bad Gateway</html>', '', '[{"code":"OK"', 'OK'])('refuses non-JSON text %j as notJson', (raw) => {
-			const error = expectAnswerError(() => matchAnswers(requests, raw), 'notJson');
-			expect(error.message).toContain(raw.trim().slice(0, 20));
-		});
+		it.each(['<html>502 Bad Gateway</html>', '', '[{"code":"OK"', 'OK'])(
+			'refuses non-JSON text %j as notJson',
+			(raw) => {
+				const error = expectAnswerError(() => matchAnswers(requests, raw), 'notJson');
+				expect(error.message).toContain(raw.trim().slice(0, 20));
+			},
+		);
 
-		it.each<unknown>([null, 'null', 42, '"OK"', true, [1, 2, 3], [answers[0], null, answers[2]], [[answers[0]]]])('refuses %j as wrongShape', (raw) => {
+		it.each<unknown>([
+			null,
+			'null',
+			42,
+			'"OK"',
+			true,
+			[1, 2, 3],
+			[answers[0], null, answers[2]],
+			[[answers[0]]],
+		])('refuses %j as wrongShape', (raw) => {
 			expectAnswerError(() => matchAnswers(requests, raw), 'wrongShape');
 		});
 
 		it.each<[string, unknown, string]>([
-			['BAD_REQUEST with a message', { code: 'BAD_REQUEST', body: { msg: "User x already has open conversation. Can't open another one." }, reqId: '2' }, "User x already has open conversation. Can't open another one."],
+			[
+				'BAD_REQUEST with a message',
+				{
+					code: 'BAD_REQUEST',
+					body: { msg: "User x already has open conversation. Can't open another one." },
+					reqId: '2',
+				},
+				"User x already has open conversation. Can't open another one.",
+			],
 			['a numeric code', { code: 400, body: {}, reqId: '2' }, 'LivePerson answered 400'],
-			['lower-case bad_request', { code: 'bad_request', body: {}, reqId: '2' }, 'LivePerson answered bad_request'],
+			[
+				'lower-case bad_request',
+				{ code: 'bad_request', body: {}, reqId: '2' },
+				'LivePerson answered bad_request',
+			],
 		])('refuses %s as rejected, with the request and the results', (_name, refused, message) => {
-			const error = expectAnswerError(() => matchAnswers(requests, [answers[0], refused, answers[2]]), 'rejected');
+			const error = expectAnswerError(
+				() => matchAnswers(requests, [answers[0], refused, answers[2]]),
+				'rejected',
+			);
 			expect(error.message).toBe(message);
 			expect(error.request).toEqual(requests[1]);
 			expect(error.answer?.reqId).toBe('2');
@@ -1100,10 +1666,17 @@ describe('answers', () => {
 
 		it.each([
 			['no code', { body: {}, reqId: '2' }, 'LivePerson answered (no code)'],
-			['a server error code', { code: 'INTERNAL_SERVER_ERROR', body: {}, reqId: '2' }, 'LivePerson answered INTERNAL_SERVER_ERROR'],
+			[
+				'a server error code',
+				{ code: 'INTERNAL_SERVER_ERROR', body: {}, reqId: '2' },
+				'LivePerson answered INTERNAL_SERVER_ERROR',
+			],
 			['a numeric 5xx code', { code: 503, body: {}, reqId: '2' }, 'LivePerson answered 503'],
 		])('calls %s unclear: it proves neither success nor refusal', (_name, answer, message) => {
-			const error = expectAnswerError(() => matchAnswers(requests, [answers[0], answer, answers[2]]), 'unclear');
+			const error = expectAnswerError(
+				() => matchAnswers(requests, [answers[0], answer, answers[2]]),
+				'unclear',
+			);
 			expect(error.message).toBe(message);
 			expect(error.results).toHaveLength(3);
 		});
@@ -1115,7 +1688,12 @@ describe('answers', () => {
 
 		it('reports a refusal before an unclear code, whatever the order', () => {
 			const error = expectAnswerError(
-				() => matchAnswers(requests, [{ ...answers[0], code: 'WEIRD' }, answers[1], { ...answers[2], code: 'BAD_REQUEST' }]),
+				() =>
+					matchAnswers(requests, [
+						{ ...answers[0], code: 'WEIRD' },
+						answers[1],
+						{ ...answers[2], code: 'BAD_REQUEST' },
+					]),
 				'rejected',
 			);
 			expect(error.request?.id).toBe('3');
@@ -1123,19 +1701,30 @@ describe('answers', () => {
 
 		it('reports the first refused request in request order', () => {
 			const error = expectAnswerError(
-				() => matchAnswers(requests, [{ ...answers[2], code: 'BAD_REQUEST' }, answers[0], { ...answers[1], code: 'BAD_REQUEST' }]),
+				() =>
+					matchAnswers(requests, [
+						{ ...answers[2], code: 'BAD_REQUEST' },
+						answers[0],
+						{ ...answers[1], code: 'BAD_REQUEST' },
+					]),
 				'rejected',
 			);
 			expect(error.request?.id).toBe('2');
 		});
 
 		it('refuses a reqId that cannot be turned into text as unmatched, not with a TypeError', () => {
-			expectAnswerError(() => matchAnswers([request('1', 't')], '[{"code":"OK","reqId":{"toString":0}}]'), 'unmatchedReqId');
+			expectAnswerError(
+				() => matchAnswers([request('1', 't')], '[{"code":"OK","reqId":{"toString":0}}]'),
+				'unmatchedReqId',
+			);
 		});
 
 		it('reports a code that cannot be turned into text as unclear, not with a TypeError', () => {
 			// The message is built as `LivePerson answered ${code}`, which throws for this valid JSON.
-			expectAnswerError(() => matchAnswers([request('1', 't')], '[{"code":{"toString":0},"reqId":"1"}]'), 'unclear');
+			expectAnswerError(
+				() => matchAnswers([request('1', 't')], '[{"code":{"toString":0},"reqId":"1"}]'),
+				'unclear',
+			);
 		});
 	});
 
@@ -1143,11 +1732,15 @@ describe('answers', () => {
 		it('read the conversationId and the sequence', () => {
 			expect(createdConversationId(expected)).toBe('8602832d-dce1-446b-8445-0d51f5926a42');
 			expect(publishedSequence(expected)).toBe(0);
-			expect(publishedSequence(matchAnswers(requests.slice(0, 2), answers.slice(0, 2)))).toBeUndefined();
+			expect(
+				publishedSequence(matchAnswers(requests.slice(0, 2), answers.slice(0, 2))),
+			).toBeUndefined();
 		});
 
 		it('leave a sequence out when it is not a number', () => {
-			expect(publishedSequence([expected[1], { ...expected[2], body: { sequence: '0' } }])).toBeUndefined();
+			expect(
+				publishedSequence([expected[1], { ...expected[2], body: { sequence: '0' } }]),
+			).toBeUndefined();
 		});
 
 		it.each<[string, RequestResult[]]>([
@@ -1167,11 +1760,18 @@ describe('answers', () => {
 
 describe('jwt', () => {
 	const token = (claims: unknown) =>
-		[Buffer.from('{"alg":"RS256"}').toString('base64url'), Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
+		[
+			Buffer.from('{"alg":"RS256"}').toString('base64url'),
+			Buffer.from(JSON.stringify(claims)).toString('base64url'),
+			'sig',
+		].join('.');
 
 	it('reads the claims of a compact JWS without verifying it', () => {
 		expect(looksLikeJws(token({ exp: 1700000000 }))).toBe(true);
-		expect(readClaims(token({ aud: '123', exp: 1700000000 }))).toEqual({ aud: '123', exp: 1700000000 });
+		expect(readClaims(token({ aud: '123', exp: 1700000000 }))).toEqual({
+			aud: '123',
+			exp: 1700000000,
+		});
 	});
 
 	it.each([
@@ -1179,21 +1779,32 @@ describe('jwt', () => {
 		['just over 5 minutes left', { iat: 1000, exp: 4600 }, 4299, false],
 		['just under 5 minutes left', { iat: 1000, exp: 4600 }, 4301, true],
 		['expired', { iat: 1000, exp: 4600 }, 5000, true],
-		['a 2-minute token, fresh (half its lifetime is the limit)', { iat: 1000, exp: 1120 }, 1000, false],
+		[
+			'a 2-minute token, fresh (half its lifetime is the limit)',
+			{ iat: 1000, exp: 1120 },
+			1000,
+			false,
+		],
 		['a 2-minute token, past half its lifetime', { iat: 1000, exp: 1120 }, 1061, true],
 		['no iat: 5 minutes apply', { exp: 4600 }, 4301, true],
 	])('renewal of a token with %s', (_case, claims, now, due) => {
 		expect(renewalDue(token(claims), now, 300)).toBe(due);
 	});
 
-	it.each(['', 'abc', 'a.b', 'a.b.c.d', 'a b.c.d', `${token({})}.x`])('does not take %j for a JWS', (text) => {
-		expect(looksLikeJws(text)).toBe(false);
-		expect(readClaims(text)).toBeUndefined();
-	});
+	it.each(['', 'abc', 'a.b', 'a.b.c.d', 'a b.c.d', `${token({})}.x`])(
+		'does not take %j for a JWS',
+		(text) => {
+			expect(looksLikeJws(text)).toBe(false);
+			expect(readClaims(text)).toBeUndefined();
+		},
+	);
 
-	it.each([token([1]), token('x'), token(null), 'a.bm90IGpzb24.c'])('reads no claims from %s', (text) => {
-		expect(readClaims(text)).toBeUndefined();
-	});
+	it.each([token([1]), token('x'), token(null), 'a.bm90IGpzb24.c'])(
+		'reads no claims from %s',
+		(text) => {
+			expect(readClaims(text)).toBeUndefined();
+		},
+	);
 
 	it('never renews without a numeric exp (a ConsumerJWS never expires)', () => {
 		expect(renewalDue(token({ lp_consumer_id: 'x' }), 1e12, 300)).toBe(false);

@@ -8,8 +8,11 @@ describe('the real-n8n check (scripts/n8n-e2e): its own logic', () => {
 		expect(knownGapsFor('2.35.2')['errors.error-output']).toBeDefined();
 		expect(knownGapsFor('1.123.81')['cred.static-wrong-host']).toBeDefined();
 		expect(knownGapsFor('2.10.0')['cred.static-wrong-host']).toBeUndefined();
-		expect(knownGapsFor('2.41.1')['n8n-layout.log.no-stack-traces-from-preauthentication']).toBeUndefined();
-		for (const id of Object.keys(KNOWN_GAPS)) expect(knownGapsFor('2.41.1')[id]).toBe(KNOWN_GAPS[id]);
+		expect(
+			knownGapsFor('2.41.1')['n8n-layout.log.no-stack-traces-from-preauthentication'],
+		).toBeUndefined();
+		for (const id of Object.keys(KNOWN_GAPS))
+			expect(knownGapsFor('2.41.1')[id]).toBe(KNOWN_GAPS[id]);
 	});
 
 	test('a known gap that fails is XFAIL, one that passes is XPASS; neither fails the run', async () => {
@@ -27,7 +30,13 @@ describe('the real-n8n check (scripts/n8n-e2e): its own logic', () => {
 			throw new Skip('not yet');
 		});
 		log.mockRestore();
-		expect(checks.results.map((r) => `${r.id}:${r.status}`)).toEqual(['ok:PASS', 'broken:FAIL', 'gap:XFAIL', 'fixed:XPASS', 'later:SKIP']);
+		expect(checks.results.map((r) => `${r.id}:${r.status}`)).toEqual([
+			'ok:PASS',
+			'broken:FAIL',
+			'gap:XFAIL',
+			'fixed:XPASS',
+			'later:SKIP',
+		]);
 		expect(counts(checks.results)).toEqual({ PASS: 1, FAIL: 1, XFAIL: 1, XPASS: 1, SKIP: 1 });
 	});
 

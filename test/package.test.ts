@@ -6,21 +6,39 @@ const pkg = require('../package.json');
 
 test('the published package holds only dist/, index.js, the README, the licence and package.json, and no source maps', () => {
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+			cwd: root,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}),
 	) as Array<{ files: Array<{ path: string }> }>;
 	const files = packed.files.map((file) => file.path);
-	const outside = files.filter((file) => !file.startsWith('dist/') && !['index.js', 'README.md', 'LICENSE.md', 'package.json'].includes(file));
+	const outside = files.filter(
+		(file) =>
+			!file.startsWith('dist/') &&
+			!['index.js', 'README.md', 'LICENSE.md', 'package.json'].includes(file),
+	);
 	expect(outside).toEqual([]);
 	expect(files).toEqual(expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials]));
 	expect(files.filter((file) => file.includes('emulator') || file.startsWith('test/'))).toEqual([]);
-	expect(files).toEqual(expect.arrayContaining(['dist/nodes/LivePersonConnector/liveperson.svg', 'dist/nodes/LivePersonConnector/liveperson.dark.svg', 'index.js']));
+	expect(files).toEqual(
+		expect.arrayContaining([
+			'dist/nodes/LivePersonConnector/liveperson.svg',
+			'dist/nodes/LivePersonConnector/liveperson.dark.svg',
+			'index.js',
+		]),
+	);
 	// Stack traces would point at .ts files that are not shipped.
 	expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
 });
 
 test('index.js exports the node and credential classes from dist/ for programmatic use', () => {
 	const exported = require('../index.js');
-	expect(Object.keys(exported).sort()).toEqual(['LivePersonConnector', 'LivePersonConnectorApi', 'LivePersonTrigger']);
+	expect(Object.keys(exported).sort()).toEqual([
+		'LivePersonConnector',
+		'LivePersonConnectorApi',
+		'LivePersonTrigger',
+	]);
 	expect(new exported.LivePersonConnector().description.name).toBe('livePersonConnector');
 	expect(new exported.LivePersonTrigger().description.name).toBe('livePersonTrigger');
 	expect(new exported.LivePersonConnectorApi().name).toBe('livePersonConnectorApi');

@@ -3,7 +3,12 @@
  * package as n8n loads it, with n8n's own expression engine for the canvas subtitle; and what the
  * node says when "Custom API Call" is chosen or a client secret is wrong.
  */
-import { Workflow, type INode, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	Workflow,
+	type INode,
+	type INodeProperties,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { startEmulator } from './emulator';
 import { loadNodesAndCredentials, REPO_ROOT, runWorkflow } from './harness';
@@ -35,7 +40,11 @@ function subtitleFor(operation: string): unknown {
 function allProperties(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((property) => {
 		const nested = (property.options ?? []).flatMap((option) =>
-			'values' in option ? allProperties(option.values) : 'displayName' in option && 'type' in option ? allProperties([option as INodeProperties]) : [],
+			'values' in option
+				? allProperties(option.values)
+				: 'displayName' in option && 'type' in option
+					? allProperties([option as INodeProperties])
+					: [],
 		);
 		return [property, ...nested];
 	});
@@ -43,19 +52,26 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 
 describe('the panel', () => {
 	test('the canvas subtitle shows the operation as the panel names it, not its raw value', () => {
-		const operations = description.properties.find((p) => p.name === 'operation')!.options as Array<{ name: string; value: string }>;
+		const operations = description.properties.find((p) => p.name === 'operation')!
+			.options as Array<{ name: string; value: string }>;
 		for (const { name, value } of operations) expect(subtitleFor(value)).toBe(name);
 		expect(subtitleFor('createAndSend')).toBe('Create and Send Message');
 	});
 
 	test('every action reads as a sentence a user would write', () => {
-		const actions = (description.properties.find((p) => p.name === 'operation')!.options as Array<{ action: string }>).map((o) => o.action);
+		const actions = (
+			description.properties.find((p) => p.name === 'operation')!.options as Array<{
+				action: string;
+			}>
+		).map((o) => o.action);
 		expect(actions).toContain('Create a conversation with customer attributes');
 		expect(actions.filter((action) => /\bsdes\b/.test(action))).toEqual([]);
 	});
 
 	test('no placeholder shows a literal "=" from an expression', () => {
-		const placeholders = allProperties(description.properties).map((p) => p.placeholder).filter((p): p is string => typeof p === 'string');
+		const placeholders = allProperties(description.properties)
+			.map((p) => p.placeholder)
+			.filter((p): p is string => typeof p === 'string');
 		expect(placeholders.filter((placeholder) => placeholder.startsWith('='))).toEqual([]);
 		expect(placeholders).toContain('e.g. {{ $json.contactId }}');
 	});
@@ -68,10 +84,25 @@ describe('the panel', () => {
 	});
 
 	test('every operation is declared once: one selector option per operation, and each has fields', () => {
-		const operations = (description.properties.find((p) => p.name === 'operation')!.options as Array<{ value: string }>).map((o) => o.value);
-		expect(operations.sort()).toEqual(['close', 'createAndSend', 'createWithCampaign', 'createWithSdes', 'markAsRead', 'sendMessage', 'sendTyping', 'updateProfile']);
+		const operations = (
+			description.properties.find((p) => p.name === 'operation')!.options as Array<{
+				value: string;
+			}>
+		).map((o) => o.value);
+		expect(operations.sort()).toEqual([
+			'close',
+			'createAndSend',
+			'createWithCampaign',
+			'createWithSdes',
+			'markAsRead',
+			'sendMessage',
+			'sendTyping',
+			'updateProfile',
+		]);
 		for (const operation of operations) {
-			const shown = description.properties.filter((p) => p.displayOptions?.show?.operation?.includes(operation));
+			const shown = description.properties.filter((p) =>
+				p.displayOptions?.show?.operation?.includes(operation),
+			);
 			expect(shown.map((p) => p.name)).toContain('options');
 		}
 	});
@@ -81,9 +112,13 @@ describe('at run time', () => {
 	test('"Custom API Call" fails with what to use instead, not "Could not get parameter"', async () => {
 		const emulator = await startEmulator();
 		try {
-			const result = await runWorkflow(lpWorkflow({ resource: '__CUSTOM_API_CALL__' }), { credentials: clientCredential(emulator) });
+			const result = await runWorkflow(lpWorkflow({ resource: '__CUSTOM_API_CALL__' }), {
+				credentials: clientCredential(emulator),
+			});
 			const error = result.nodeError(LP_NODE) as Error & { description?: string };
-			expect(error.message).toBe('Custom API Call is not an operation of the LivePerson Connector node');
+			expect(error.message).toBe(
+				'Custom API Call is not an operation of the LivePerson Connector node',
+			);
 			expect(error.description).toMatch(/HTTP Request node/);
 			expect(emulator.requests).toHaveLength(0);
 		} finally {
@@ -96,8 +131,14 @@ describe('at run time', () => {
 		const emulator = await startEmulator();
 		try {
 			const result = await runWorkflow(
-				lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }, { onError: 'continueRegularOutput' }),
-				{ credentials: clientCredential(emulator, { clientSecret: 'a-wrong-secret-0000000' }), input: [1, 2, 3, 4, 5].map((n) => ({ contactId: `c${n}` })) },
+				lpWorkflow(
+					{ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' },
+					{ onError: 'continueRegularOutput' },
+				),
+				{
+					credentials: clientCredential(emulator, { clientSecret: 'a-wrong-secret-0000000' }),
+					input: [1, 2, 3, 4, 5].map((n) => ({ contactId: `c${n}` })),
+				},
 			);
 			expect(result.jsonOf(LP_NODE).map((item) => item.error)).toEqual(
 				[0, 1, 2, 3, 4].map((i) => `LivePerson refused the Client ID or Client Secret [item ${i}]`),

@@ -2,8 +2,10 @@ import { distinctivePart, leakedSecrets } from './support/secrets';
 
 // The scan every test file ends with (setup-secret-scan.ts) is only as good as this check.
 describe('leakedSecrets', () => {
-	const token = 'eyJhbGciOiJSUzI1NiJ9.eyJhY2NvdW50X2lkIjoiMSJ9.c2lnbmF0dXJlLW9mLXRoaXMtdG9rZW4tb25seQ';
-	const sibling = 'eyJhbGciOiJSUzI1NiJ9.eyJhY2NvdW50X2lkIjoiMSJ9.YW5vdGhlci1zaWduYXR1cmUtZW50aXJlbHk';
+	const token =
+		'eyJhbGciOiJSUzI1NiJ9.eyJhY2NvdW50X2lkIjoiMSJ9.c2lnbmF0dXJlLW9mLXRoaXMtdG9rZW4tb25seQ';
+	const sibling =
+		'eyJhbGciOiJSUzI1NiJ9.eyJhY2NvdW50X2lkIjoiMSJ9.YW5vdGhlci1zaWduYXR1cmUtZW50aXJlbHk';
 
 	test.each([
 		['the whole token', `Authorization: ${token}`],

@@ -15,7 +15,10 @@ import { onWorkflowRun } from './harness/run-workflow';
 import { onWebhookCall } from './harness/webhook-server';
 import { distinctivePart, leakedSecrets, visibleText } from './support/secrets';
 
-const LP_TYPES = ['n8n-nodes-liveperson.livePersonConnector', 'n8n-nodes-liveperson.livePersonTrigger'];
+const LP_TYPES = [
+	'n8n-nodes-liveperson.livePersonConnector',
+	'n8n-nodes-liveperson.livePersonTrigger',
+];
 const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt', 'webhookSecret'];
 
 const runs: Array<{ text: string; secrets: string[] }> = [];
@@ -26,15 +29,19 @@ function recordLogs(): void {
 	const logger = Container.get(Logger);
 	for (const level of ['error', 'warn', 'info', 'debug'] as const) {
 		const original = logger[level].bind(logger);
-		jest.spyOn(logger, level).mockImplementation((message: string, metadata?: Parameters<Logger['warn']>[1]) => {
-			logged.push(JSON.stringify([message, metadata ?? null]));
-			original(message, metadata);
-		});
+		jest
+			.spyOn(logger, level)
+			.mockImplementation((message: string, metadata?: Parameters<Logger['warn']>[1]) => {
+				logged.push(JSON.stringify([message, metadata ?? null]));
+				original(message, metadata);
+			});
 	}
 	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 		const original = console[method].bind(console);
 		jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-			logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+			logged.push(
+				args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '),
+			);
 			original(...args);
 		});
 	}
@@ -66,17 +73,32 @@ onWorkflowRun((result, options) => {
 // What the trigger answered LivePerson and logged, refused calls included (they start no run).
 onWebhookCall((call, options) => {
 	const { error } = call;
-	const errorText = error ? JSON.stringify({ message: error.message, description: (error as { description?: string }).description, stack: error.stack }) : '';
+	const errorText = error
+		? JSON.stringify({
+				message: error.message,
+				description: (error as { description?: string }).description,
+				stack: error.stack,
+			})
+		: '';
 	const text = [call.responseBody ?? '', JSON.stringify(call.logs), errorText].join('\n');
 	runs.push({ text, secrets: secretsOf(options.credentials) });
 });
 
 afterAll(() => {
 	const leaks: string[] = [];
-	const everySecret = [DEFAULTS.clientSecret, ...issuedTokens, ...runs.flatMap((run) => run.secrets)];
+	const everySecret = [
+		DEFAULTS.clientSecret,
+		...issuedTokens,
+		...runs.flatMap((run) => run.secrets),
+	];
 	for (const run of [...runs, { text: logged.join('\n'), secrets: [] }]) {
-		const candidates = [DEFAULTS.clientSecret, ...issuedTokens, ...(run.secrets.length ? run.secrets : everySecret)];
-		for (const leaked of leakedSecrets(run.text, candidates)) leaks.push(`${leaked.slice(0, 12)}… in: ${context(run.text, leaked)}`);
+		const candidates = [
+			DEFAULTS.clientSecret,
+			...issuedTokens,
+			...(run.secrets.length ? run.secrets : everySecret),
+		];
+		for (const leaked of leakedSecrets(run.text, candidates))
+			leaks.push(`${leaked.slice(0, 12)}… in: ${context(run.text, leaked)}`);
 	}
 	expect(leaks).toEqual([]);
 });

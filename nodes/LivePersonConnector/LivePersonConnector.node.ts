@@ -11,7 +11,9 @@ import { router } from './actions/router';
 
 /** The canvas subtitle: the operation's name as the panel shows it, not its internal value. */
 const operationNames = JSON.stringify(
-	Object.fromEntries(Object.values(conversation.operations).map(({ value, name }) => [value, name])),
+	Object.fromEntries(
+		Object.values(conversation.operations).map(({ value, name }) => [value, name]),
+	),
 );
 
 export class LivePersonConnector implements INodeType {

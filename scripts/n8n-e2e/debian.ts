@@ -17,7 +17,9 @@ export async function ensureDebianPackages(
 	logFile: string,
 ): Promise<string> {
 	const find = () =>
-		binaries.map((b) => (typeof b === 'function' ? b() : b)).find((p): p is string => !!p && fs.existsSync(p));
+		binaries
+			.map((b) => (typeof b === 'function' ? b() : b))
+			.find((p): p is string => !!p && fs.existsSync(p));
 	const found = find();
 	if (found) return found;
 	const command = `apt-get update && apt-get install -y ${packages.join(' ')}`;
@@ -30,12 +32,20 @@ export async function ensureDebianPackages(
 		await run('apt-get update', 'apt-get', ['update'], { env, logFile, timeoutMs: 10 * 60_000 });
 		updated = true;
 	}
-	await run(`apt-get install ${packages.join(' ')}`, 'apt-get', ['install', '-y', '--no-install-recommends', ...packages], {
-		env,
-		logFile,
-		timeoutMs: 15 * 60_000,
-	});
+	await run(
+		`apt-get install ${packages.join(' ')}`,
+		'apt-get',
+		['install', '-y', '--no-install-recommends', ...packages],
+		{
+			env,
+			logFile,
+			timeoutMs: 15 * 60_000,
+		},
+	);
 	const installed = find();
-	if (!installed) throw new Error(`apt-get installed ${packages.join(', ')} but none of ${binaries.join(', ')} exists`);
+	if (!installed)
+		throw new Error(
+			`apt-get installed ${packages.join(', ')} but none of ${binaries.join(', ')} exists`,
+		);
 	return installed;
 }

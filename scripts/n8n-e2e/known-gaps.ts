@@ -11,7 +11,7 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 		id: 'errors.error-output',
 		below: '2.35.3',
 		reason:
-			'n8n-core before 2.35.2 (n8n before 2.35.3) sends an item to the error output only when its json is {error} or {error, message}: the node\'s {error, details} items land on the success output',
+			"n8n-core before 2.35.2 (n8n before 2.35.3) sends an item to the error output only when its json is {error} or {error, message}: the node's {error, details} items land on the success output",
 	},
 	{
 		id: 'cred.static-wrong-host',

@@ -8,7 +8,12 @@ import * as path from 'path';
 import type { N8nInstall, NodeRuntime } from './cache';
 import { freePorts, startProcess, stopProcess, type Started } from './processes';
 
-export const OWNER = { email: 'owner@e2e.example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Owner-Passw0rd' };
+export const OWNER = {
+	email: 'owner@e2e.example.com',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Owner-Passw0rd',
+};
 
 export interface N8nInstance {
 	label: string;
@@ -70,11 +75,16 @@ export async function startN8n(options: {
 		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 		...options.env,
 	};
-	const proc = startProcess(`n8n (${options.label})`, options.node.bin, [options.install.bin, ...(options.command ?? ['start'])], {
-		cwd: options.userFolder,
-		env,
-		logFile: options.logFile,
-	});
+	const proc = startProcess(
+		`n8n (${options.label})`,
+		options.node.bin,
+		[options.install.bin, ...(options.command ?? ['start'])],
+		{
+			cwd: options.userFolder,
+			env,
+			logFile: options.logFile,
+		},
+	);
 	const instance: N8nInstance = {
 		label: options.label,
 		baseUrl,
@@ -88,11 +98,15 @@ export async function startN8n(options: {
 	const deadline = Date.now() + (options.timeoutMs ?? 180_000);
 	while (!ready.test(instance.log())) {
 		if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-			throw new Error(`n8n (${options.label}) exited during start-up:\n${instance.log().slice(-3000)}`);
+			throw new Error(
+				`n8n (${options.label}) exited during start-up:\n${instance.log().slice(-3000)}`,
+			);
 		}
 		if (Date.now() > deadline) {
 			await instance.stop();
-			throw new Error(`n8n (${options.label}) not ready after ${(options.timeoutMs ?? 180_000) / 1000} s:\n${instance.log().slice(-3000)}`);
+			throw new Error(
+				`n8n (${options.label}) not ready after ${(options.timeoutMs ?? 180_000) / 1000} s:\n${instance.log().slice(-3000)}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
@@ -148,7 +162,12 @@ export class N8nApi {
 		private readonly parseFlatted: (text: string) => unknown,
 	) {}
 
-	async request<T = any>(method: string, route: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+	async request<T = any>(
+		method: string,
+		route: string,
+		body?: unknown,
+		timeoutMs = 60_000,
+	): Promise<T> {
 		const response = await fetch(`${this.baseUrl}${route}`, {
 			method,
 			headers: {
@@ -170,8 +189,13 @@ export class N8nApi {
 			// not JSON
 		}
 		if (!response.ok) {
-			const message = typeof parsed === 'object' && parsed?.message ? parsed.message : text.slice(0, 300);
-			throw new RestError(`${method} ${route} -> HTTP ${response.status}: ${message}`, response.status, parsed);
+			const message =
+				typeof parsed === 'object' && parsed?.message ? parsed.message : text.slice(0, 300);
+			throw new RestError(
+				`${method} ${route} -> HTTP ${response.status}: ${message}`,
+				response.status,
+				parsed,
+			);
 		}
 		return (parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed) as T;
 	}
@@ -182,7 +206,11 @@ export class N8nApi {
 
 	async login(): Promise<void> {
 		// 2.x names the field emailOrLdapLoginId, 1.x email: send both.
-		await this.request('POST', '/rest/login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		await this.request('POST', '/rest/login', {
+			email: OWNER.email,
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
 	}
 
 	async nodeTypes(): Promise<Array<Record<string, any>>> {
@@ -193,13 +221,22 @@ export class N8nApi {
 		return await this.request('GET', '/types/credentials.json');
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }> {
 		const created = await this.request('POST', '/rest/credentials', { name, type, data });
 		return { id: String(created.id), name: created.name };
 	}
 
 	/** n8n's credential test, as the credential dialog sends it. */
-	async testCredential(credential: { id?: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }> {
+	async testCredential(credential: {
+		id?: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<{ status: string; message: string }> {
 		return await this.request('POST', '/rest/credentials/test', { credentials: credential });
 	}
 
@@ -216,20 +253,32 @@ export class N8nApi {
 	async activate(id: string): Promise<void> {
 		const workflow = await this.getWorkflow(id);
 		try {
-			await this.request('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+			await this.request('POST', `/rest/workflows/${id}/activate`, {
+				versionId: workflow.versionId,
+			});
 		} catch (error) {
-			if (!(error instanceof RestError) || (error.status !== 404 && error.status !== 405)) throw error;
-			await this.request('PATCH', `/rest/workflows/${id}`, { active: true, versionId: workflow.versionId });
+			if (!(error instanceof RestError) || (error.status !== 404 && error.status !== 405))
+				throw error;
+			await this.request('PATCH', `/rest/workflows/${id}`, {
+				active: true,
+				versionId: workflow.versionId,
+			});
 		}
 	}
 
 	async deactivate(id: string): Promise<void> {
 		const workflow = await this.getWorkflow(id);
 		try {
-			await this.request('POST', `/rest/workflows/${id}/deactivate`, { versionId: workflow.versionId });
+			await this.request('POST', `/rest/workflows/${id}/deactivate`, {
+				versionId: workflow.versionId,
+			});
 		} catch (error) {
-			if (!(error instanceof RestError) || (error.status !== 404 && error.status !== 405)) throw error;
-			await this.request('PATCH', `/rest/workflows/${id}`, { active: false, versionId: workflow.versionId });
+			if (!(error instanceof RestError) || (error.status !== 404 && error.status !== 405))
+				throw error;
+			await this.request('PATCH', `/rest/workflows/${id}`, {
+				active: false,
+				versionId: workflow.versionId,
+			});
 		}
 	}
 
@@ -242,7 +291,8 @@ export class N8nApi {
 			startNodes: [],
 			triggerToStartFrom: { name: triggerName },
 		});
-		if (!result?.executionId) throw new Error(`the manual run started no execution: ${JSON.stringify(result)}`);
+		if (!result?.executionId)
+			throw new Error(`the manual run started no execution: ${JSON.stringify(result)}`);
 		return String(result.executionId);
 	}
 
@@ -264,13 +314,16 @@ export class N8nApi {
 		for (;;) {
 			try {
 				const execution = await this.execution(id);
-				const ended = !['new', 'running', 'waiting', 'unknown'].includes(execution.status) || execution.finished;
+				const ended =
+					!['new', 'running', 'waiting', 'unknown'].includes(execution.status) ||
+					execution.finished;
 				// Its data can be written a moment after its status.
 				if (ended && execution.data?.resultData) return execution;
 			} catch (error) {
 				if (!(error instanceof RestError) || error.status !== 404) throw error;
 			}
-			if (Date.now() > deadline) throw new Error(`execution ${id} did not end within ${timeoutMs / 1000} s`);
+			if (Date.now() > deadline)
+				throw new Error(`execution ${id} did not end within ${timeoutMs / 1000} s`);
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
 	}
@@ -278,7 +331,9 @@ export class N8nApi {
 
 /** flatted's parse from the n8n install (n8n encodes execution data with it). */
 export function flattedFrom(installDir: string): (text: string) => unknown {
-	const resolved = require.resolve('flatted', { paths: [path.join(installDir, 'node_modules', 'n8n')] });
+	const resolved = require.resolve('flatted', {
+		paths: [path.join(installDir, 'node_modules', 'n8n')],
+	});
 	return (require(resolved) as { parse: (text: string) => unknown }).parse;
 }
 

@@ -23,9 +23,18 @@ const cleanups: Array<() => Promise<void> | void> = [];
 const finalCleanups: Array<() => void> = [];
 
 /** Starts a process in its own process group (its PID is the group id) and logs its output. */
-export function startProcess(name: string, command: string, args: string[], options: SpawnOptions & { logFile: string }): Started {
+export function startProcess(
+	name: string,
+	command: string,
+	args: string[],
+	options: SpawnOptions & { logFile: string },
+): Started {
 	const { logFile, ...spawnOptions } = options;
-	const child = spawn(command, args, { ...spawnOptions, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		...spawnOptions,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
 	const log = fs.createWriteStream(logFile, { flags: 'a' });
 	let text = '';
@@ -102,7 +111,9 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export async function stopProcess(entry: Started, graceMs = 15_000): Promise<void> {
 	if (entry.child.exitCode !== null || entry.child.signalCode !== null) return;
 	signalGroup(entry.pid, 'SIGTERM');
-	const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+	const timer = new Promise<'timeout'>((resolve) =>
+		setTimeout(() => resolve('timeout'), graceMs).unref(),
+	);
 	if ((await Promise.race([entry.exited, timer])) === 'timeout') {
 		signalGroup(entry.pid, 'SIGKILL');
 		await entry.exited;
@@ -205,7 +216,9 @@ export async function run(
 	const code = await entry.exited;
 	clearTimeout(timer);
 	if (code !== 0) {
-		throw new Error(`${name} failed (${code}); last output:\n${entry.output().slice(-3000)}\n(full log: ${entry.logFile})`);
+		throw new Error(
+			`${name} failed (${code}); last output:\n${entry.output().slice(-3000)}\n(full log: ${entry.logFile})`,
+		);
 	}
 	return entry.output();
 }

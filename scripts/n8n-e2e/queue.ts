@@ -21,11 +21,32 @@ import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } f
 import { ensureDebianPackages } from './debian';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
 import { installLikeN8n, packProject } from './packages';
-import { freePorts, onCleanup, onFinalCleanup, run, startProcess, stopAll, stopAllOnSignals, type Started } from './processes';
+import {
+	freePorts,
+	onCleanup,
+	onFinalCleanup,
+	run,
+	startProcess,
+	stopAll,
+	stopAllOnSignals,
+	type Started,
+} from './processes';
 import { Checks, counts, table } from './report';
-import { callProductionWebhook, conversationsByConsumer, createRequests, waitForWebhookRegistration } from './scenarios';
+import {
+	callProductionWebhook,
+	conversationsByConsumer,
+	createRequests,
+	waitForWebhookRegistration,
+} from './scenarios';
 import { TARGETS } from './versions';
-import { CREDENTIAL_TYPE, chain, lpNode, recordConversation, splitOut, webhookTrigger } from './workflows';
+import {
+	CREDENTIAL_TYPE,
+	chain,
+	lpNode,
+	recordConversation,
+	splitOut,
+	webhookTrigger,
+} from './workflows';
 
 const repo = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -61,18 +82,29 @@ function postgresBin(): string | undefined {
 	return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
 
-async function waitForLog(proc: Started, pattern: RegExp, what: string, timeoutMs = 60_000): Promise<void> {
+async function waitForLog(
+	proc: Started,
+	pattern: RegExp,
+	what: string,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!pattern.test(proc.output())) {
-		if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`${what} exited:\n${proc.output().slice(-2000)}`);
-		if (Date.now() > deadline) throw new Error(`${what} not ready after ${timeoutMs / 1000} s:\n${proc.output().slice(-2000)}`);
+		if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+			throw new Error(`${what} exited:\n${proc.output().slice(-2000)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${what} not ready after ${timeoutMs / 1000} s:\n${proc.output().slice(-2000)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
 
 /** Runs a command as the `postgres` user when this is root (PostgreSQL refuses to run as root). */
 function asPostgres(command: string, args: string[]): [string, string[]] {
-	return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+	return process.getuid?.() === 0
+		? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+		: [command, args];
 }
 
 interface TokenTraffic {
@@ -87,7 +119,11 @@ interface TokenTraffic {
 function traffic(emu: Emulator, since: number): TokenTraffic {
 	const requests = emu.requests.slice(since);
 	const of = (endpoint: string) => requests.filter((r) => r.endpoint === endpoint);
-	const appJwts = new Set(requests.filter((r) => r.endpoint === 'conversation' || r.endpoint === 'idp').map((r) => r.headers.authorization));
+	const appJwts = new Set(
+		requests
+			.filter((r) => r.endpoint === 'conversation' || r.endpoint === 'idp')
+			.map((r) => r.headers.authorization),
+	);
 	return {
 		sentinel: of('sentinel').length,
 		sentinelOk: of('sentinel').filter((r) => r.status === 200).length,
@@ -112,10 +148,18 @@ async function main(): Promise<number> {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-nodes-liveperson-queue-'));
 	onFinalCleanup(() => fs.rmSync(work, { recursive: true, force: true }));
 	const checks = new Checks({});
-	const facts: Record<string, unknown> = { n8n: target.n8n, executions: EXECUTIONS, items: ITEMS, workers: WORKERS, concurrency: CONCURRENCY };
+	const facts: Record<string, unknown> = {
+		n8n: target.n8n,
+		executions: EXECUTIONS,
+		items: ITEMS,
+		workers: WORKERS,
+		concurrency: CONCURRENCY,
+	};
 	stopAllOnSignals();
 	const root = cacheRoot();
-	log(`n8n ${target.n8n} queue mode: ${EXECUTIONS} executions x ${ITEMS} items, ${WORKERS} workers x concurrency ${CONCURRENCY}`);
+	log(
+		`n8n ${target.n8n} queue mode: ${EXECUTIONS} executions x ${ITEMS} items, ${WORKERS} workers x concurrency ${CONCURRENCY}`,
+	);
 
 	try {
 		let node: NodeRuntime | undefined;
@@ -132,8 +176,20 @@ async function main(): Promise<number> {
 		});
 		await required('setup.redis-postgresql', async () => {
 			const aptLog = path.join(outDir, 'apt.log');
-			redisServer = await ensureDebianPackages(['redis-server'], ['/usr/bin/redis-server'], log, aptLog);
-			pgBin = path.dirname(await ensureDebianPackages(['postgresql'], [() => (postgresBin() ? path.join(postgresBin() as string, 'postgres') : undefined)], log, aptLog));
+			redisServer = await ensureDebianPackages(
+				['redis-server'],
+				['/usr/bin/redis-server'],
+				log,
+				aptLog,
+			);
+			pgBin = path.dirname(
+				await ensureDebianPackages(
+					['postgresql'],
+					[() => (postgresBin() ? path.join(postgresBin() as string, 'postgres') : undefined)],
+					log,
+					aptLog,
+				),
+			);
 			return `${redisServer}, ${pgBin}`;
 		});
 		const runtime = node as NodeRuntime;
@@ -141,10 +197,15 @@ async function main(): Promise<number> {
 
 		const [redisPort, pgPort] = await freePorts(2);
 		await required('setup.redis', async () => {
-			const redis = startProcess('redis', redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-				cwd: work,
-				logFile: path.join(outDir, 'redis.log'),
-			});
+			const redis = startProcess(
+				'redis',
+				redisServer,
+				['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+				{
+					cwd: work,
+					logFile: path.join(outDir, 'redis.log'),
+				},
+			);
 			await waitForLog(redis, /Ready to accept connections/, 'redis');
 			return `127.0.0.1:${redisPort}, pid ${redis.pid}`;
 		});
@@ -154,27 +215,71 @@ async function main(): Promise<number> {
 			onFinalCleanup(() => fs.rmSync(pgRoot, { recursive: true, force: true }));
 			fs.chmodSync(pgRoot, 0o755);
 			const data = path.join(pgRoot, 'data');
-			if (process.getuid?.() === 0) await run('chown', 'chown', ['postgres:postgres', pgRoot], { logFile: path.join(outDir, 'postgres.log') });
-			const [initdb, initArgs] = asPostgres(path.join(pgBin, 'initdb'), ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--no-sync']);
-			await run('initdb', initdb, initArgs, { cwd: pgRoot, logFile: path.join(outDir, 'postgres.log') });
-			const [postgres, args] = asPostgres(path.join(pgBin, 'postgres'), [
-				'-D', data, '-p', String(pgPort), '-k', pgRoot, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
-				'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+			if (process.getuid?.() === 0)
+				await run('chown', 'chown', ['postgres:postgres', pgRoot], {
+					logFile: path.join(outDir, 'postgres.log'),
+				});
+			const [initdb, initArgs] = asPostgres(path.join(pgBin, 'initdb'), [
+				'-D',
+				data,
+				'--auth=trust',
+				'--username=postgres',
+				'--encoding=UTF8',
+				'--no-sync',
 			]);
-			const pg = startProcess('postgresql', postgres, args, { cwd: pgRoot, logFile: path.join(outDir, 'postgres.log') });
-			await waitForLog(pg, /database system is ready to accept connections/, 'postgresql');
-			await run('createdb', path.join(pgBin, 'createdb'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', 'n8n'], {
+			await run('initdb', initdb, initArgs, {
 				cwd: pgRoot,
 				logFile: path.join(outDir, 'postgres.log'),
 			});
+			const [postgres, args] = asPostgres(path.join(pgBin, 'postgres'), [
+				'-D',
+				data,
+				'-p',
+				String(pgPort),
+				'-k',
+				pgRoot,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'max_connections=200',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			]);
+			const pg = startProcess('postgresql', postgres, args, {
+				cwd: pgRoot,
+				logFile: path.join(outDir, 'postgres.log'),
+			});
+			await waitForLog(pg, /database system is ready to accept connections/, 'postgresql');
+			await run(
+				'createdb',
+				path.join(pgBin, 'createdb'),
+				['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', 'n8n'],
+				{
+					cwd: pgRoot,
+					logFile: path.join(outDir, 'postgres.log'),
+				},
+			);
 			return `127.0.0.1:${pgPort}, database n8n, pid ${pg.pid}`;
 		});
 
-		const tarball = await packProject(repo, path.join(work, 'pack'), path.join(outDir, 'npm-pack.log'));
+		const tarball = await packProject(
+			repo,
+			path.join(work, 'pack'),
+			path.join(outDir, 'npm-pack.log'),
+		);
 		const emu: Emulator = await startEmulator({ port: 0 });
 		onCleanup(() => emu.close());
 		log(`LivePerson emulator on ${emu.baseUrl}`);
-		if (SENTINEL_DELAY > 0) emu.faults.add({ on: 'sentinel', times: Infinity, action: { type: 'delay', ms: SENTINEL_DELAY } });
+		if (SENTINEL_DELAY > 0)
+			emu.faults.add({
+				on: 'sentinel',
+				times: Infinity,
+				action: { type: 'delay', ms: SENTINEL_DELAY },
+			});
 		facts.sentinelDelayMs = SENTINEL_DELAY;
 
 		const env = {
@@ -200,7 +305,14 @@ async function main(): Promise<number> {
 		};
 		let main: N8nInstance | undefined;
 		await required('boot.main', async () => {
-			main = await startN8n({ label: 'main', install: n8nInstall, node: runtime, userFolder: await userFolder('main'), logFile: path.join(outDir, 'main.log'), env });
+			main = await startN8n({
+				label: 'main',
+				install: n8nInstall,
+				node: runtime,
+				userFolder: await userFolder('main'),
+				logFile: path.join(outDir, 'main.log'),
+				env,
+			});
 			return `${main.baseUrl}, pid ${main.process.pid}`;
 		});
 		const workers: N8nInstance[] = [];
@@ -225,18 +337,25 @@ async function main(): Promise<number> {
 		const n8n = main as N8nInstance;
 		const api = new N8nApi(n8n.baseUrl, flattedFrom(n8nInstall.dir));
 		await api.setupOwner();
-		const credential = await api.createCredential('LivePerson (Client Credentials)', CREDENTIAL_TYPE, {
-			authentication: 'clientCredentials',
-			accountId: emu.accountId,
-			clientId: emu.clientId,
-			clientSecret: emu.clientSecret,
-			csdsHost: emu.baseUrl,
-		});
+		const credential = await api.createCredential(
+			'LivePerson (Client Credentials)',
+			CREDENTIAL_TYPE,
+			{
+				authentication: 'clientCredentials',
+				accountId: emu.accountId,
+				clientId: emu.clientId,
+				clientSecret: emu.clientSecret,
+				csdsHost: emu.baseUrl,
+			},
+		);
 		const webhookPath = `queue-contacts-${Date.now()}`;
 		const workflow = chain('queue: contacts in, conversations out', [
 			webhookTrigger('New Contacts', webhookPath),
 			splitOut('One Item per Contact', 'body.contacts'),
-			lpNode('LivePerson', credential, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }),
+			lpNode('LivePerson', credential, {
+				operation: 'createWithSdes',
+				consumerId: '={{ $json.contactId }}',
+			}),
 			recordConversation('Record Conversation'),
 		]);
 		const created = await api.createWorkflow(workflow as unknown as Record<string, unknown>);
@@ -253,12 +372,20 @@ async function main(): Promise<number> {
 		const fire = async (label: string) => {
 			const since = emu.requests.length;
 			const t = Date.now();
-			const answers = await Promise.all(contacts.map((batch) => callProductionWebhook(url, { contacts: batch })));
+			const answers = await Promise.all(
+				contacts.map((batch) => callProductionWebhook(url, { contacts: batch })),
+			);
 			const seconds = (Date.now() - t) / 1000;
 			const bad = answers.filter((a) => !a.response.ok);
-			assert(bad.length === 0, `${bad.length} webhook calls failed, e.g. HTTP ${bad[0]?.response.status}: ${bad[0]?.body.slice(0, 300)}`);
+			assert(
+				bad.length === 0,
+				`${bad.length} webhook calls failed, e.g. HTTP ${bad[0]?.response.status}: ${bad[0]?.body.slice(0, 300)}`,
+			);
 			const rows = answers.flatMap((a) => JSON.parse(a.body) as Array<Record<string, string>>);
-			assert(rows.length === EXECUTIONS * ITEMS, `${rows.length} items answered, not ${EXECUTIONS * ITEMS}`);
+			assert(
+				rows.length === EXECUTIONS * ITEMS,
+				`${rows.length} items answered, not ${EXECUTIONS * ITEMS}`,
+			);
 			return { since, seconds, rows, label };
 		};
 
@@ -270,8 +397,14 @@ async function main(): Promise<number> {
 			const requests = createRequests(emu, round1.since);
 			const doubled = allIds.filter((id) => (byConsumer.get(id) ?? []).length !== 1);
 			const resent = allIds.filter((id) => requests.get(id) !== 1);
-			assert(doubled.length === 0, `${doubled.length} contacts without exactly one conversation, e.g. ${doubled[0]}`);
-			assert(resent.length === 0, `${resent.length} contacts with more than one create request, e.g. ${resent[0]}`);
+			assert(
+				doubled.length === 0,
+				`${doubled.length} contacts without exactly one conversation, e.g. ${doubled[0]}`,
+			);
+			assert(
+				resent.length === 0,
+				`${resent.length} contacts with more than one create request, e.g. ${resent[0]}`,
+			);
 			const seen = new Set(round1.rows.map((r) => r.liveperson_conversation_id));
 			assert(seen.size === allIds.length, `${seen.size} distinct conversation ids in the answers`);
 			return `${allIds.length} conversations, one per contact, none duplicated; ${EXECUTIONS} webhook calls answered in ${round1.seconds.toFixed(1)} s`;
@@ -279,22 +412,37 @@ async function main(): Promise<number> {
 		await checks.check('round1.executions', async () => {
 			const executions = await api.executions(String(created.id));
 			const notOk = executions.filter((e) => e.status !== 'success');
-			assert(executions.length === EXECUTIONS, `${executions.length} executions, not ${EXECUTIONS}`);
+			assert(
+				executions.length === EXECUTIONS,
+				`${executions.length} executions, not ${EXECUTIONS}`,
+			);
 			assert(notOk.length === 0, `${notOk.length} executions not successful`);
 			const perWorker = executionsPerWorker(workers);
 			facts.round1PerWorker = perWorker;
-			assert(perWorker.reduce((a, b) => a + b, 0) === EXECUTIONS, `workers logged ${perWorker.join(' + ')} executions`);
+			assert(
+				perWorker.reduce((a, b) => a + b, 0) === EXECUTIONS,
+				`workers logged ${perWorker.join(' + ')} executions`,
+			);
 			return `${EXECUTIONS} successful; per worker ${perWorker.join(' / ')}`;
 		});
 		await checks.check('round1.token-traffic', async () => {
 			assert(round1, 'round 1 did not run');
 			const t = traffic(emu, round1.since);
 			facts.round1 = t;
-			const stored = await api.request('GET', `/rest/credentials/${credential.id}?includeData=true`);
+			const stored = await api.request(
+				'GET',
+				`/rest/credentials/${credential.id}?includeData=true`,
+			);
 			const storedToken = String(stored?.data?.mintedAppJwt ?? '');
 			facts.appJwtStoredWithCredential = storedToken !== '';
-			assert(t.idp === allIds.length, `${t.idp} ConsumerJWS mints for ${allIds.length} new consumers`);
-			assert(t.sentinelOk >= 1 && t.sentinelOk <= WORKERS * CONCURRENCY, `${t.sentinelOk} AppJWT mints`);
+			assert(
+				t.idp === allIds.length,
+				`${t.idp} ConsumerJWS mints for ${allIds.length} new consumers`,
+			);
+			assert(
+				t.sentinelOk >= 1 && t.sentinelOk <= WORKERS * CONCURRENCY,
+				`${t.sentinelOk} AppJWT mints`,
+			);
 			return (
 				`AppJWT mints (Sentinel) ${t.sentinelOk}, ${t.distinctAppJwts} distinct AppJWTs used, stored with the credential: ${storedToken ? 'yes' : 'no'}; ` +
 				`ConsumerJWS mints (IDP) ${t.idp}; CSDS lookups ${t.csds}; creates ${t.creates}`
@@ -305,7 +453,8 @@ async function main(): Promise<number> {
 			// Round 2: the agent closes every conversation; the same contacts come in again.
 			await checks.check('round2.same-contacts', async () => {
 				for (const conversation of emu.state.conversations()) {
-					if (conversation.state === 'OPEN' && allIds.includes(conversation.extConsumerId)) await emu.agent.closeConversation(conversation.conversationId);
+					if (conversation.state === 'OPEN' && allIds.includes(conversation.extConsumerId))
+						await emu.agent.closeConversation(conversation.conversationId);
 				}
 				const before = executionsPerWorker(workers);
 				const round2 = await fire('round 2');
@@ -315,7 +464,10 @@ async function main(): Promise<number> {
 				facts.round2PerWorker = after.map((n, i) => n - before[i]);
 				const byConsumer = conversationsByConsumer(emu);
 				const wrong = allIds.filter((id) => (byConsumer.get(id) ?? []).length !== 2);
-				assert(wrong.length === 0, `${wrong.length} contacts without exactly two conversations (one closed, one open)`);
+				assert(
+					wrong.length === 0,
+					`${wrong.length} contacts without exactly two conversations (one closed, one open)`,
+				);
 				assert(t.idp < allIds.length, `${t.idp} ConsumerJWS mints: no worker reused its cache`);
 				return (
 					`${allIds.length} new conversations in ${round2.seconds.toFixed(1)} s; ConsumerJWS mints ${t.idp} of ${allIds.length} ` +
@@ -324,18 +476,24 @@ async function main(): Promise<number> {
 			});
 		}
 	} catch (error) {
-		if (!/ failed$/.test((error as Error).message)) checks.fail('run', (error as Error).stack ?? String(error));
+		if (!/ failed$/.test((error as Error).message))
+			checks.fail('run', (error as Error).stack ?? String(error));
 	} finally {
 		log('stopping everything this run started');
 		await stopAll();
 	}
 	const seconds = Math.round((Date.now() - startedAt) / 1000);
-	fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...facts, seconds, results: checks.results }, null, 2));
+	fs.writeFileSync(
+		path.join(outDir, 'results.json'),
+		JSON.stringify({ ...facts, seconds, results: checks.results }, null, 2),
+	);
 	console.log(`\nn8n ${target.n8n} queue mode, ${seconds} s; logs in ${outDir}\n`);
 	console.log(table(checks.results, 160));
 	console.log(`\nfacts: ${JSON.stringify(facts)}`);
 	const c = counts(checks.results);
-	console.log(`\nn8n-queue: pass=${c.PASS} fail=${c.FAIL} xfail=${c.XFAIL} xpass=${c.XPASS} skip=${c.SKIP}`);
+	console.log(
+		`\nn8n-queue: pass=${c.PASS} fail=${c.FAIL} xfail=${c.XFAIL} xpass=${c.XPASS} skip=${c.SKIP}`,
+	);
 	return c.FAIL > 0 ? 1 : 0;
 }
 

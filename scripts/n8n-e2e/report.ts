@@ -42,10 +42,18 @@ export class Checks {
 				if (status === 'XFAIL') detail = `known gap: ${this.gaps[fullId]} | ${detail}`;
 			}
 		}
-		if (status === 'XPASS') detail = `known gap now passes, remove it from known-gaps.ts | ${detail}`;
-		const result = { id: fullId, status, seconds: (Date.now() - started) / 1000, detail: oneLine(detail) };
+		if (status === 'XPASS')
+			detail = `known gap now passes, remove it from known-gaps.ts | ${detail}`;
+		const result = {
+			id: fullId,
+			status,
+			seconds: (Date.now() - started) / 1000,
+			detail: oneLine(detail),
+		};
 		this.results.push(result);
-		console.log(`  ${status.padEnd(5)} ${fullId}${result.detail ? `  ${result.detail.slice(0, 200)}` : ''}`);
+		console.log(
+			`  ${status.padEnd(5)} ${fullId}${result.detail ? `  ${result.detail.slice(0, 200)}` : ''}`,
+		);
 		return status === 'PASS' || status === 'XPASS';
 	}
 
@@ -77,10 +85,15 @@ export function counts(results: Result[]): Record<Status, number> {
 /** The table, one line per check, details cut to fit. */
 export function table(results: Result[], width = 110): string {
 	const idWidth = Math.max(5, ...results.map((r) => r.id.length));
-	const lines = [`${'check'.padEnd(idWidth)}  result  time(s)  detail`, `${'-'.repeat(idWidth)}  ------  -------  ${'-'.repeat(20)}`];
+	const lines = [
+		`${'check'.padEnd(idWidth)}  result  time(s)  detail`,
+		`${'-'.repeat(idWidth)}  ------  -------  ${'-'.repeat(20)}`,
+	];
 	for (const r of results) {
 		const detail = r.detail.length > width ? `${r.detail.slice(0, width - 1)}…` : r.detail;
-		lines.push(`${r.id.padEnd(idWidth)}  ${r.status.padEnd(6)}  ${r.seconds.toFixed(1).padStart(7)}  ${detail}`);
+		lines.push(
+			`${r.id.padEnd(idWidth)}  ${r.status.padEnd(6)}  ${r.seconds.toFixed(1).padStart(7)}  ${detail}`,
+		);
 	}
 	return lines.join('\n');
 }

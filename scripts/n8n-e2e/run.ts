@@ -18,7 +18,13 @@ import { startEmulator, type Emulator } from '../../test/emulator';
 import { browserChecks, ensureChromium } from './browser';
 import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } from './cache';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
-import { installLikeN8n, installManually, nodesFolderContents, packProject, PACKAGE_NAME } from './packages';
+import {
+	installLikeN8n,
+	installManually,
+	nodesFolderContents,
+	packProject,
+	PACKAGE_NAME,
+} from './packages';
 import { onCleanup, onFinalCleanup, stopAll, stopAllOnSignals } from './processes';
 import { knownGapsFor } from './known-gaps';
 import { Checks, counts, table } from './report';
@@ -62,17 +68,26 @@ async function main(): Promise<number> {
 		printed = true;
 		const seconds = Math.round((Date.now() - startedAt) / 1000);
 		const c = counts(checks.results);
-		fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ n8n: target.n8n, label, seconds, results: checks.results }, null, 2));
-		console.log(`\nn8n ${target.n8n} (${label}) end-to-end check, ${seconds} s; logs and screenshots in ${outDir}\n`);
+		fs.writeFileSync(
+			path.join(outDir, 'results.json'),
+			JSON.stringify({ n8n: target.n8n, label, seconds, results: checks.results }, null, 2),
+		);
+		console.log(
+			`\nn8n ${target.n8n} (${label}) end-to-end check, ${seconds} s; logs and screenshots in ${outDir}\n`,
+		);
 		console.log(table(checks.results));
-		console.log(`\nn8n-e2e: pass=${c.PASS} fail=${c.FAIL} xfail=${c.XFAIL} xpass=${c.XPASS} skip=${c.SKIP}`);
+		console.log(
+			`\nn8n-e2e: pass=${c.PASS} fail=${c.FAIL} xfail=${c.XFAIL} xpass=${c.XPASS} skip=${c.SKIP}`,
+		);
 	};
 	stopAllOnSignals(() => {
 		checks.fail('interrupted', 'stopped by a signal before the end');
 		finish();
 	});
 
-	log(`n8n ${target.n8n} (${label}) on Node ${target.nodeMajor}; cache ${root}; work folder ${work}`);
+	log(
+		`n8n ${target.n8n} (${label}) on Node ${target.nodeMajor}; cache ${root}; work folder ${work}`,
+	);
 	try {
 		let node: NodeRuntime | undefined;
 		let install: N8nInstall | undefined;
@@ -131,8 +146,13 @@ async function main(): Promise<number> {
 					logFile: path.join(outDir, `${id}.log`),
 					env: target.env,
 				});
-				const loaded = /Loaded all credentials and nodes from n8n-nodes-liveperson/.test(instance.log());
-				if (!loaded) throw new Error(`n8n is up at ${instance.baseUrl} but did not log loading ${PACKAGE_NAME}`);
+				const loaded = /Loaded all credentials and nodes from n8n-nodes-liveperson/.test(
+					instance.log(),
+				);
+				if (!loaded)
+					throw new Error(
+						`n8n is up at ${instance.baseUrl} but did not log loading ${PACKAGE_NAME}`,
+					);
 				return `up at ${instance.baseUrl} in ${Math.round((Date.now() - t) / 1000)} s, ${PACKAGE_NAME} loaded`;
 			});
 			return instance;
@@ -142,7 +162,12 @@ async function main(): Promise<number> {
 		// 1. The README's manual route: npm install of the tarball in .n8n/nodes.
 		const manualFolder = path.join(work, 'manual-route');
 		const manualInstalled = await checks.check('manual-route.install', async () => {
-			const dir = await installManually(tarball, manualFolder, runtime, path.join(outDir, 'manual-route-npm.log'));
+			const dir = await installManually(
+				tarball,
+				manualFolder,
+				runtime,
+				path.join(outDir, 'manual-route-npm.log'),
+			);
 			const { packages, megabytes } = nodesFolderContents(dir);
 			const extra = packages.filter((p) => p !== PACKAGE_NAME);
 			if (extra.length > 0) {
@@ -152,12 +177,22 @@ async function main(): Promise<number> {
 			}
 			return `only ${PACKAGE_NAME} in .n8n/nodes/node_modules (${megabytes} MB)`;
 		});
-		if (manualInstalled || fs.existsSync(path.join(manualFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME))) {
+		if (
+			manualInstalled ||
+			fs.existsSync(path.join(manualFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME))
+		) {
 			const instance = await boot('manual-route.boot', manualFolder);
 			if (instance) {
 				const client = api(instance);
 				await client.setupOwner();
-				const ctx: Context = { api: client, n8n: instance, emu, checks, repo, openConversations: [] };
+				const ctx: Context = {
+					api: client,
+					n8n: instance,
+					emu,
+					checks,
+					repo,
+					openConversations: [],
+				};
 				await expectedErrorCheck(ctx, 'manual-route.node-error-logged-plainly');
 				await instance.stop();
 			}
@@ -168,7 +203,12 @@ async function main(): Promise<number> {
 		// 2. The layout n8n's own installer makes, and everything else.
 		const layoutFolder = path.join(work, 'n8n-installer-layout');
 		await required('n8n-layout.install', async () => {
-			const dir = await installLikeN8n(tarball, layoutFolder, runtime, path.join(outDir, 'n8n-layout-npm.log'));
+			const dir = await installLikeN8n(
+				tarball,
+				layoutFolder,
+				runtime,
+				path.join(outDir, 'n8n-layout-npm.log'),
+			);
 			const { packages, megabytes } = nodesFolderContents(dir);
 			return `${packages.join(', ')} (${megabytes} MB)`;
 		});
@@ -200,12 +240,17 @@ async function main(): Promise<number> {
 		const fromPreAuthentication = traces.filter((t) => /preAuthentication/.test(t));
 		await checks.check('n8n-layout.log.no-stack-traces', () => {
 			const others = traces.filter((t) => !fromPreAuthentication.includes(t));
-			if (others.length > 0) throw new Error(`${others.length} errors logged with stack traces through ${PACKAGE_NAME}: ${others[0].split('\n').slice(0, 3).join(' | ')}`);
+			if (others.length > 0)
+				throw new Error(
+					`${others.length} errors logged with stack traces through ${PACKAGE_NAME}: ${others[0].split('\n').slice(0, 3).join(' | ')}`,
+				);
 			return `none in ${Math.round(instance.log().length / 1024)} kB of log`;
 		});
 		await checks.check('n8n-layout.log.no-stack-traces-from-preauthentication', () => {
 			if (fromPreAuthentication.length > 0) {
-				throw new Error(`${fromPreAuthentication.length} logged with stack traces: ${fromPreAuthentication[0].split('\n').slice(0, 3).join(' | ')}`);
+				throw new Error(
+					`${fromPreAuthentication.length} logged with stack traces: ${fromPreAuthentication[0].split('\n').slice(0, 3).join(' | ')}`,
+				);
 			}
 			return 'none';
 		});

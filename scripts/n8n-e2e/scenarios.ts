@@ -58,7 +58,8 @@ function clientCredentialData(emu: Emulator, overrides: Record<string, unknown> 
 /** Conversations per external consumer id, from the emulator's state. */
 export function conversationsByConsumer(emu: Emulator): Map<string, string[]> {
 	const map = new Map<string, string[]>();
-	for (const c of emu.state.conversations()) map.set(c.extConsumerId, [...(map.get(c.extConsumerId) ?? []), c.conversationId]);
+	for (const c of emu.state.conversations())
+		map.set(c.extConsumerId, [...(map.get(c.extConsumerId) ?? []), c.conversationId]);
 	return map;
 }
 
@@ -93,7 +94,12 @@ function executionError(execution: Execution): string {
  * outbox); it logs `Added webhook "<node>" for workflow "<name>"` when done. 1.x registers them
  * before answering and logs nothing of the kind, so after the timeout this simply goes on.
  */
-export async function waitForWebhookRegistration(ctx: { n8n: { log(): string } }, workflowName: string, logFrom: number, timeoutMs = 15_000): Promise<void> {
+export async function waitForWebhookRegistration(
+	ctx: { n8n: { log(): string } },
+	workflowName: string,
+	logFrom: number,
+	timeoutMs = 15_000,
+): Promise<void> {
 	const line = `for workflow "${workflowName}"`;
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
@@ -104,7 +110,10 @@ export async function waitForWebhookRegistration(ctx: { n8n: { log(): string } }
 }
 
 /** POSTs to a production webhook; a 404 "not registered" ran nothing, so it is tried again for a while. */
-export async function callProductionWebhook(url: string, payload: unknown): Promise<{ response: Response; body: string }> {
+export async function callProductionWebhook(
+	url: string,
+	payload: unknown,
+): Promise<{ response: Response; body: string }> {
 	const deadline = Date.now() + 15_000;
 	for (;;) {
 		const response = await fetch(url, {
@@ -114,12 +123,17 @@ export async function callProductionWebhook(url: string, payload: unknown): Prom
 			signal: AbortSignal.timeout(120_000),
 		});
 		const body = await response.text();
-		if (response.status !== 404 || !/not registered/.test(body) || Date.now() > deadline) return { response, body };
+		if (response.status !== 404 || !/not registered/.test(body) || Date.now() > deadline)
+			return { response, body };
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
-async function importAndRun(ctx: Context, workflow: WorkflowJson, trigger: string): Promise<{ id: string; execution: Execution }> {
+async function importAndRun(
+	ctx: Context,
+	workflow: WorkflowJson,
+	trigger: string,
+): Promise<{ id: string; execution: Execution }> {
 	const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
 	const executionId = await ctx.api.runManually(String(created.id), trigger);
 	return { id: String(created.id), execution: await ctx.api.waitForExecution(executionId) };
@@ -131,14 +145,26 @@ export async function typesChecks(ctx: Context): Promise<void> {
 		ctx.nodeTypes = nodes;
 		const node = nodes.find((n) => n.name === LP_TYPE);
 		assert(node, `${LP_TYPE} is not in /types/nodes.json`);
-		assert(nodes.some((n) => n.name === `${LP_TYPE}Tool`), `no ${LP_TYPE}Tool (usableAsTool) in /types/nodes.json`);
+		assert(
+			nodes.some((n) => n.name === `${LP_TYPE}Tool`),
+			`no ${LP_TYPE}Tool (usableAsTool) in /types/nodes.json`,
+		);
 		const credentials = await ctx.api.credentialTypes();
-		assert(credentials.some((c) => c.name === CREDENTIAL_TYPE), `${CREDENTIAL_TYPE} is not in /types/credentials.json`);
-		const icons = typeof node.iconUrl === 'object' ? Object.values(node.iconUrl as Record<string, string>) : [node.iconUrl];
+		assert(
+			credentials.some((c) => c.name === CREDENTIAL_TYPE),
+			`${CREDENTIAL_TYPE} is not in /types/credentials.json`,
+		);
+		const icons =
+			typeof node.iconUrl === 'object'
+				? Object.values(node.iconUrl as Record<string, string>)
+				: [node.iconUrl];
 		for (const icon of icons) {
 			const response = await fetch(`${ctx.n8n.baseUrl}/${String(icon).replace(/^\//, '')}`);
 			const body = await response.text();
-			assert(response.ok && body.includes('<svg'), `icon ${icon} answered HTTP ${response.status} without an SVG`);
+			assert(
+				response.ok && body.includes('<svg'),
+				`icon ${icon} answered HTTP ${response.status} without an SVG`,
+			);
 		}
 		const ours = nodes.filter((n) => String(n.name).startsWith(`${PACKAGE}.`)).map((n) => n.name);
 		return `${ours.join(', ')}; credential ${CREDENTIAL_TYPE}; icons ${icons.length} served`;
@@ -150,10 +176,22 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 	let wrongSecret: CredentialRef | undefined;
 	await checks.check('cred.client-credentials', async () => {
 		const data = clientCredentialData(emu);
-		const saved = await api.createCredential('LivePerson (Client Credentials)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+		const saved = await api.createCredential(
+			'LivePerson (Client Credentials)',
+			CREDENTIAL_TYPE,
+			data,
+		);
+		const result = await api.testCredential({
+			id: saved.id,
+			name: saved.name,
+			type: CREDENTIAL_TYPE,
+			data,
+		});
 		assert(result.status === 'OK', `credential test: ${result.status} ${result.message}`);
-		assert(emu.requestsTo('sentinel').some((r) => r.status === 200), 'no AppJWT was minted at the emulator');
+		assert(
+			emu.requestsTo('sentinel').some((r) => r.status === 200),
+			'no AppJWT was minted at the emulator',
+		);
 		ctx.clientCredentials = saved;
 		return `${result.status}: ${result.message}`;
 	});
@@ -165,27 +203,58 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 			body: JSON.stringify({ extConsumerId: 'e2e-static-consumer' }),
 		});
 		const tokens = (await response.json()) as { appJwt: string; consumerJws: string };
-		const data = { authentication: 'staticTokens', accountId: emu.accountId, domain: emu.baseUrl, appJwt: tokens.appJwt, consumerJws: tokens.consumerJws };
+		const data = {
+			authentication: 'staticTokens',
+			accountId: emu.accountId,
+			domain: emu.baseUrl,
+			appJwt: tokens.appJwt,
+			consumerJws: tokens.consumerJws,
+		};
 		const saved = await api.createCredential('LivePerson (Static Tokens)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+		const result = await api.testCredential({
+			id: saved.id,
+			name: saved.name,
+			type: CREDENTIAL_TYPE,
+			data,
+		});
 		assert(result.status === 'OK', `credential test: ${result.status} ${result.message}`);
 
 		// And a conversation opened with it, for the Default ConsumerJWS.
-		const workflow = chain('e2e static tokens', [manualTrigger(), lpNode('LivePerson', saved, { operation: 'createWithSdes' })]);
+		const workflow = chain('e2e static tokens', [
+			manualTrigger(),
+			lpNode('LivePerson', saved, { operation: 'createWithSdes' }),
+		]);
 		const { execution } = await importAndRun(ctx, workflow, 'Start');
-		assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
+		assert(
+			execution.status === 'success',
+			`the run ended ${execution.status}: ${executionError(execution)}`,
+		);
 		const [item] = outputOf(execution, 'LivePerson');
-		assert(item?.json.conversationId, `no conversationId in the output: ${JSON.stringify(item?.json)}`);
-		assert(item.json.ext_consumer_id === 'e2e-static-consumer', `ext_consumer_id ${item.json.ext_consumer_id}`);
+		assert(
+			item?.json.conversationId,
+			`no conversationId in the output: ${JSON.stringify(item?.json)}`,
+		);
+		assert(
+			item.json.ext_consumer_id === 'e2e-static-consumer',
+			`ext_consumer_id ${item.json.ext_consumer_id}`,
+		);
 		return `${result.status}: ${result.message}; run created ${item.json.conversationId}`;
 	});
 
 	await checks.check('cred.wrong-secret', async () => {
 		const data = clientCredentialData(emu, { clientSecret: 'not-the-client-secret' });
 		const saved = await api.createCredential('LivePerson (wrong secret)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+		const result = await api.testCredential({
+			id: saved.id,
+			name: saved.name,
+			type: CREDENTIAL_TYPE,
+			data,
+		});
 		assert(result.status !== 'OK', `a wrong secret tested ${result.status}: ${result.message}`);
-		assert(/client id or client secret|secret/i.test(result.message), `the message does not name the secret: "${result.message}"`);
+		assert(
+			/client id or client secret|secret/i.test(result.message),
+			`the message does not name the secret: "${result.message}"`,
+		);
 		wrongSecret = saved;
 		return `${result.status}: ${result.message}`;
 	});
@@ -193,28 +262,56 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 	await checks.check('cred.wrong-secret-run', async () => {
 		assert(wrongSecret, 'no wrong-secret credential (cred.wrong-secret failed)');
 		const workflow = pin(
-			chain('e2e wrong secret', [manualTrigger(), lpNode('LivePerson', wrongSecret, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' })]),
+			chain('e2e wrong secret', [
+				manualTrigger(),
+				lpNode('LivePerson', wrongSecret, {
+					operation: 'createWithSdes',
+					consumerId: '={{ $json.contactId }}',
+				}),
+			]),
 			'Start',
 			[{ contactId: `e2e-bad-credential-${Date.now()}` }],
 		);
 		const { execution } = await importAndRun(ctx, workflow, 'Start');
 		assert(execution.status === 'error', `the run ended ${execution.status}, not error`);
 		const message = execution.data.resultData.error?.message ?? '';
-		assert(!executionError(execution).includes('not-the-client-secret'), 'the error shows the secret');
-		assert(/client id or client secret/i.test(message), `the error does not name the Client ID or Secret: "${executionError(execution)}"`);
+		assert(
+			!executionError(execution).includes('not-the-client-secret'),
+			'the error shows the secret',
+		);
+		assert(
+			/client id or client secret/i.test(message),
+			`the error does not name the Client ID or Secret: "${executionError(execution)}"`,
+		);
 		return `"${message}"`;
 	});
 
 	await checks.check('cred.static-wrong-host', async () => {
 		// A Messaging Domain that is not LivePerson's (a web server answering 404): the test must fail.
-		const server = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
+		const server = http.createServer((_req, res) =>
+			res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'),
+		);
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {
 			const domain = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-			const data = { authentication: 'staticTokens', accountId: emu.accountId, domain, appJwt: emu.mintAppJwt(), consumerJws: '' };
+			const data = {
+				authentication: 'staticTokens',
+				accountId: emu.accountId,
+				domain,
+				appJwt: emu.mintAppJwt(),
+				consumerJws: '',
+			};
 			const saved = await api.createCredential('LivePerson (wrong host)', CREDENTIAL_TYPE, data);
-			const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
-			assert(result.status !== 'OK', `a Messaging Domain answering 404 tested ${result.status}: ${result.message}`);
+			const result = await api.testCredential({
+				id: saved.id,
+				name: saved.name,
+				type: CREDENTIAL_TYPE,
+				data,
+			});
+			assert(
+				result.status !== 'OK',
+				`a Messaging Domain answering 404 tested ${result.status}: ${result.message}`,
+			);
 			return `${result.status}: ${result.message}`;
 		} finally {
 			server.close();
@@ -222,11 +319,25 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 	});
 
 	await checks.check('cred.static-wrong-appjwt', async () => {
-		const data = { authentication: 'staticTokens', accountId: emu.accountId, domain: emu.baseUrl, appJwt: 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.bm90LWEtdG9rZW4', consumerJws: '' };
+		const data = {
+			authentication: 'staticTokens',
+			accountId: emu.accountId,
+			domain: emu.baseUrl,
+			appJwt: 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.bm90LWEtdG9rZW4',
+			consumerJws: '',
+		};
 		const saved = await api.createCredential('LivePerson (wrong AppJWT)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({ id: saved.id, name: saved.name, type: CREDENTIAL_TYPE, data });
+		const result = await api.testCredential({
+			id: saved.id,
+			name: saved.name,
+			type: CREDENTIAL_TYPE,
+			data,
+		});
 		assert(result.status !== 'OK', `a wrong AppJWT tested ${result.status}: ${result.message}`);
-		assert(/AppJWT/i.test(result.message), `the message does not name the AppJWT: "${result.message}"`);
+		assert(
+			/AppJWT/i.test(result.message),
+			`the message does not name the AppJWT: "${result.message}"`,
+		);
 		return `${result.status}: ${result.message}`;
 	});
 }
@@ -234,40 +345,74 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 /** Every examples/*.workflow.json, imported as a user would (credential re-pointed) and run. */
 export async function exampleChecks(ctx: Context): Promise<void> {
 	const dir = path.join(ctx.repo, 'examples');
-	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.workflow.json')).sort();
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.workflow.json'))
+		.sort();
 	if (files.length === 0) ctx.checks.fail('example.*', 'no examples/*.workflow.json found');
 	for (const file of files) {
 		await ctx.checks.check(`example.${file.replace(/\.workflow\.json$/, '')}`, async () => {
-			assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+			assert(
+				ctx.clientCredentials,
+				'no Client Credentials credential (cred.client-credentials failed)',
+			);
 			const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			const workflow = withCredential({ ...raw, name: `e2e example ${file}` }, ctx.clientCredentials);
+			const workflow = withCredential(
+				{ ...raw, name: `e2e example ${file}` },
+				ctx.clientCredentials,
+			);
 			const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
-			const ownTrigger = workflow.nodes.find((n) => String(n.type).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.type));
+			const ownTrigger = workflow.nodes.find(
+				(n) => String(n.type).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.type),
+			);
 			// Each example starts as on a fresh account: no consumer has an open conversation.
 			for (const conversation of ctx.emu.state.conversations()) {
-				if (conversation.state === 'OPEN') await ctx.emu.agent.closeConversation(conversation.conversationId);
+				if (conversation.state === 'OPEN')
+					await ctx.emu.agent.closeConversation(conversation.conversationId);
 			}
 			if (!trigger) {
-				assert(ownTrigger, 'the example has no Manual Trigger nor LivePerson Trigger to start it from');
+				assert(
+					ownTrigger,
+					'the example has no Manual Trigger nor LivePerson Trigger to start it from',
+				);
 				const conversationId = await openConversation(ctx, 'example');
-				const { execution } = await runOnAgentReply(ctx, workflow, ownTrigger.name, conversationId, `e2e agent reply for ${file}`);
-				assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
+				const { execution } = await runOnAgentReply(
+					ctx,
+					workflow,
+					ownTrigger.name,
+					conversationId,
+					`e2e agent reply for ${file}`,
+				);
+				assert(
+					execution.status === 'success',
+					`the run ended ${execution.status}: ${executionError(execution)}`,
+				);
 				const downstream = downstreamOf(workflow, ownTrigger.name);
 				for (const next of downstream) {
 					const seen = JSON.stringify(outputOf(execution, next).map((i) => i.json));
-					assert(seen.includes(conversationId), `${next} (after ${ownTrigger.name}) did not see conversationId ${conversationId}: ${seen.slice(0, 300)}`);
+					assert(
+						seen.includes(conversationId),
+						`${next} (after ${ownTrigger.name}) did not see conversationId ${conversationId}: ${seen.slice(0, 300)}`,
+					);
 				}
 				return `an agent reply in ${conversationId} started it; ${downstream.join(', ') || 'no next node'} saw the conversationId`;
 			}
 			const { execution } = await importAndRun(ctx, workflow, trigger.name);
-			assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
+			assert(
+				execution.status === 'success',
+				`the run ended ${execution.status}: ${executionError(execution)}`,
+			);
 			return conversationIdsSeenDownstream(ctx, workflow, execution);
 		});
 	}
 }
 
 /** Every conversationId a LivePerson node emitted must be in the emulator and seen by the next nodes. */
-function conversationIdsSeenDownstream(ctx: Context, workflow: WorkflowJson, execution: Execution): string {
+function conversationIdsSeenDownstream(
+	ctx: Context,
+	workflow: WorkflowJson,
+	execution: Execution,
+): string {
 	const notes: string[] = [];
 	for (const node of workflow.nodes.filter((n) => String(n.type).startsWith(`${PACKAGE}.`))) {
 		const outputs = workflow.connections[node.name]?.main ?? [[]];
@@ -276,10 +421,16 @@ function conversationIdsSeenDownstream(ctx: Context, workflow: WorkflowJson, exe
 			for (const item of outputOf(execution, node.name, output)) {
 				const id = item.json.conversationId as string | undefined;
 				if (!id) continue;
-				assert(ctx.emu.state.conversation(id), `${node.name}: conversation ${id} is not in the emulator's state`);
+				assert(
+					ctx.emu.state.conversation(id),
+					`${node.name}: conversation ${id} is not in the emulator's state`,
+				);
 				for (const name of next) {
 					const seen = JSON.stringify(outputOf(execution, name).map((i) => i.json));
-					assert(seen.includes(id), `${name} (after ${node.name}) did not see conversationId ${id}: ${seen.slice(0, 300)}`);
+					assert(
+						seen.includes(id),
+						`${name} (after ${node.name}) did not see conversationId ${id}: ${seen.slice(0, 300)}`,
+					);
 				}
 				notes.push(`${node.name} -> ${id}${next.length ? ` seen by ${next.join(', ')}` : ''}`);
 			}
@@ -291,7 +442,10 @@ function conversationIdsSeenDownstream(ctx: Context, workflow: WorkflowJson, exe
 /** 20 consumers in one webhook call: one execution, 20 conversations, none twice. */
 export async function webhookLoadCheck(ctx: Context, count = 20): Promise<void> {
 	await ctx.checks.check(`load.webhook-${count}`, async () => {
-		assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+		assert(
+			ctx.clientCredentials,
+			'no Client Credentials credential (cred.client-credentials failed)',
+		);
 		const webhookPath = `e2e-contacts-${Date.now()}`;
 		const workflow = chain('e2e webhook: 20 contacts', [
 			webhookTrigger('New Contacts', webhookPath),
@@ -316,28 +470,49 @@ export async function webhookLoadCheck(ctx: Context, count = 20): Promise<void> 
 		}));
 		const since = ctx.emu.requests.length;
 		const started = Date.now();
-		const { response, body } = await callProductionWebhook(`${ctx.n8n.baseUrl}/webhook/${webhookPath}`, { contacts });
+		const { response, body } = await callProductionWebhook(
+			`${ctx.n8n.baseUrl}/webhook/${webhookPath}`,
+			{ contacts },
+		);
 		assert(response.ok, `the webhook answered HTTP ${response.status}: ${body.slice(0, 300)}`);
 		const seconds = (Date.now() - started) / 1000;
 		const answered = JSON.parse(body) as Array<Record<string, string>>;
-		assert(Array.isArray(answered) && answered.length === count, `the webhook answered ${Array.isArray(answered) ? answered.length : 'no'} items, not ${count}`);
+		assert(
+			Array.isArray(answered) && answered.length === count,
+			`the webhook answered ${Array.isArray(answered) ? answered.length : 'no'} items, not ${count}`,
+		);
 
 		const executions = await ctx.api.executions(String(created.id));
 		assert(executions.length === 1, `${executions.length} executions, not 1`);
 		const execution = await ctx.api.waitForExecution(executions[0].id);
-		assert(execution.status === 'success', `the execution ended ${execution.status}: ${executionError(execution)}`);
+		assert(
+			execution.status === 'success',
+			`the execution ended ${execution.status}: ${executionError(execution)}`,
+		);
 
 		const byConsumer = conversationsByConsumer(ctx.emu);
 		const creates = createRequests(ctx.emu, since);
 		const ids = new Set<string>();
 		for (const contact of contacts) {
 			const conversations = byConsumer.get(contact.contactId) ?? [];
-			assert(conversations.length === 1, `${contact.contactId} has ${conversations.length} conversations in the emulator`);
-			assert(creates.get(contact.contactId) === 1, `${contact.contactId}: ${creates.get(contact.contactId) ?? 0} create requests`);
+			assert(
+				conversations.length === 1,
+				`${contact.contactId} has ${conversations.length} conversations in the emulator`,
+			);
+			assert(
+				creates.get(contact.contactId) === 1,
+				`${contact.contactId}: ${creates.get(contact.contactId) ?? 0} create requests`,
+			);
 			const row = answered.find((a) => a.contactId === contact.contactId);
-			assert(row?.liveperson_conversation_id === conversations[0], `${contact.contactId}: the downstream node saw ${row?.liveperson_conversation_id}, the emulator has ${conversations[0]}`);
+			assert(
+				row?.liveperson_conversation_id === conversations[0],
+				`${contact.contactId}: the downstream node saw ${row?.liveperson_conversation_id}, the emulator has ${conversations[0]}`,
+			);
 			const conversation = ctx.emu.state.conversation(conversations[0]);
-			assert(conversation?.messages[0]?.event.message === contact.message, `${contact.contactId}: first message ${JSON.stringify(conversation?.messages[0]?.event)}`);
+			assert(
+				conversation?.messages[0]?.event.message === contact.message,
+				`${contact.contactId}: first message ${JSON.stringify(conversation?.messages[0]?.event)}`,
+			);
 			ids.add(conversations[0]);
 		}
 		assert(ids.size === count, `${ids.size} distinct conversations for ${count} consumers`);
@@ -350,7 +525,10 @@ export async function webhookLoadCheck(ctx: Context, count = 20): Promise<void> 
 /** On Error: Continue (using error output), one bad item between two good ones (README, Errors). */
 export async function errorOutputCheck(ctx: Context): Promise<void> {
 	await ctx.checks.check('errors.error-output', async () => {
-		assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+		assert(
+			ctx.clientCredentials,
+			'no Client Credentials credential (cred.client-credentials failed)',
+		);
 		const run = `${Date.now()}`;
 		const items = [
 			{ contactId: `e2e-errout-${run}-1`, balance: 10 },
@@ -360,37 +538,72 @@ export async function errorOutputCheck(ctx: Context): Promise<void> {
 		const lp = lpNode(
 			'LivePerson',
 			ctx.clientCredentials,
-			{ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}', customerInfo: { balance: '={{ $json.balance }}' } },
+			{
+				operation: 'createWithSdes',
+				consumerId: '={{ $json.contactId }}',
+				customerInfo: { balance: '={{ $json.balance }}' },
+			},
 			{ onError: 'continueErrorOutput' },
 		);
 		const workflow = pin(
-			chain('e2e error output', [manualTrigger(), lp, noOp('Created')], [['LivePerson', 1, 'Failed']]),
+			chain(
+				'e2e error output',
+				[manualTrigger(), lp, noOp('Created')],
+				[['LivePerson', 1, 'Failed']],
+			),
 			'Start',
 			items,
 		);
 		workflow.nodes.push(noOp('Failed'));
 		const since = ctx.emu.requests.length;
 		const { execution } = await importAndRun(ctx, workflow, 'Start');
-		assert(execution.status === 'success', `the run ended ${execution.status}: ${executionError(execution)}`);
+		assert(
+			execution.status === 'success',
+			`the run ended ${execution.status}: ${executionError(execution)}`,
+		);
 
 		const ok = outputOf(execution, 'LivePerson', 0);
 		const failed = outputOf(execution, 'LivePerson', 1);
 		assert(ok.length === 2, `success output: ${ok.length} items, not 2`);
 		assert(failed.length === 1, `error output: ${failed.length} items, not 1`);
-		assert(ok.map(pairedIndex).join(',') === '0,2', `success output paired to items ${ok.map(pairedIndex).join(',')}`);
-		for (const item of ok) assert(typeof item.json.conversationId === 'string', `success item without conversationId: ${JSON.stringify(item.json)}`);
+		assert(
+			ok.map(pairedIndex).join(',') === '0,2',
+			`success output paired to items ${ok.map(pairedIndex).join(',')}`,
+		);
+		for (const item of ok)
+			assert(
+				typeof item.json.conversationId === 'string',
+				`success item without conversationId: ${JSON.stringify(item.json)}`,
+			);
 		const [bad] = failed;
 		const details = bad.json.details as Record<string, unknown> | undefined;
 		assert(pairedIndex(bad) === 1, `error item paired to ${pairedIndex(bad)}`);
-		assert(typeof bad.json.error === 'string' && /\[item 1\]/.test(bad.json.error) && /balance/i.test(bad.json.error), `error: ${JSON.stringify(bad.json.error)}`);
-		assert(details?.conversationCreated === 'no', `details.conversationCreated: ${JSON.stringify(details?.conversationCreated)}`);
+		assert(
+			typeof bad.json.error === 'string' &&
+				/\[item 1\]/.test(bad.json.error) &&
+				/balance/i.test(bad.json.error),
+			`error: ${JSON.stringify(bad.json.error)}`,
+		);
+		assert(
+			details?.conversationCreated === 'no',
+			`details.conversationCreated: ${JSON.stringify(details?.conversationCreated)}`,
+		);
 		assert(details?.itemIndex === 1, `details.itemIndex: ${JSON.stringify(details?.itemIndex)}`);
-		assert(bad.json.contactId === items[1].contactId, `the failed item's input fields are not merged in: ${JSON.stringify(bad.json)}`);
+		assert(
+			bad.json.contactId === items[1].contactId,
+			`the failed item's input fields are not merged in: ${JSON.stringify(bad.json)}`,
+		);
 		assert(!('conversationId' in bad.json), 'the failed item carries a conversationId');
-		assert(outputOf(execution, 'Created').length === 2 && outputOf(execution, 'Failed').length === 1, 'the next nodes did not get 2 and 1 items');
+		assert(
+			outputOf(execution, 'Created').length === 2 && outputOf(execution, 'Failed').length === 1,
+			'the next nodes did not get 2 and 1 items',
+		);
 		const creates = createRequests(ctx.emu, since);
 		assert(!creates.has(items[1].contactId), 'the bad item was sent to LivePerson');
-		assert(creates.get(items[0].contactId) === 1 && creates.get(items[2].contactId) === 1, 'the good items were not sent once each');
+		assert(
+			creates.get(items[0].contactId) === 1 && creates.get(items[2].contactId) === 1,
+			'the good items were not sent once each',
+		);
 		return `2 created on output 0; output 1: "${bad.json.error}" (conversationCreated ${details?.conversationCreated}, input merged)`;
 	});
 }
@@ -401,7 +614,10 @@ export async function errorOutputCheck(ctx: Context): Promise<void> {
  */
 export async function retryOnFailCheck(ctx: Context): Promise<void> {
 	await ctx.checks.check('errors.retry-on-fail', async () => {
-		assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+		assert(
+			ctx.clientCredentials,
+			'no Client Credentials credential (cred.client-credentials failed)',
+		);
 		const run = `${Date.now()}`;
 		const consumers = [1, 2, 3].map((i) => `e2e-retry-${run}-${i}`);
 		ctx.emu.faults.add({
@@ -417,7 +633,11 @@ export async function retryOnFailCheck(ctx: Context): Promise<void> {
 			{ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' },
 			{ retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
 		);
-		const workflow = pin(chain('e2e retry on fail', [manualTrigger(), lp]), 'Start', consumers.map((contactId) => ({ contactId })));
+		const workflow = pin(
+			chain('e2e retry on fail', [manualTrigger(), lp]),
+			'Start',
+			consumers.map((contactId) => ({ contactId })),
+		);
 		const since = ctx.emu.requests.length;
 		let execution: Execution;
 		try {
@@ -427,20 +647,35 @@ export async function retryOnFailCheck(ctx: Context): Promise<void> {
 		}
 		const creates = createRequests(ctx.emu, since);
 		const byConsumer = conversationsByConsumer(ctx.emu);
-		const attempts = ctx.emu.requests.slice(since).filter((r) => r.endpoint === 'conversation').length;
+		const attempts = ctx.emu.requests
+			.slice(since)
+			.filter((r) => r.endpoint === 'conversation').length;
 		const facts = `${attempts} create requests, per item ${consumers.map((c) => creates.get(c) ?? 0).join('/')}; conversations per item ${consumers.map((c) => (byConsumer.get(c) ?? []).length).join('/')}`;
-		for (const c of consumers) assert((byConsumer.get(c) ?? []).length <= 1, `${c} has two conversations (${facts})`);
+		for (const c of consumers)
+			assert((byConsumer.get(c) ?? []).length <= 1, `${c} has two conversations (${facts})`);
 		const firstConversation = byConsumer.get(consumers[0])?.[0];
 		assert(firstConversation, `item 1 has no conversation (${facts})`);
 		// Neither item 1 nor item 2 is ever sent twice: n8n re-ran the node, the node remembered.
-		assert(creates.get(consumers[0]) === 1 && creates.get(consumers[1]) === 1, `an item was sent again (${facts})`);
+		assert(
+			creates.get(consumers[0]) === 1 && creates.get(consumers[1]) === 1,
+			`an item was sent again (${facts})`,
+		);
 		// Item 2 may have been processed (a 5xx proves nothing), so the run ends with its error, which
 		// reports what the run did: item 1's conversation is not lost.
 		const error = execution.data.resultData.error;
-		assert(execution.status === 'error' && /\[item 1\]$/.test(error?.message ?? ''), `the run did not stop at item 2: ${execution.status} ${executionError(execution)}`);
+		assert(
+			execution.status === 'error' && /\[item 1\]$/.test(error?.message ?? ''),
+			`the run did not stop at item 2: ${execution.status} ${executionError(execution)}`,
+		);
 		const description = error?.description ?? '';
-		assert(description.startsWith("Not sent again by n8n's Retry On Fail"), `item 2's error does not say it was not sent again: ${description}`);
-		assert(description.includes(`item 0 (conversation ${firstConversation})`), `the error does not report item 1's conversation: ${description}`);
+		assert(
+			description.startsWith("Not sent again by n8n's Retry On Fail"),
+			`item 2's error does not say it was not sent again: ${description}`,
+		);
+		assert(
+			description.includes(`item 0 (conversation ${firstConversation})`),
+			`the error does not report item 1's conversation: ${description}`,
+		);
 		return `item 2 unknown, not sent again; item 1 reported in the error; ${facts}; run ${execution.status}`;
 	});
 }
@@ -457,7 +692,8 @@ export function nodeErrorStackTraces(log: string): string[] {
 	for (let i = 0; i < lines.length; i++) {
 		if (!/^\d\d:\d\d:\d\d\.\d+\s+error\s+/.test(lines[i])) continue;
 		const block = [lines[i]];
-		for (let j = i + 1; j < lines.length && !/^\d\d:\d\d:\d\d\.\d+\s+\w+\s+/.test(lines[j]); j++) block.push(lines[j]);
+		for (let j = i + 1; j < lines.length && !/^\d\d:\d\d:\d\d\.\d+\s+\w+\s+/.test(lines[j]); j++)
+			block.push(lines[j]);
 		const text = block.join('\n');
 		if (/\n\s+at /.test(text) && OWN_FILE.test(text)) blocks.push(text);
 	}
@@ -468,11 +704,22 @@ export function nodeErrorStackTraces(log: string): string[] {
 export async function expectedErrorCheck(ctx: Context, id: string): Promise<void> {
 	await ctx.checks.check(id, async () => {
 		const credential =
-			ctx.clientCredentials ?? (await ctx.api.createCredential('LivePerson (Client Credentials)', CREDENTIAL_TYPE, clientCredentialData(ctx.emu)));
+			ctx.clientCredentials ??
+			(await ctx.api.createCredential(
+				'LivePerson (Client Credentials)',
+				CREDENTIAL_TYPE,
+				clientCredentialData(ctx.emu),
+			));
 		ctx.clientCredentials = credential;
 		const consumer = `e2e-twice-${Date.now()}`;
 		const workflow = pin(
-			chain('e2e expected node error', [manualTrigger(), lpNode('LivePerson', credential, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' })]),
+			chain('e2e expected node error', [
+				manualTrigger(),
+				lpNode('LivePerson', credential, {
+					operation: 'createWithSdes',
+					consumerId: '={{ $json.contactId }}',
+				}),
+			]),
 			'Start',
 			[{ contactId: consumer }, { contactId: consumer }],
 		);
@@ -484,27 +731,43 @@ export async function expectedErrorCheck(ctx: Context, id: string): Promise<void
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		const traces = nodeErrorStackTraces(ctx.n8n.log().slice(logBefore));
 		if (traces.length > 0) {
-			throw new Error(`n8n logged the expected node error as a bare error with a stack trace: ${traces[0].split('\n').slice(0, 3).join(' | ')}`);
+			throw new Error(
+				`n8n logged the expected node error as a bare error with a stack trace: ${traces[0].split('\n').slice(0, 3).join(' | ')}`,
+			);
 		}
 		return `"${execution.data.resultData.error?.message}" reached n8n as a node error, no stack trace logged`;
 	});
 }
 
 function ownTriggerType(ctx: Context): Record<string, any> | undefined {
-	return (ctx.nodeTypes ?? []).find((n) => String(n.name).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.name));
+	return (ctx.nodeTypes ?? []).find(
+		(n) => String(n.name).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.name),
+	);
 }
 
 /** A new open conversation for a fresh consumer, opened by the Connector through n8n. */
 async function openConversation(ctx: Context, label: string): Promise<string> {
-	assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+	assert(
+		ctx.clientCredentials,
+		'no Client Credentials credential (cred.client-credentials failed)',
+	);
 	const workflow = pin(
-		chain(`e2e open a conversation (${label})`, [manualTrigger(), lpNode('LivePerson', ctx.clientCredentials, { operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' })]),
+		chain(`e2e open a conversation (${label})`, [
+			manualTrigger(),
+			lpNode('LivePerson', ctx.clientCredentials, {
+				operation: 'createWithSdes',
+				consumerId: '={{ $json.contactId }}',
+			}),
+		]),
 		'Start',
 		[{ contactId: `e2e-${label}-${Date.now()}` }],
 	);
 	const { execution } = await importAndRun(ctx, workflow, 'Start');
 	const id = outputOf(execution, 'LivePerson')[0]?.json.conversationId as string | undefined;
-	assert(execution.status === 'success' && id, `could not open a conversation: ${executionError(execution)}`);
+	assert(
+		execution.status === 'success' && id,
+		`could not open a conversation: ${executionError(execution)}`,
+	);
 	return id;
 }
 
@@ -513,7 +776,13 @@ async function openConversation(ctx: Context, label: string): Promise<string> {
  * URL with the emulator, has the agent reply in an open conversation (a signed webhook) and returns
  * the one execution that delivery started.
  */
-async function runOnAgentReply(ctx: Context, workflow: WorkflowJson, triggerName: string, conversationId: string, message: string): Promise<{ url: string; execution: Execution }> {
+async function runOnAgentReply(
+	ctx: Context,
+	workflow: WorkflowJson,
+	triggerName: string,
+	conversationId: string,
+	message: string,
+): Promise<{ url: string; execution: Execution }> {
 	const type = ownTriggerType(ctx);
 	assert(type, 'the package has no trigger node');
 	const webhook = (type.webhooks as Array<Record<string, any>> | undefined)?.[0];
@@ -525,13 +794,19 @@ async function runOnAgentReply(ctx: Context, workflow: WorkflowJson, triggerName
 	const logFrom = ctx.n8n.log().length;
 	await ctx.api.activate(String(created.id));
 	await waitForWebhookRegistration(ctx, workflow.name, logFrom);
-	const webhookPath = typeof webhook.path === 'string' && !webhook.path.startsWith('=') ? webhook.path : 'webhook';
-	const url = webhook.isFullPath ? `${ctx.n8n.baseUrl}/webhook/${webhookPath}` : `${ctx.n8n.baseUrl}/webhook/${node.webhookId}/${webhookPath}`;
+	const webhookPath =
+		typeof webhook.path === 'string' && !webhook.path.startsWith('=') ? webhook.path : 'webhook';
+	const url = webhook.isFullPath
+		? `${ctx.n8n.baseUrl}/webhook/${webhookPath}`
+		: `${ctx.n8n.baseUrl}/webhook/${node.webhookId}/${webhookPath}`;
 	try {
 		ctx.emu.webhooks.register({ url });
 		const sent = await ctx.emu.agent.sendMessage(conversationId, message);
 		const delivery = sent.deliveries.find((d) => d.url === url);
-		assert(delivery?.status && delivery.status < 300, `delivery to ${url}: ${delivery?.status ?? delivery?.error}`);
+		assert(
+			delivery?.status && delivery.status < 300,
+			`delivery to ${url}: ${delivery?.status ?? delivery?.error}`,
+		);
 		const deadline = Date.now() + 30_000;
 		let executions = await ctx.api.executions(String(created.id));
 		while (executions.length === 0 && Date.now() < deadline) {
@@ -551,7 +826,10 @@ export async function triggerChecks(ctx: Context): Promise<void> {
 	await ctx.checks.check('trigger.signed-webhook', async () => {
 		const trigger = ownTriggerType(ctx);
 		if (!trigger) throw new Skip('the package has no trigger node yet');
-		assert(ctx.clientCredentials, 'no Client Credentials credential (cred.client-credentials failed)');
+		assert(
+			ctx.clientCredentials,
+			'no Client Credentials credential (cred.client-credentials failed)',
+		);
 		const conversationId = await openConversation(ctx, 'trigger');
 		const node = {
 			id: randomUUID(),
@@ -564,10 +842,22 @@ export async function triggerChecks(ctx: Context): Promise<void> {
 			credentials: { [CREDENTIAL_TYPE]: ctx.clientCredentials },
 		};
 		const message = `e2e agent reply ${Date.now()}`;
-		const { url, execution } = await runOnAgentReply(ctx, chain('e2e trigger', [node, noOp('Agent Replied')]), node.name, conversationId, message);
-		assert(execution.status === 'success', `the execution ended ${execution.status}: ${executionError(execution)}`);
+		const { url, execution } = await runOnAgentReply(
+			ctx,
+			chain('e2e trigger', [node, noOp('Agent Replied')]),
+			node.name,
+			conversationId,
+			message,
+		);
+		assert(
+			execution.status === 'success',
+			`the execution ended ${execution.status}: ${executionError(execution)}`,
+		);
 		const seen = JSON.stringify(outputOf(execution, node.name).map((i) => i.json));
-		assert(seen.includes(message) && seen.includes(conversationId), `the trigger's output lacks the message or conversation: ${seen.slice(0, 300)}`);
+		assert(
+			seen.includes(message) && seen.includes(conversationId),
+			`the trigger's output lacks the message or conversation: ${seen.slice(0, 300)}`,
+		);
 		return `signed delivery to ${url} -> execution ${execution.id}, message and conversationId in the output`;
 	});
 }

@@ -44,12 +44,16 @@ export const TARGETS: Record<string, N8nTarget> = {
  * Which target to run: `--n8n newest|oldest|<version>` or N8N_E2E_VERSION; default newest.
  * A bare version (e.g. 2.40.7) borrows the install recipe of the target with the same major.
  */
-export function selectTarget(argv: string[] = process.argv.slice(2), env = process.env): { label: string; target: N8nTarget } {
+export function selectTarget(
+	argv: string[] = process.argv.slice(2),
+	env = process.env,
+): { label: string; target: N8nTarget } {
 	const i = argv.findIndex((a) => a === '--n8n' || a.startsWith('--n8n='));
 	const arg = i < 0 ? undefined : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
 	const wanted = (arg ?? env.N8N_E2E_VERSION ?? 'newest').trim();
 	if (TARGETS[wanted]) return { label: wanted, target: TARGETS[wanted] };
-	if (!/^\d+\.\d+\.\d+$/.test(wanted)) throw new Error(`unknown n8n version "${wanted}": use newest, oldest or x.y.z`);
+	if (!/^\d+\.\d+\.\d+$/.test(wanted))
+		throw new Error(`unknown n8n version "${wanted}": use newest, oldest or x.y.z`);
 	const major = Number(wanted.split('.')[0]);
 	const recipe = major >= 2 ? TARGETS.newest : TARGETS.oldest;
 	return { label: wanted, target: { ...recipe, n8n: wanted } };

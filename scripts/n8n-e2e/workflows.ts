@@ -11,7 +11,10 @@ export interface CredentialRef {
 }
 
 type Node = Record<string, any>;
-type Connections = Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+type Connections = Record<
+	string,
+	{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+>;
 
 export interface WorkflowJson {
 	name: string;
@@ -29,14 +32,33 @@ function position(): [number, number] {
 }
 
 export function manualTrigger(name = 'Start'): Node {
-	return { id: randomUUID(), name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: position(), parameters: {} };
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: position(),
+		parameters: {},
+	};
 }
 
 export function noOp(name: string): Node {
-	return { id: randomUUID(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: position(), parameters: {} };
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: position(),
+		parameters: {},
+	};
 }
 
-export function lpNode(name: string, credential: CredentialRef, parameters: Record<string, unknown>, settings: Record<string, unknown> = {}): Node {
+export function lpNode(
+	name: string,
+	credential: CredentialRef,
+	parameters: Record<string, unknown>,
+	settings: Record<string, unknown> = {},
+): Node {
 	return {
 		id: randomUUID(),
 		name,
@@ -60,8 +82,18 @@ export function recordConversation(name: string): Node {
 		parameters: {
 			assignments: {
 				assignments: [
-					{ id: randomUUID(), name: 'contactId', value: '={{ $json.ext_consumer_id }}', type: 'string' },
-					{ id: randomUUID(), name: 'liveperson_conversation_id', value: '={{ $json.conversationId }}', type: 'string' },
+					{
+						id: randomUUID(),
+						name: 'contactId',
+						value: '={{ $json.ext_consumer_id }}',
+						type: 'string',
+					},
+					{
+						id: randomUUID(),
+						name: 'liveperson_conversation_id',
+						value: '={{ $json.conversationId }}',
+						type: 'string',
+					},
 				],
 			},
 			options: {},
@@ -77,7 +109,13 @@ export function webhookTrigger(name: string, path: string): Node {
 		typeVersion: 2,
 		position: position(),
 		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
 	};
 }
 
@@ -93,7 +131,11 @@ export function splitOut(name: string, field: string): Node {
 }
 
 /** A straight line of nodes (each to the next, main output 0), plus extra connections. */
-export function chain(name: string, nodes: Node[], extra: Array<[from: string, output: number, to: string]> = []): WorkflowJson {
+export function chain(
+	name: string,
+	nodes: Node[],
+	extra: Array<[from: string, output: number, to: string]> = [],
+): WorkflowJson {
 	const connections: Connections = {};
 	const connect = (from: string, output: number, to: string) => {
 		connections[from] ??= { main: [] };
@@ -106,8 +148,15 @@ export function chain(name: string, nodes: Node[], extra: Array<[from: string, o
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
-export function pin(workflow: WorkflowJson, nodeName: string, items: Array<Record<string, unknown>>): WorkflowJson {
-	return { ...workflow, pinData: { ...(workflow.pinData ?? {}), [nodeName]: items.map((json) => ({ json })) } };
+export function pin(
+	workflow: WorkflowJson,
+	nodeName: string,
+	items: Array<Record<string, unknown>>,
+): WorkflowJson {
+	return {
+		...workflow,
+		pinData: { ...(workflow.pinData ?? {}), [nodeName]: items.map((json) => ({ json })) },
+	};
 }
 
 /** Every LivePerson credential reference in an imported workflow pointed at `credential`. */
@@ -115,7 +164,9 @@ export function withCredential(workflow: WorkflowJson, credential: CredentialRef
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((node) =>
-			node.credentials?.[CREDENTIAL_TYPE] ? { ...node, credentials: { ...node.credentials, [CREDENTIAL_TYPE]: credential } } : node,
+			node.credentials?.[CREDENTIAL_TYPE]
+				? { ...node, credentials: { ...node.credentials, [CREDENTIAL_TYPE]: credential } }
+				: node,
 		),
 	};
 }

@@ -24,7 +24,11 @@ const DELIVERY_TIMEOUT_MS = 2500;
 
 type Obj = Record<string, unknown>;
 
-export function webhookSignature(secret: string, rawBody: string | Buffer, algorithm: 'sha1' | 'sha256'): string {
+export function webhookSignature(
+	secret: string,
+	rawBody: string | Buffer,
+	algorithm: 'sha1' | 'sha256',
+): string {
 	const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
 	return `${algorithm}=${crypto.createHmac(algorithm, secret).update(bytes).digest('base64')}`;
 }
@@ -54,7 +58,8 @@ export class AgentController {
 	webhooks(): Webhooks {
 		return {
 			register: (reg) => {
-				if (!reg || typeof reg.url !== 'string' || !/^https?:\/\//.test(reg.url)) throw new Error('webhook url must be http(s)://...');
+				if (!reg || typeof reg.url !== 'string' || !/^https?:\/\//.test(reg.url))
+					throw new Error('webhook url must be http(s)://...');
 				this.registrations.push({ ...reg });
 			},
 			clear: () => {
@@ -67,13 +72,21 @@ export class AgentController {
 
 	side(): AgentSide {
 		return {
-			sendMessage: (conversationId, message, opts = {}) => this.sendMessages(conversationId, [message], opts).then(({ sequences, deliveries }) => ({ sequence: sequences[0], deliveries })),
-			sendMessages: (conversationId, messages, opts = {}) => this.sendMessages(conversationId, messages, opts),
-			sendRichContent: (conversationId, content, opts = {}) => this.sendRichContent(conversationId, content, opts),
-			setChatState: (conversationId, chatState, opts = {}) => this.setChatState(conversationId, chatState, opts),
+			sendMessage: (conversationId, message, opts = {}) =>
+				this.sendMessages(conversationId, [message], opts).then(({ sequences, deliveries }) => ({
+					sequence: sequences[0],
+					deliveries,
+				})),
+			sendMessages: (conversationId, messages, opts = {}) =>
+				this.sendMessages(conversationId, messages, opts),
+			sendRichContent: (conversationId, content, opts = {}) =>
+				this.sendRichContent(conversationId, content, opts),
+			setChatState: (conversationId, chatState, opts = {}) =>
+				this.setChatState(conversationId, chatState, opts),
 			sendAcceptStatus: (conversationId, status, sequenceList, opts = {}) =>
 				this.sendAcceptStatus(conversationId, status, sequenceList, opts),
-			closeConversation: (conversationId, opts = {}) => this.closeConversation(conversationId, opts),
+			closeConversation: (conversationId, opts = {}) =>
+				this.closeConversation(conversationId, opts),
 			closeSurvey: (conversationId) => this.closeSurvey(conversationId),
 		};
 	}
@@ -93,14 +106,18 @@ export class AgentController {
 	}
 
 	/** The conversation and the dialog an agent event goes to: the main one, or the open survey. */
-	private target(conversationId: string, inSurvey: boolean | undefined): { conv: ConversationView; dialogId: string } {
+	private target(
+		conversationId: string,
+		inSurvey: boolean | undefined,
+	): { conv: ConversationView; dialogId: string } {
 		if (!inSurvey) {
 			const conv = this.openConversation(conversationId);
 			return { conv, dialogId: conv.dialogId };
 		}
 		const conv = this.store.get(conversationId);
 		const survey = this.surveys.get(conversationId);
-		if (!conv || !survey?.open) throw new Error(`conversation ${conversationId} has no open survey`);
+		if (!conv || !survey?.open)
+			throw new Error(`conversation ${conversationId} has no open survey`);
 		return { conv, dialogId: survey.dialogId };
 	}
 
@@ -114,7 +131,13 @@ export class AgentController {
 	}
 
 	/** One change of an ms.MessagingEventNotification, in the current or the older (dialogId only) shape. */
-	private messagingChange(conv: ConversationView, dialogId: string, event: Obj, opts: AgentEventOptions, extra: Obj): Obj {
+	private messagingChange(
+		conv: ConversationView,
+		dialogId: string,
+		event: Obj,
+		opts: AgentEventOptions,
+		extra: Obj,
+	): Obj {
 		const agentId = opts.agentId ?? this.defaultAgentId;
 		const change: Obj = {
 			...extra,
@@ -127,8 +150,15 @@ export class AgentController {
 		return change;
 	}
 
-	private async notify(eventType: WebhookEventType, type: string, changes: Obj[]): Promise<WebhookDelivery[]> {
-		return await this.deliver(eventType, JSON.stringify({ kind: 'notification', type, body: { changes } }));
+	private async notify(
+		eventType: WebhookEventType,
+		type: string,
+		changes: Obj[],
+	): Promise<WebhookDelivery[]> {
+		return await this.deliver(
+			eventType,
+			JSON.stringify({ kind: 'notification', type, body: { changes } }),
+		);
 	}
 
 	async sendMessages(
@@ -146,7 +176,11 @@ export class AgentController {
 			if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
 			return this.messagingChange(conv, dialogId, event, opts, extra);
 		});
-		const deliveries = await this.notify('ms.MessagingEventNotification.ContentEvent', 'ms.MessagingEventNotification', changes);
+		const deliveries = await this.notify(
+			'ms.MessagingEventNotification.ContentEvent',
+			'ms.MessagingEventNotification',
+			changes,
+		);
 		return { sequences, deliveries };
 	}
 
@@ -161,17 +195,31 @@ export class AgentController {
 		const extra: Obj = { sequence, serverTimestamp: Date.now() };
 		if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, extra);
-		const deliveries = await this.notify('ms.MessagingEventNotification.RichContentEvent', 'ms.MessagingEventNotification', [change]);
+		const deliveries = await this.notify(
+			'ms.MessagingEventNotification.RichContentEvent',
+			'ms.MessagingEventNotification',
+			[change],
+		);
 		return { sequence, deliveries };
 	}
 
 	/** Typing: LivePerson sends neither a sequence nor a server timestamp with these (section 8). */
-	async setChatState(conversationId: string, chatState: string, opts: AgentEventOptions): Promise<{ deliveries: WebhookDelivery[] }> {
+	async setChatState(
+		conversationId: string,
+		chatState: string,
+		opts: AgentEventOptions,
+	): Promise<{ deliveries: WebhookDelivery[] }> {
 		const conv = this.openConversation(conversationId);
 		const event = { type: 'ChatStateEvent', chatState };
 		this.store.publish(conv, 'agent', event);
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, {});
-		return { deliveries: await this.notify('ms.MessagingEventNotification.ChatStateEvent', 'ms.MessagingEventNotification', [change]) };
+		return {
+			deliveries: await this.notify(
+				'ms.MessagingEventNotification.ChatStateEvent',
+				'ms.MessagingEventNotification',
+				[change],
+			),
+		};
 	}
 
 	async sendAcceptStatus(
@@ -184,12 +232,22 @@ export class AgentController {
 		const event = { type: 'AcceptStatusEvent', status, sequenceList };
 		this.store.publish(conv, 'agent', event);
 		const sequence = this.otherSequence(conv);
-		const change = this.messagingChange(conv, conv.dialogId, event, opts, { sequence, serverTimestamp: Date.now() });
-		const deliveries = await this.notify('ms.MessagingEventNotification.AcceptStatusEvent', 'ms.MessagingEventNotification', [change]);
+		const change = this.messagingChange(conv, conv.dialogId, event, opts, {
+			sequence,
+			serverTimestamp: Date.now(),
+		});
+		const deliveries = await this.notify(
+			'ms.MessagingEventNotification.AcceptStatusEvent',
+			'ms.MessagingEventNotification',
+			[change],
+		);
 		return { sequence, deliveries };
 	}
 
-	private conversationChange(conv: ConversationView, details: { state: string; stage: string; closeReason: string; surveyOpen?: boolean }): Obj {
+	private conversationChange(
+		conv: ConversationView,
+		details: { state: string; stage: string; closeReason: string; surveyOpen?: boolean },
+	): Obj {
 		const now = Date.now();
 		const participants = [
 			{ id: conv.lpConsumerId, role: 'CONSUMER' },
@@ -248,28 +306,49 @@ export class AgentController {
 	): Promise<{ deliveries: WebhookDelivery[]; surveyDialogId?: string }> {
 		const conv = this.openConversation(conversationId);
 		this.store.close(conv, 'agent');
-		const surveyDialogId = opts.postSurvey ? uuidFromHash(`${conversationId}:post-survey`) : undefined;
+		const surveyDialogId = opts.postSurvey
+			? uuidFromHash(`${conversationId}:post-survey`)
+			: undefined;
 		if (surveyDialogId) this.surveys.set(conversationId, { dialogId: surveyDialogId, open: true });
 		const change = this.conversationChange(conv, {
 			state: 'CLOSE',
 			stage: surveyDialogId ? 'OPEN' : 'CLOSE',
 			closeReason: opts.closeReason ?? 'AGENT',
 		});
-		const deliveries = await this.notify('cqm.ExConversationChangeNotification', 'cqm.ExConversationChangeNotification', [change]);
+		const deliveries = await this.notify(
+			'cqm.ExConversationChangeNotification',
+			'cqm.ExConversationChangeNotification',
+			[change],
+		);
 		return surveyDialogId ? { deliveries, surveyDialogId } : { deliveries };
 	}
 
 	async closeSurvey(conversationId: string): Promise<{ deliveries: WebhookDelivery[] }> {
 		const conv = this.store.get(conversationId);
 		const survey = this.surveys.get(conversationId);
-		if (!conv || !survey?.open) throw new Error(`conversation ${conversationId} has no open survey`);
+		if (!conv || !survey?.open)
+			throw new Error(`conversation ${conversationId} has no open survey`);
 		survey.open = false;
-		const change = this.conversationChange(conv, { state: 'CLOSE', stage: 'CLOSE', closeReason: 'AGENT' });
-		return { deliveries: await this.notify('cqm.ExConversationChangeNotification', 'cqm.ExConversationChangeNotification', [change]) };
+		const change = this.conversationChange(conv, {
+			state: 'CLOSE',
+			stage: 'CLOSE',
+			closeReason: 'AGENT',
+		});
+		return {
+			deliveries: await this.notify(
+				'cqm.ExConversationChangeNotification',
+				'cqm.ExConversationChangeNotification',
+				[change],
+			),
+		};
 	}
 
 	/** Posts exactly `body` to every registration of `eventType`, signed as `opts` says. */
-	async deliver(eventType: WebhookEventType, body: string | Buffer, opts: RawDeliveryOptions = {}): Promise<WebhookDelivery[]> {
+	async deliver(
+		eventType: WebhookEventType,
+		body: string | Buffer,
+		opts: RawDeliveryOptions = {},
+	): Promise<WebhookDelivery[]> {
 		const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 		const targets = this.registrations.filter((r) => !r.events || r.events.includes(eventType));
 		return await Promise.all(
@@ -277,7 +356,11 @@ export class AgentController {
 				const signature =
 					opts.signature !== undefined
 						? opts.signature
-						: webhookSignature(opts.signWith ?? this.clientSecret, bytes, opts.algorithm ?? reg.algorithm ?? 'sha1');
+						: webhookSignature(
+								opts.signWith ?? this.clientSecret,
+								bytes,
+								opts.algorithm ?? reg.algorithm ?? 'sha1',
+							);
 				const headers: Record<string, string> = {
 					'content-type': 'application/json',
 					'x-liveperson-account-id': this.accountId,
@@ -288,7 +371,13 @@ export class AgentController {
 					if (value === null) delete headers[name];
 					else headers[name] = value;
 				}
-				const delivery: WebhookDelivery = { url: reg.url, eventType, body: bytes.toString('utf8'), headers, at: Date.now() };
+				const delivery: WebhookDelivery = {
+					url: reg.url,
+					eventType,
+					body: bytes.toString('utf8'),
+					headers,
+					at: Date.now(),
+				};
 				this.deliveries.push(delivery);
 				const started = process.hrtime.bigint();
 				try {
@@ -305,16 +394,26 @@ export class AgentController {
 	}
 }
 
-function post(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function post(
+	url: string,
+	body: Buffer,
+	headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
 	return new Promise((resolve, reject) => {
 		const lib = url.startsWith('https:') ? https : http;
 		const req = lib.request(
 			url,
-			{ method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, timeout: DELIVERY_TIMEOUT_MS },
+			{
+				method: 'POST',
+				headers: { ...headers, 'content-length': String(body.length) },
+				timeout: DELIVERY_TIMEOUT_MS,
+			},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+				);
 				res.on('error', reject);
 			},
 		);

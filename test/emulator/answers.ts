@@ -12,10 +12,16 @@ export function ok(body: Record<string, unknown>, reqId: string | undefined): It
 }
 
 export function bad(msg: string, reqId: string | undefined): ItemAnswer {
-	return reqId === undefined ? { code: 'BAD_REQUEST', body: { msg } } : { code: 'BAD_REQUEST', body: { msg }, reqId };
+	return reqId === undefined
+		? { code: 'BAD_REQUEST', body: { msg } }
+		: { code: 'BAD_REQUEST', body: { msg }, reqId };
 }
 
-export function json(status: number, body: object, headers?: Record<string, string>): EmulatorAnswer {
+export function json(
+	status: number,
+	body: object,
+	headers?: Record<string, string>,
+): EmulatorAnswer {
 	return headers ? { status, body, headers } : { status, body };
 }
 
@@ -65,7 +71,11 @@ export function notFound(message: string): EmulatorAnswer {
 export function methodNotAllowed(method: string, allowed: string[]): EmulatorAnswer {
 	return json(
 		405,
-		{ code: 405, error: 'Method Not Allowed', message: `${method} is not allowed here; use ${allowed.join(', ')}` },
+		{
+			code: 405,
+			error: 'Method Not Allowed',
+			message: `${method} is not allowed here; use ${allowed.join(', ')}`,
+		},
 		{ Allow: allowed.join(', ') },
 	);
 }

@@ -22,7 +22,13 @@ function usage(): string {
 
 function logLine(r: RecordedRequest): string {
 	const time = new Date(r.at).toISOString().slice(11, 23);
-	const parts = [time, `#${r.seq}`, r.method.padEnd(6), r.endpoint.padEnd(12), String(r.status ?? '---')];
+	const parts = [
+		time,
+		`#${r.seq}`,
+		r.method.padEnd(6),
+		r.endpoint.padEnd(12),
+		String(r.status ?? '---'),
+	];
 	if (r.fault) parts.push(`fault=${r.fault}`, r.processed ? 'processed' : 'not-processed');
 	parts.push(r.path);
 	return parts.join('  ');
@@ -31,7 +37,8 @@ function logLine(r: RecordedRequest): string {
 function banner(emu: Emulator, requestedPort: number): string {
 	const appJwt = emu.mintAppJwt({ ttlSeconds: 24 * 3600 });
 	const consumerJws = emu.mintConsumerJws(EXAMPLE_CONSUMER);
-	const note = requestedPort !== 0 && emu.port !== requestedPort ? `  (port ${requestedPort} was taken)` : '';
+	const note =
+		requestedPort !== 0 && emu.port !== requestedPort ? `  (port ${requestedPort} was taken)` : '';
 	return [
 		'',
 		`LivePerson Connector API emulator listening on ${emu.baseUrl}${note}`,
@@ -68,11 +75,13 @@ async function main(argv: string[]): Promise<void> {
 	}
 	const portArg = argValue(argv, 'port');
 	const port = portArg === undefined ? DEFAULT_PORT : Number(portArg);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port ${portArg ?? ''}\n${usage()}`);
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new Error(`bad --port ${portArg ?? ''}\n${usage()}`);
 	const seedArg = argValue(argv, 'seed');
 	const latencyArg = argValue(argv, 'latency-ms');
 	const latencyMs = latencyArg === undefined ? 0 : Number(latencyArg);
-	if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`bad --latency-ms ${latencyArg ?? ''}\n${usage()}`);
+	if (!Number.isFinite(latencyMs) || latencyMs < 0)
+		throw new Error(`bad --latency-ms ${latencyArg ?? ''}\n${usage()}`);
 	// --quiet: no line per request (a load run would spend its time printing).
 	const quiet = argv.includes('--quiet');
 	const options = {

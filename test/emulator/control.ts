@@ -1,7 +1,13 @@
 /** `/_emulator/*`: the same controls as the programmatic API, for a separate process (demo, users). */
 import { json, methodNotAllowed, notFound } from './answers';
 import { faultSpecFromJson } from './faults';
-import type { Emulator, EmulatorAnswer, FaultSpec, RecordedRequest, WebhookEventType } from './types';
+import type {
+	Emulator,
+	EmulatorAnswer,
+	FaultSpec,
+	RecordedRequest,
+	WebhookEventType,
+} from './types';
 import { isObj } from './validation';
 
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}/g;
@@ -13,7 +19,9 @@ export function shorten(token: string): string {
 }
 
 function scrub(text: string): string {
-	return text.replace(JWT_PATTERN, (t) => shorten(t)).replace(SECRET_PATTERN, (_m, k: string) => `${k}***`);
+	return text
+		.replace(JWT_PATTERN, (t) => shorten(t))
+		.replace(SECRET_PATTERN, (_m, k: string) => `${k}***`);
 }
 
 /** A copy of a log entry that is safe to print: tokens shortened, client secrets masked. */
@@ -33,14 +41,22 @@ export function printableRecord(r: RecordedRequest): RecordedRequest {
 function specForPrint(spec: FaultSpec): object {
 	const { match, ...rest } = spec;
 	const action = rest.action.type === 'rewrite' ? { type: 'rewrite' } : rest.action;
-	return { ...rest, action, ...(match ? { match: '<function>' } : {}), ...(rest.times === Infinity ? { times: 'Infinity' } : {}) };
+	return {
+		...rest,
+		action,
+		...(match ? { match: '<function>' } : {}),
+		...(rest.times === Infinity ? { times: 'Infinity' } : {}),
+	};
 }
 
 function badRequest(message: string): EmulatorAnswer {
 	return json(400, { code: 400, error: 'Bad Request', message });
 }
 
-type Route = { method: string; run: (body: unknown, query: URLSearchParams) => EmulatorAnswer | Promise<EmulatorAnswer> };
+type Route = {
+	method: string;
+	run: (body: unknown, query: URLSearchParams) => EmulatorAnswer | Promise<EmulatorAnswer>;
+};
 
 export async function handleControl(
 	emulator: Emulator,
@@ -63,7 +79,9 @@ export async function handleControl(
 				method: 'GET',
 				run: (_b, q) => {
 					const endpoint = q.get('endpoint');
-					const list = endpoint ? emulator.requests.filter((r) => r.endpoint === endpoint) : emulator.requests;
+					const list = endpoint
+						? emulator.requests.filter((r) => r.endpoint === endpoint)
+						: emulator.requests;
 					return json(200, list.map(printableRecord));
 				},
 			},
@@ -90,7 +108,10 @@ export async function handleControl(
 				run: (b) => {
 					const specs = (Array.isArray(b) ? b : [b]).map(faultSpecFromJson);
 					for (const s of specs) emulator.faults.add(s);
-					return json(200, { added: specs.length, faults: emulator.faults.list().map(specForPrint) });
+					return json(200, {
+						added: specs.length,
+						faults: emulator.faults.list().map(specForPrint),
+					});
 				},
 			},
 			{
@@ -115,7 +136,8 @@ export async function handleControl(
 				method: 'POST',
 				run: (b) => {
 					const ext = isObj(b) ? b.extConsumerId : undefined;
-					if (typeof ext !== 'string' || ext === '') return badRequest('extConsumerId (a non-empty string) is required');
+					if (typeof ext !== 'string' || ext === '')
+						return badRequest('extConsumerId (a non-empty string) is required');
 					const ttl = isObj(b) && typeof b.ttlSeconds === 'number' ? b.ttlSeconds : undefined;
 					return json(200, {
 						appJwt: emulator.mintAppJwt(ttl === undefined ? {} : { ttlSeconds: ttl }),
@@ -157,7 +179,9 @@ export async function handleControl(
 					emulator.webhooks.register({
 						url: b.url,
 						...(Array.isArray(b.events) ? { events: b.events as WebhookEventType[] } : {}),
-						...(b.algorithm === 'sha256' || b.algorithm === 'sha1' ? { algorithm: b.algorithm } : {}),
+						...(b.algorithm === 'sha256' || b.algorithm === 'sha1'
+							? { algorithm: b.algorithm }
+							: {}),
 					});
 					return json(200, { registered: b.url });
 				},
@@ -179,7 +203,8 @@ export async function handleControl(
 					}
 					const opts: { agentId?: string; audience?: 'ALL' | 'AGENTS_AND_MANAGERS' } = {};
 					if (typeof b.agentId === 'string') opts.agentId = b.agentId;
-					if (b.audience === 'ALL' || b.audience === 'AGENTS_AND_MANAGERS') opts.audience = b.audience;
+					if (b.audience === 'ALL' || b.audience === 'AGENTS_AND_MANAGERS')
+						opts.audience = b.audience;
 					return json(200, await emulator.agent.sendMessage(b.conversationId, b.message, opts));
 				},
 			},
@@ -188,7 +213,8 @@ export async function handleControl(
 			{
 				method: 'POST',
 				run: async (b) => {
-					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
+					if (!isObj(b) || typeof b.conversationId !== 'string')
+						return badRequest('conversationId is required');
 					const opts: { postSurvey?: boolean; closeReason?: string } = {};
 					if (b.postSurvey === true) opts.postSurvey = true;
 					if (typeof b.closeReason === 'string') opts.closeReason = b.closeReason;
@@ -200,7 +226,8 @@ export async function handleControl(
 			{
 				method: 'POST',
 				run: async (b) => {
-					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
+					if (!isObj(b) || typeof b.conversationId !== 'string')
+						return badRequest('conversationId is required');
 					return json(200, await emulator.agent.closeSurvey(b.conversationId));
 				},
 			},
@@ -209,7 +236,8 @@ export async function handleControl(
 			{
 				method: 'POST',
 				run: async (b) => {
-					if (!isObj(b) || typeof b.conversationId !== 'string') return badRequest('conversationId is required');
+					if (!isObj(b) || typeof b.conversationId !== 'string')
+						return badRequest('conversationId is required');
 					const chatState = typeof b.chatState === 'string' ? b.chatState : 'COMPOSING';
 					return json(200, await emulator.agent.setChatState(b.conversationId, chatState));
 				},
@@ -223,7 +251,14 @@ export async function handleControl(
 						return badRequest('conversationId and sequenceList are required');
 					}
 					const status = typeof b.status === 'string' ? b.status : 'READ';
-					return json(200, await emulator.agent.sendAcceptStatus(b.conversationId, status, b.sequenceList as number[]));
+					return json(
+						200,
+						await emulator.agent.sendAcceptStatus(
+							b.conversationId,
+							status,
+							b.sequenceList as number[],
+						),
+					);
 				},
 			},
 		],
@@ -240,9 +275,14 @@ export async function handleControl(
 		],
 	};
 	const candidates = routes[path.replace(/\/+$/, '')];
-	if (!candidates) return notFound(`no control endpoint ${path}; see GET /_emulator/requests, /_emulator/state`);
+	if (!candidates)
+		return notFound(`no control endpoint ${path}; see GET /_emulator/requests, /_emulator/state`);
 	const route = candidates.find((r) => r.method === method);
-	if (!route) return methodNotAllowed(method, candidates.map((r) => r.method));
+	if (!route)
+		return methodNotAllowed(
+			method,
+			candidates.map((r) => r.method),
+		);
 	try {
 		return await route.run(body, query);
 	} catch (err) {

@@ -1,5 +1,11 @@
 /** Emulator state: consumers, their conversations, profiles/SDEs and the events with their sequences. */
-import type { ConsumerView, ConversationEventView, ConversationView, EmulatorState, RoutingView } from './types';
+import type {
+	ConsumerView,
+	ConversationEventView,
+	ConversationView,
+	EmulatorState,
+	RoutingView,
+} from './types';
 import { isObj, type Obj } from './validation';
 
 interface Consumer extends ConsumerView {
@@ -21,7 +27,8 @@ export class ConversationStore {
 	) {}
 
 	registerConsumer(extConsumerId: string, lpConsumerId: string): void {
-		if (!this.consumersByLp.has(lpConsumerId)) this.consumersByLp.set(lpConsumerId, { extConsumerId, lpConsumerId });
+		if (!this.consumersByLp.has(lpConsumerId))
+			this.consumersByLp.set(lpConsumerId, { extConsumerId, lpConsumerId });
 	}
 
 	get(conversationId: string): ConversationView | undefined {
@@ -121,7 +128,8 @@ export class ConversationStore {
 		conv.state = 'CLOSE';
 		conv.closedAt = Date.now();
 		conv.closedBy = by;
-		if (this.openByLp.get(conv.lpConsumerId) === conv.conversationId) this.openByLp.delete(conv.lpConsumerId);
+		if (this.openByLp.get(conv.lpConsumerId) === conv.conversationId)
+			this.openByLp.delete(conv.lpConsumerId);
 	}
 
 	reset(): void {
@@ -143,7 +151,10 @@ export class ConversationStore {
 				return c && clone(c);
 			},
 			consumers: () =>
-				[...this.consumersByLp.values()].map(({ extConsumerId, lpConsumerId }) => ({ extConsumerId, lpConsumerId })),
+				[...this.consumersByLp.values()].map(({ extConsumerId, lpConsumerId }) => ({
+					extConsumerId,
+					lpConsumerId,
+				})),
 		};
 	}
 }

@@ -1,5 +1,12 @@
 /** Switchable faults: which request gets one, and ready-made specs for the usual cases. */
-import type { EmulatorAnswer, EndpointName, FaultAction, FaultSpec, Faults, RecordedRequest } from './types';
+import type {
+	EmulatorAnswer,
+	EndpointName,
+	FaultAction,
+	FaultSpec,
+	Faults,
+	RecordedRequest,
+} from './types';
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same sequence. */
 export function seededRandom(seed: number): () => number {
@@ -13,7 +20,16 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
-const ENDPOINTS: readonly (EndpointName | 'any')[] = ['csds', 'sentinel', 'idp', 'conversation', 'send', 'control', 'unknown', 'any'];
+const ENDPOINTS: readonly (EndpointName | 'any')[] = [
+	'csds',
+	'sentinel',
+	'idp',
+	'conversation',
+	'send',
+	'control',
+	'unknown',
+	'any',
+];
 // inferred: an expireToken fault only counts requests to endpoints that check an AppJWT.
 export const TOKEN_ENDPOINTS: readonly EndpointName[] = ['idp', 'conversation', 'send'];
 
@@ -79,11 +95,13 @@ export class FaultController implements Faults {
 
 function validateSpec(spec: FaultSpec): void {
 	if (!spec || typeof spec !== 'object') throw new Error('fault spec must be an object');
-	if (!ENDPOINTS.includes(spec.on)) throw new Error(`fault spec: unknown endpoint "${String(spec.on)}"`);
+	if (!ENDPOINTS.includes(spec.on))
+		throw new Error(`fault spec: unknown endpoint "${String(spec.on)}"`);
 	const a = spec.action;
 	if (!a || typeof a !== 'object') throw new Error('fault spec: action is missing');
 	const positiveInt = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1;
-	if (spec.nth !== undefined && !positiveInt(spec.nth)) throw new Error('fault spec: nth must be an integer >= 1');
+	if (spec.nth !== undefined && !positiveInt(spec.nth))
+		throw new Error('fault spec: nth must be an integer >= 1');
 	if (spec.times !== undefined && !(positiveInt(spec.times) || spec.times === Infinity)) {
 		throw new Error('fault spec: times must be an integer >= 1 or Infinity');
 	}
@@ -91,9 +109,11 @@ function validateSpec(spec: FaultSpec): void {
 		if (typeof spec.probability !== 'number' || !(spec.probability >= 0 && spec.probability <= 1)) {
 			throw new Error('fault spec: probability must be between 0 and 1');
 		}
-		if (spec.nth !== undefined || spec.times !== undefined) throw new Error('fault spec: probability excludes nth/times');
+		if (spec.nth !== undefined || spec.times !== undefined)
+			throw new Error('fault spec: probability excludes nth/times');
 	}
-	const status = (s: unknown) => typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599;
+	const status = (s: unknown) =>
+		typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599;
 	switch (a.type) {
 		case 'status':
 			if (!status(a.status)) throw new Error('fault spec: status must be an HTTP status');
@@ -101,21 +121,27 @@ function validateSpec(spec: FaultSpec): void {
 		case 'raw':
 			if (!status(a.status)) throw new Error('fault spec: status must be an HTTP status');
 			if (typeof a.body !== 'string') throw new Error('fault spec: raw body must be a string');
-			if (a.when !== undefined && a.when !== 'before' && a.when !== 'after') throw new Error('fault spec: when must be before or after');
+			if (a.when !== undefined && a.when !== 'before' && a.when !== 'after')
+				throw new Error('fault spec: when must be before or after');
 			break;
 		case 'delay':
-			if (typeof a.ms !== 'number' || !(a.ms >= 0)) throw new Error('fault spec: delay ms must be >= 0');
+			if (typeof a.ms !== 'number' || !(a.ms >= 0))
+				throw new Error('fault spec: delay ms must be >= 0');
 			break;
 		case 'drop':
-			if (a.when !== 'before' && a.when !== 'after') throw new Error('fault spec: drop needs when: before or after');
+			if (a.when !== 'before' && a.when !== 'after')
+				throw new Error('fault spec: drop needs when: before or after');
 			break;
 		case 'expireToken':
 			break;
 		case 'rewrite':
-			if (typeof a.rewrite !== 'function') throw new Error('fault spec: rewrite must be a function');
+			if (typeof a.rewrite !== 'function')
+				throw new Error('fault spec: rewrite must be a function');
 			break;
 		default:
-			throw new Error(`fault spec: unknown action type "${String((a as { type?: unknown }).type)}"`);
+			throw new Error(
+				`fault spec: unknown action type "${String((a as { type?: unknown }).type)}"`,
+			);
 	}
 }
 
@@ -139,13 +165,16 @@ export function describeFault(a: FaultAction): string {
 
 /** Reads a fault spec sent as JSON to the control endpoint (no functions there). */
 export function faultSpecFromJson(v: unknown): FaultSpec {
-	if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('fault spec must be a JSON object');
+	if (!v || typeof v !== 'object' || Array.isArray(v))
+		throw new Error('fault spec must be a JSON object');
 	const spec = { ...(v as Record<string, unknown>) };
 	// JSON has no Infinity: accept "Infinity", null or -1 for "every request from nth on".
 	if (spec.times === 'Infinity' || spec.times === null || spec.times === -1) spec.times = Infinity;
-	if (spec.match !== undefined) throw new Error('fault spec: match is only available in the programmatic API');
+	if (spec.match !== undefined)
+		throw new Error('fault spec: match is only available in the programmatic API');
 	const action = spec.action as { type?: unknown } | undefined;
-	if (action && action.type === 'rewrite') throw new Error('fault spec: rewrite is only available in the programmatic API');
+	if (action && action.type === 'rewrite')
+		throw new Error('fault spec: rewrite is only available in the programmatic API');
 	const parsed = spec as unknown as FaultSpec;
 	validateSpec(parsed);
 	return parsed;
@@ -164,7 +193,8 @@ function rewriteCreateAnswer(when: When, edit: (items: AnswerItem[]) => unknown[
 		action: {
 			type: 'rewrite',
 			rewrite: (answer) => {
-				const items: unknown = typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body;
+				const items: unknown =
+					typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body;
 				return Array.isArray(items) ? { ...answer, body: edit(items as AnswerItem[]) } : answer;
 			},
 		},
@@ -176,11 +206,25 @@ export const faultPresets = {
 	/** 429, with a Retry-After header when `retryAfter` is given (LivePerson documents none). */
 	tooManyRequests(on: On, opts: When & { retryAfter?: number | string } = {}): FaultSpec {
 		const { retryAfter, ...when } = opts;
-		const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
-		return { on, ...when, action: { type: 'status', status: 429, body: { code: 429, error: 'Too Many Requests' }, headers } };
+		const headers: Record<string, string> =
+			retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
+		return {
+			on,
+			...when,
+			action: {
+				type: 'status',
+				status: 429,
+				body: { code: 429, error: 'Too Many Requests' },
+				headers,
+			},
+		};
 	},
 	serverError(on: On, status = 503, when: When = {}): FaultSpec {
-		return { on, ...when, action: { type: 'status', status, body: { code: status, error: 'Service Unavailable' } } };
+		return {
+			on,
+			...when,
+			action: { type: 'status', status, body: { code: status, error: 'Service Unavailable' } },
+		};
 	},
 	delay(on: On, ms: number, when: When = {}): FaultSpec {
 		return { on, ...when, action: { type: 'delay', ms } };
@@ -195,15 +239,24 @@ export const faultPresets = {
 	htmlPage(on: On, status = 502, opts: When & { at?: 'before' | 'after' } = {}): FaultSpec {
 		const { at, ...when } = opts;
 		const body = `<!DOCTYPE html><html><head><title>${status} Bad Gateway</title></head><body><h1>${status}</h1><p>The upstream server did not answer.</p></body></html>`;
-		return { on, ...when, action: { type: 'raw', status, body, contentType: 'text/html', when: at ?? 'before' } };
+		return {
+			on,
+			...when,
+			action: { type: 'raw', status, body, contentType: 'text/html', when: at ?? 'before' },
+		};
 	},
 	/** A create answer (HTTP 200) in which the request `reqId` is refused with BAD_REQUEST and `msg`. */
 	createAnswerRefusing(reqId: string, msg: string, when: When = {}): FaultSpec {
 		const spec = rewriteCreateAnswer(when, (items) =>
-			items.map((item) => (item.reqId === reqId ? { code: 'BAD_REQUEST', body: { msg }, reqId } : item)),
+			items.map((item) =>
+				item.reqId === reqId ? { code: 'BAD_REQUEST', body: { msg }, reqId } : item,
+			),
 		);
 		const { rewrite } = spec.action as { rewrite: (answer: EmulatorAnswer) => EmulatorAnswer };
-		return { ...spec, action: { type: 'rewrite', rewrite: (answer) => ({ ...rewrite(answer), status: 200 }) } };
+		return {
+			...spec,
+			action: { type: 'rewrite', rewrite: (answer) => ({ ...rewrite(answer), status: 200 }) },
+		};
 	},
 	/** A create answer with its last item cut off (the request is processed; the answer is mangled). */
 	createAnswerMissingItem(when: When = {}): FaultSpec {
@@ -218,7 +271,14 @@ export const faultPresets = {
 		return {
 			on: 'send',
 			...when,
-			action: { type: 'rewrite', rewrite: (answer) => ({ ...answer, status: 200, body: { code: 'BAD_REQUEST', body: { msg }, reqId: '1' } }) },
+			action: {
+				type: 'rewrite',
+				rewrite: (answer) => ({
+					...answer,
+					status: 200,
+					body: { code: 'BAD_REQUEST', body: { msg }, reqId: '1' },
+				}),
+			},
 		};
 	},
 	/** A SEND answer whose item carries no reqId (the request was processed). */
@@ -229,7 +289,9 @@ export const faultPresets = {
 			action: {
 				type: 'rewrite',
 				rewrite: (answer) => {
-					const item = (typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body) as AnswerItem;
+					const item = (
+						typeof answer.body === 'string' ? JSON.parse(answer.body) : answer.body
+					) as AnswerItem;
 					const { reqId: _drop, ...rest } = item;
 					return { ...answer, body: rest };
 				},
@@ -240,7 +302,8 @@ export const faultPresets = {
 	createAnswerWithoutConversationId(when: When = {}): FaultSpec {
 		return rewriteCreateAnswer(when, (items) =>
 			items.map((item) => {
-				if (!item.body || typeof item.body !== 'object' || !('conversationId' in item.body)) return item;
+				if (!item.body || typeof item.body !== 'object' || !('conversationId' in item.body))
+					return item;
 				const { conversationId: _drop, ...body } = item.body as Record<string, unknown>;
 				return { ...item, body };
 			}),

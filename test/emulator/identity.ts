@@ -35,14 +35,26 @@ export class ServiceDirectory {
 	}
 }
 
-export function handleCsds(record: RecordedRequest, accountId: string, directory: ServiceDirectory, service?: string): EmulatorAnswer {
+export function handleCsds(
+	record: RecordedRequest,
+	accountId: string,
+	directory: ServiceDirectory,
+	service?: string,
+): EmulatorAnswer {
 	const map = directory.all();
 	if (service === undefined) {
-		return json(200, { baseURIs: Object.entries(map).map(([name, baseURI]) => ({ service: name, account: accountId, baseURI })) });
+		return json(200, {
+			baseURIs: Object.entries(map).map(([name, baseURI]) => ({
+				service: name,
+				account: accountId,
+				baseURI,
+			})),
+		});
 	}
 	// Names are case sensitive, as in the real CSDS.
 	const baseURI = Object.prototype.hasOwnProperty.call(map, service) ? map[service] : undefined;
-	if (baseURI === undefined) return notFound(`service ${service} is not defined for account ${accountId}`);
+	if (baseURI === undefined)
+		return notFound(`service ${service} is not defined for account ${accountId}`);
 	return json(200, { service, account: accountId, baseURI });
 }
 
@@ -67,16 +79,26 @@ export function handleSentinel(ctx: IdentityContext): EmulatorAnswer {
 	const form = new URLSearchParams(record.rawBody);
 	// inferred: grant_type is also read from the form body, as OAuth clients often put it there.
 	const grantType = record.query.grant_type ?? form.get('grant_type') ?? undefined;
-	if (grantType === undefined || grantType === '') return oauthError(400, 'invalid_request', 'grant_type is missing');
+	if (grantType === undefined || grantType === '')
+		return oauthError(400, 'invalid_request', 'grant_type is missing');
 	if (grantType !== 'client_credentials') {
-		return oauthError(400, 'unsupported_grant_type', `grant_type ${grantType} is not supported; use client_credentials`);
+		return oauthError(
+			400,
+			'unsupported_grant_type',
+			`grant_type ${grantType} is not supported; use client_credentials`,
+		);
 	}
 	// Form body first; the query string (old clients) is still accepted and stays visible in the log.
 	const clientId = form.get('client_id') ?? record.query.client_id;
 	const clientSecret = form.get('client_secret') ?? record.query.client_secret;
-	if (!clientId || !clientSecret) return oauthError(401, 'invalid_client', 'client_id and client_secret are required');
+	if (!clientId || !clientSecret)
+		return oauthError(401, 'invalid_client', 'client_id and client_secret are required');
 	if (clientId !== ctx.clientId || clientSecret !== ctx.clientSecret) {
-		return oauthError(401, 'invalid_client', 'Client authentication failed: unknown client_id or wrong client_secret');
+		return oauthError(
+			401,
+			'invalid_client',
+			'Client authentication failed: unknown client_id or wrong client_secret',
+		);
 	}
 	const token = ctx.tokens.mintAppJwt();
 	record.processed = true;
@@ -88,9 +110,13 @@ export function handleIdp(ctx: IdentityContext): EmulatorAnswer {
 	if (authProblem) return authProblem;
 	const body = ctx.record.json;
 	// inferred: a body that is not a JSON object is answered like a missing parameter (40001).
-	if (!isObj(body)) return missingParameter('the body must be a JSON object {"ext_consumer_id": "..."}; ext_consumer_id is missing');
+	if (!isObj(body))
+		return missingParameter(
+			'the body must be a JSON object {"ext_consumer_id": "..."}; ext_consumer_id is missing',
+		);
 	const ext = body.ext_consumer_id;
-	if (typeof ext !== 'string' || ext.trim() === '') return missingParameter('ext_consumer_id is missing');
+	if (typeof ext !== 'string' || ext.trim() === '')
+		return missingParameter('ext_consumer_id is missing');
 	const lp = ctx.lpConsumerIdFor(ext);
 	ctx.store.registerConsumer(ext, lp);
 	ctx.record.processed = true;

@@ -1,5 +1,16 @@
 /** CONVERSATION (create) and SEND, enforcing the checks of section 7 in its order. */
-import { authError, bad, CLOSE_OK, CONVERSATION_IS_CLOSE, EVENT_OK, json, NOT_PROCESSED, ok, PROFILE_OK, type ItemAnswer } from './answers';
+import {
+	authError,
+	bad,
+	CLOSE_OK,
+	CONVERSATION_IS_CLOSE,
+	EVENT_OK,
+	json,
+	NOT_PROCESSED,
+	ok,
+	PROFILE_OK,
+	type ItemAnswer,
+} from './answers';
 import type { ConversationStore } from './conversations';
 import type { ConsumerJwsClaims, TokenAuthority } from './tokens';
 import type { EmulatorAnswer, RecordedRequest, RoutingView } from './types';
@@ -42,14 +53,18 @@ export function appJwtFrom(headers: Record<string, string>): string | undefined 
 }
 
 /** 40105 when the AppJWT is missing, 40102 when invalid or expired; undefined when fine. */
-export function checkAppJwt(ctx: Pick<MessagingContext, 'record' | 'tokens' | 'forceExpired'>): EmulatorAnswer | undefined {
+export function checkAppJwt(
+	ctx: Pick<MessagingContext, 'record' | 'tokens' | 'forceExpired'>,
+): EmulatorAnswer | undefined {
 	const token = appJwtFrom(ctx.record.headers);
 	if (token === undefined) return authError(40105);
 	const verdict = ctx.tokens.verifyAppJwt(token, ctx.forceExpired);
 	return verdict.ok ? undefined : authError(40102);
 }
 
-function checkAuth(ctx: MessagingContext): { ok: true; consumer: ConsumerJwsClaims } | { ok: false; answer: EmulatorAnswer } {
+function checkAuth(
+	ctx: MessagingContext,
+): { ok: true; consumer: ConsumerJwsClaims } | { ok: false; answer: EmulatorAnswer } {
 	const appProblem = checkAppJwt(ctx);
 	if (appProblem) return { ok: false, answer: appProblem };
 	const jws = ctx.record.headers['x-lp-on-behalf']?.trim();
@@ -62,7 +77,9 @@ function checkAuth(ctx: MessagingContext): { ok: true; consumer: ConsumerJwsClai
 function tooLong(ctx: MessagingContext): string | undefined {
 	// inferred: "characters" counted as JavaScript/Java string length (UTF-16 code units).
 	const n = ctx.record.rawBody.length;
-	return n > MAX_BODY_CHARS ? `Bad Request, the request body has ${n} characters; the limit is ${MAX_BODY_CHARS}` : undefined;
+	return n > MAX_BODY_CHARS
+		? `Bad Request, the request body has ${n} characters; the limit is ${MAX_BODY_CHARS}`
+		: undefined;
 }
 
 function parsed(ctx: MessagingContext): { ok: true; value: unknown } | { ok: false } {
@@ -94,7 +111,9 @@ export function handleCreate(ctx: MessagingContext): EmulatorAnswer {
 	if (!batch.ok) {
 		if ('whole' in batch) return createFailure([bad(`Bad Request, ${batch.whole}`, undefined)]);
 		const raw = body.value as unknown[];
-		return createFailure(batch.perItem.map((p, i) => bad(p ? `Bad Request, ${p}` : NOT_PROCESSED, reqIdOf(raw[i]))));
+		return createFailure(
+			batch.perItem.map((p, i) => bad(p ? `Bad Request, ${p}` : NOT_PROCESSED, reqIdOf(raw[i]))),
+		);
 	}
 	const [profileReq, requestReq, messageReq] = batch.items;
 
@@ -128,7 +147,11 @@ export function handleCreate(ctx: MessagingContext): EmulatorAnswer {
 	].slice(0, batch.items.length);
 	if (problems.some((p) => p !== undefined)) {
 		// inferred: content errors reject the whole batch; nothing is applied.
-		return createFailure(batch.items.map((req, i) => bad(problems[i] ? `Bad Request, ${problems[i]}` : NOT_PROCESSED, req.id)));
+		return createFailure(
+			batch.items.map((req, i) =>
+				bad(problems[i] ? `Bad Request, ${problems[i]}` : NOT_PROCESSED, req.id),
+			),
+		);
 	}
 
 	const conv = ctx.store.create({
@@ -140,7 +163,10 @@ export function handleCreate(ctx: MessagingContext): EmulatorAnswer {
 		clientProperties: ctx.record.headers['client-properties'],
 	});
 	ctx.record.processed = true;
-	const answers = [ok({ msg: PROFILE_OK }, profileReq.id), ok({ conversationId: conv.conversationId }, requestReq.id)];
+	const answers = [
+		ok({ msg: PROFILE_OK }, profileReq.id),
+		ok({ conversationId: conv.conversationId }, requestReq.id),
+	];
 	if (messageReq) {
 		const sequence = ctx.store.publish(conv, 'consumer', messageReq.body.event as Obj, {
 			reqId: messageReq.id,
@@ -152,10 +178,14 @@ export function handleCreate(ctx: MessagingContext): EmulatorAnswer {
 }
 
 function routingOf(body: Obj): RoutingView {
-	const r: RoutingView = { brandId: body.brandId as string, channelType: body.channelType as string };
+	const r: RoutingView = {
+		brandId: body.brandId as string,
+		channelType: body.channelType as string,
+	};
 	if (body.ttrDefName !== undefined) r.ttrDefName = body.ttrDefName as string;
 	if (body.skillId !== undefined) r.skillId = body.skillId as string;
-	if (body.campaignInfo !== undefined) r.campaignInfo = body.campaignInfo as RoutingView['campaignInfo'];
+	if (body.campaignInfo !== undefined)
+		r.campaignInfo = body.campaignInfo as RoutingView['campaignInfo'];
 	if (body.conversationContext !== undefined) {
 		r.conversationContext = body.conversationContext as Record<string, string>;
 	}
@@ -180,13 +210,19 @@ export function handleSend(ctx: MessagingContext): EmulatorAnswer {
 	const body = parsed(ctx);
 	if (!body.ok) return sendBad('Bad Request, the body is not valid JSON', undefined);
 	if (Array.isArray(body.value)) {
-		return sendBad('Bad Request, SEND takes one request object, not an array (batches go to CONVERSATION)', undefined);
+		return sendBad(
+			'Bad Request, SEND takes one request object, not an array (batches go to CONVERSATION)',
+			undefined,
+		);
 	}
 	const env = checkEnvelope(body.value, 'request');
 	if (!env.ok) return sendBad(`Bad Request, ${env.msg}`, reqIdOf(body.value));
 	const req = env.req;
 	if (!(SEND_TYPES as readonly string[]).includes(req.type)) {
-		return sendBad(`Bad Request, request.type "${req.type}" is not supported by SEND; expected one of ${SEND_TYPES.join(', ')}`, req.id);
+		return sendBad(
+			`Bad Request, request.type "${req.type}" is not supported by SEND; expected one of ${SEND_TYPES.join(', ')}`,
+			req.id,
+		);
 	}
 
 	// inferred: a later SetUserProfile needs no open conversation; it updates the consumer and the open one.
@@ -208,16 +244,24 @@ export function handleSend(ctx: MessagingContext): EmulatorAnswer {
 	if (!conv) return sendBad(`Bad Request, conversation ${conversationId} was not found`, req.id);
 	if (conv.lpConsumerId !== consumer.lp_consumer_id) {
 		// inferred: 40103, since the ConsumerJWS is the credential that does not fit.
-		return authError(40103, `ConsumerJWS does not belong to a participant of conversation ${conversationId}`);
+		return authError(
+			40103,
+			`ConsumerJWS does not belong to a participant of conversation ${conversationId}`,
+		);
 	}
 	// inferred: closing a closed conversation gets the same answer as sending into it.
 	if (conv.state === 'CLOSE') return sendBad(CONVERSATION_IS_CLOSE, req.id);
 
-	if (req.type === TYPE_UPDATE_CONVERSATION_FIELD) return closeConversation(ctx, req, conv.conversationId);
+	if (req.type === TYPE_UPDATE_CONVERSATION_FIELD)
+		return closeConversation(ctx, req, conv.conversationId);
 	return publishEvent(ctx, req, conversationId);
 }
 
-function closeConversation(ctx: MessagingContext, req: LpRequest, conversationId: string): EmulatorAnswer {
+function closeConversation(
+	ctx: MessagingContext,
+	req: LpRequest,
+	conversationId: string,
+): EmulatorAnswer {
 	const problem = checkUpdateConversationField(req.body);
 	if (problem) return sendBad(`Bad Request, ${problem}`, req.id);
 	const conv = ctx.store.get(conversationId);
@@ -235,7 +279,8 @@ function publishEvent(ctx: MessagingContext, req: LpRequest, dialogId: string): 
 		return sendBad(`Bad Request, body.conversationId does not match body.dialogId`, req.id);
 	}
 	const conv = ctx.store.get(dialogId);
-	if (!conv || !isObj(req.body.event)) return sendBad(`Bad Request, dialog ${dialogId} was not found`, req.id);
+	if (!conv || !isObj(req.body.event))
+		return sendBad(`Bad Request, dialog ${dialogId} was not found`, req.id);
 	const sequence = ctx.store.publish(conv, 'consumer', req.body.event, {
 		reqId: req.id,
 		clientProperties: ctx.record.headers['client-properties'],

@@ -6,10 +6,24 @@ import { json, methodNotAllowed, notFound } from './answers';
 import { handleControl } from './control';
 import { ConversationStore } from './conversations';
 import { describeFault, FaultController, seededRandom } from './faults';
-import { handleCsds, handleIdp, handleSentinel, ServiceDirectory, type IdentityContext } from './identity';
+import {
+	handleCsds,
+	handleIdp,
+	handleSentinel,
+	ServiceDirectory,
+	type IdentityContext,
+} from './identity';
 import { handleCreate, handleSend, type MessagingContext } from './messaging';
 import { TokenAuthority, uuidFromHash } from './tokens';
-import type { Emulator, EmulatorAnswer, EmulatorOptions, EmulatorStats, EndpointName, FaultAction, RecordedRequest } from './types';
+import type {
+	Emulator,
+	EmulatorAnswer,
+	EmulatorOptions,
+	EmulatorStats,
+	EndpointName,
+	FaultAction,
+	RecordedRequest,
+} from './types';
 
 export const DEFAULTS = {
 	accountId: '12345678',
@@ -38,11 +52,13 @@ function segment(s: string): string {
 }
 
 export function routeOf(pathname: string): Route {
-	if (pathname === '/_emulator' || pathname.startsWith('/_emulator/')) return { endpoint: 'control', methods: [] };
+	if (pathname === '/_emulator' || pathname.startsWith('/_emulator/'))
+		return { endpoint: 'control', methods: [] };
 	let m = /^\/api\/account\/([^/]+)\/service\/baseURI\.json$/.exec(pathname);
 	if (m) return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]) };
 	m = /^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/.exec(pathname);
-	if (m) return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]), service: segment(m[2]) };
+	if (m)
+		return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]), service: segment(m[2]) };
 	m = /^\/sentinel\/api\/account\/([^/]+)\/app\/token$/.exec(pathname);
 	if (m) return { endpoint: 'sentinel', methods: ['POST'], accountId: segment(m[1]) };
 	m = /^\/api\/account\/([^/]+)\/consumer$/.exec(pathname);
@@ -91,9 +107,15 @@ function tryJson(text: string): unknown {
 function serialise(answer: EmulatorAnswer): { body: string; contentType: string } {
 	if (typeof answer.body === 'string') {
 		const looksJson = tryJson(answer.body) !== undefined;
-		return { body: answer.body, contentType: answer.contentType ?? (looksJson ? 'application/json' : 'text/plain') };
+		return {
+			body: answer.body,
+			contentType: answer.contentType ?? (looksJson ? 'application/json' : 'text/plain'),
+		};
 	}
-	return { body: JSON.stringify(answer.body), contentType: answer.contentType ?? 'application/json' };
+	return {
+		body: JSON.stringify(answer.body),
+		contentType: answer.contentType ?? 'application/json',
+	};
 }
 
 function statusAnswer(a: Extract<FaultAction, { type: 'status' }>): EmulatorAnswer {
@@ -107,7 +129,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const clientId = options.clientId ?? DEFAULTS.clientId;
 	const clientSecret = options.clientSecret ?? DEFAULTS.clientSecret;
 	const seed = options.seed ?? DEFAULTS.seed;
-	const tokens = new TokenAuthority(accountId, clientId, options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds);
+	const tokens = new TokenAuthority(
+		accountId,
+		clientId,
+		options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds,
+	);
 	const store = new ConversationStore(accountId, seededRandom(seed ^ 0x5eed));
 	const faults = new FaultController(seed);
 	const requests: RecordedRequest[] = [];
@@ -117,7 +143,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const latencyMs = Math.max(0, options.latencyMs ?? 0);
 	// Traffic counters. A connection is counted when it carries its first API request since start or
 	// reset(); answered() ends the request's time in flight.
-	const freshStats = (): EmulatorStats => ({ connections: 0, requests: 0, maxOpenConnections: 0, inFlight: 0, maxInFlight: 0 });
+	const freshStats = (): EmulatorStats => ({
+		connections: 0,
+		requests: 0,
+		maxOpenConnections: 0,
+		inFlight: 0,
+		maxInFlight: 0,
+	});
 	let stats = freshStats();
 	let counted = new WeakSet<Socket>();
 	let open = new Set<Socket>();
@@ -165,9 +197,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			sleeping.set(t, resolve);
 		});
 
-	function dispatch(route: Route, record: RecordedRequest, tooLarge: boolean, forceExpired: boolean): EmulatorAnswer {
-		if (route.endpoint === 'unknown') return notFound(`no endpoint ${record.method} ${record.path}`);
-		if (!route.methods.includes(record.method)) return methodNotAllowed(record.method, route.methods);
+	function dispatch(
+		route: Route,
+		record: RecordedRequest,
+		tooLarge: boolean,
+		forceExpired: boolean,
+	): EmulatorAnswer {
+		if (route.endpoint === 'unknown')
+			return notFound(`no endpoint ${record.method} ${record.path}`);
+		if (!route.methods.includes(record.method))
+			return methodNotAllowed(record.method, route.methods);
 		if (route.accountId !== accountId) return notFound(`unknown account ${route.accountId ?? ''}`);
 		// inferred: the `version`/`v` query parameters and Content-Type are recorded, not enforced.
 		// inferred: what a front proxy answers for huge bodies (the API's own limit is 5000 characters, answered 400).
@@ -245,20 +284,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 			if (action?.type === 'status') return await reply(statusAnswer(action));
 			if (action?.type === 'raw' && (action.when ?? 'before') === 'before') {
-				return await reply({ status: action.status, body: action.body, contentType: action.contentType ?? 'text/html' });
+				return await reply({
+					status: action.status,
+					body: action.body,
+					contentType: action.contentType ?? 'text/html',
+				});
 			}
 			if (action?.type === 'drop' && action.when === 'before') return drop(req, res);
 
 			let answer = dispatch(route, record, tooLarge, action?.type === 'expireToken');
 
 			if (action?.type === 'drop') return drop(req, res);
-			if (action?.type === 'raw') answer = { status: action.status, body: action.body, contentType: action.contentType ?? 'text/html' };
+			if (action?.type === 'raw')
+				answer = {
+					status: action.status,
+					body: action.body,
+					contentType: action.contentType ?? 'text/html',
+				};
 			if (action?.type === 'rewrite') answer = action.rewrite(answer);
 			if (action?.type === 'delay') await sleep(action.ms);
 			if (closed) return drop(req, res);
 			await reply(answer);
 		} catch (err) {
-			write(res, json(500, { code: 500, error: 'Emulator error', message: err instanceof Error ? err.message : String(err) }), record);
+			write(
+				res,
+				json(500, {
+					code: 500,
+					error: 'Emulator error',
+					message: err instanceof Error ? err.message : String(err),
+				}),
+				record,
+			);
 		} finally {
 			answered();
 			try {

@@ -90,7 +90,11 @@ export class TokenAuthority {
 		} catch {
 			return { ok: false, reason: 'unreadable header' };
 		}
-		if (header === null || typeof header !== 'object' || (header as { alg?: unknown }).alg !== 'RS256') {
+		if (
+			header === null ||
+			typeof header !== 'object' ||
+			(header as { alg?: unknown }).alg !== 'RS256'
+		) {
 			return { ok: false, reason: 'algorithm is not RS256' };
 		}
 		const good = crypto.verify(
@@ -130,11 +134,15 @@ export class TokenAuthority {
 		const checked = this.verify(token);
 		if (!checked.ok) return checked;
 		const c = checked.claims;
-		if (typeof c.exp !== 'number' || typeof c.iat !== 'number') return { ok: false, reason: 'missing exp/iat' };
-		if (c.aud !== this.accountId) return { ok: false, reason: `aud is not account ${this.accountId}` };
+		if (typeof c.exp !== 'number' || typeof c.iat !== 'number')
+			return { ok: false, reason: 'missing exp/iat' };
+		if (c.aud !== this.accountId)
+			return { ok: false, reason: `aud is not account ${this.accountId}` };
 		// inferred: a token of another kind (e.g. a ConsumerJWS) or scope is not an AppJWT.
-		if (c.iss !== 'Sentinel' || c.scope !== 'msg.consumer') return { ok: false, reason: 'not an AppJWT' };
-		if (c.exp <= Date.now() / 1000 || this.expired.has(token)) return { ok: false, reason: 'expired' };
+		if (c.iss !== 'Sentinel' || c.scope !== 'msg.consumer')
+			return { ok: false, reason: 'not an AppJWT' };
+		if (c.exp <= Date.now() / 1000 || this.expired.has(token))
+			return { ok: false, reason: 'expired' };
 		return { ok: true, claims: c as unknown as AppJwtClaims };
 	}
 
@@ -155,7 +163,8 @@ export class TokenAuthority {
 			return { ok: false, reason: 'missing consumer claims' };
 		}
 		// inferred: a ConsumerJWS of another account is invalid (40103).
-		if (c.account_id !== this.accountId) return { ok: false, reason: `account_id is not ${this.accountId}` };
+		if (c.account_id !== this.accountId)
+			return { ok: false, reason: `account_id is not ${this.accountId}` };
 		return { ok: true, claims: c as unknown as ConsumerJwsClaims };
 	}
 

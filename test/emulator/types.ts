@@ -1,6 +1,7 @@
 /** Public types of the LivePerson Connector API emulator. */
 
-export type EndpointName = 'csds' | 'sentinel' | 'idp' | 'conversation' | 'send' | 'control' | 'unknown';
+export type EndpointName =
+	'csds' | 'sentinel' | 'idp' | 'conversation' | 'send' | 'control' | 'unknown';
 
 export interface RecordedRequest {
 	seq: number;
@@ -219,7 +220,11 @@ export interface AgentSide {
 		opts?: AgentEventOptions & Audience,
 	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }>;
 	/** Typing: COMPOSING, PAUSE, ACTIVE, INACTIVE, GONE. */
-	setChatState(conversationId: string, chatState: string, opts?: AgentEventOptions): Promise<{ deliveries: WebhookDelivery[] }>;
+	setChatState(
+		conversationId: string,
+		chatState: string,
+		opts?: AgentEventOptions,
+	): Promise<{ deliveries: WebhookDelivery[] }>;
 	/** A read receipt (or ACCEPT, ACCESS...) for the given sequences. */
 	sendAcceptStatus(
 		conversationId: string,
@@ -240,7 +245,11 @@ export interface Webhooks {
 	register(reg: WebhookRegistration): void;
 	clear(): void;
 	/** Posts these exact bytes as a webhook of `eventType` to its registrations. */
-	deliver(eventType: WebhookEventType, body: string | Buffer, opts?: RawDeliveryOptions): Promise<WebhookDelivery[]>;
+	deliver(
+		eventType: WebhookEventType,
+		body: string | Buffer,
+		opts?: RawDeliveryOptions,
+	): Promise<WebhookDelivery[]>;
 	/** Every delivery attempt, oldest first. */
 	deliveries: WebhookDelivery[];
 }

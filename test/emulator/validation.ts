@@ -17,13 +17,27 @@ export const TYPE_REQUEST_CONVERSATION = 'cm.ConsumerRequestConversation';
 export const TYPE_PUBLISH_EVENT = 'ms.PublishEvent';
 export const TYPE_UPDATE_CONVERSATION_FIELD = 'cm.UpdateConversationField';
 
-export const SEND_TYPES = [TYPE_PUBLISH_EVENT, TYPE_UPDATE_CONVERSATION_FIELD, TYPE_SET_USER_PROFILE] as const;
+export const SEND_TYPES = [
+	TYPE_PUBLISH_EVENT,
+	TYPE_UPDATE_CONVERSATION_FIELD,
+	TYPE_SET_USER_PROFILE,
+] as const;
 
 export const TTR_DEF_NAMES = ['NORMAL', 'URGENT', 'PRIORITIZED', 'CUSTOM'] as const;
 export const CHAT_STATES = ['ACTIVE', 'INACTIVE', 'GONE', 'COMPOSING', 'PAUSE'] as const;
 export const ACCEPT_STATUSES = ['ACCEPT', 'READ', 'ACCESS', 'NACK', 'ACTION'] as const;
 export const GENDERS = ['MALE', 'FEMALE', 'OTHER'] as const;
-export const PHONE_TYPES = ['HOME', 'MOBILE', 'WORK', 'FAX', 'MAIN', 'HOME_FAX', 'WORK_FAX', 'PAGER', 'OTHER'] as const;
+export const PHONE_TYPES = [
+	'HOME',
+	'MOBILE',
+	'WORK',
+	'FAX',
+	'MAIN',
+	'HOME_FAX',
+	'WORK_FAX',
+	'PAGER',
+	'OTHER',
+] as const;
 // inferred: the emulator accepts plain text only; the page documents no other content type.
 export const CONTENT_TYPES = ['text/plain'] as const;
 
@@ -32,7 +46,14 @@ export function isObj(v: unknown): v is Obj {
 }
 
 type Check = (v: unknown, path: string) => string | undefined;
-type Rule = 'string' | 'number' | 'integer' | { enum: readonly string[] } | ObjectRule | { arrayOf: Rule; nonEmpty?: boolean } | Check;
+type Rule =
+	| 'string'
+	| 'number'
+	| 'integer'
+	| { enum: readonly string[] }
+	| ObjectRule
+	| { arrayOf: Rule; nonEmpty?: boolean }
+	| Check;
 interface ObjectRule {
 	object: Spec;
 	required?: readonly string[];
@@ -50,12 +71,17 @@ function describe(v: unknown): string {
 function checkRule(v: unknown, path: string, rule: Rule): string | undefined {
 	if (typeof rule === 'function') return rule(v, path);
 	// inferred: null is never accepted in place of a value: leave the field out instead.
-	if (rule === 'string') return typeof v === 'string' ? undefined : `${path} must be a string, got ${describe(v)}`;
+	if (rule === 'string')
+		return typeof v === 'string' ? undefined : `${path} must be a string, got ${describe(v)}`;
 	if (rule === 'number') {
-		return typeof v === 'number' && Number.isFinite(v) ? undefined : `${path} must be a number, got ${describe(v)}`;
+		return typeof v === 'number' && Number.isFinite(v)
+			? undefined
+			: `${path} must be a number, got ${describe(v)}`;
 	}
 	if (rule === 'integer') {
-		return typeof v === 'number' && Number.isInteger(v) ? undefined : `${path} must be an integer, got ${describe(v)}`;
+		return typeof v === 'number' && Number.isInteger(v)
+			? undefined
+			: `${path} must be an integer, got ${describe(v)}`;
 	}
 	if ('enum' in rule) {
 		return typeof v === 'string' && rule.enum.includes(v)
@@ -72,7 +98,12 @@ function checkRule(v: unknown, path: string, rule: Rule): string | undefined {
 	return undefined;
 }
 
-function checkObject(v: unknown, path: string, spec: Spec, required: readonly string[] = []): string | undefined {
+function checkObject(
+	v: unknown,
+	path: string,
+	spec: Spec,
+	required: readonly string[] = [],
+): string | undefined {
 	if (!isObj(v)) return `${path} must be an object, got ${describe(v)}`;
 	for (const key of required) {
 		if (v[key] === undefined) return `${path}.${key} is missing`;
@@ -130,7 +161,8 @@ const PERSONAL: Spec = {
 
 const checkSde: Check = (v, path) => {
 	if (!isObj(v)) return `${path} must be an object, got ${describe(v)}`;
-	if (v.type === 'ctmrinfo') return checkObject(v, path, { type: 'string', info: { object: CTMRINFO } }, ['info']);
+	if (v.type === 'ctmrinfo')
+		return checkObject(v, path, { type: 'string', info: { object: CTMRINFO } }, ['info']);
 	if (v.type === 'personal') {
 		return checkObject(v, path, { type: 'string', personal: { object: PERSONAL } }, ['personal']);
 	}
@@ -149,18 +181,24 @@ const PROFILE: Spec = {
 		object: {
 			mobileNum: 'string',
 			mail: 'string',
-			pushNotificationData: { object: { serviceName: 'string', certName: 'string', token: 'string' } },
+			pushNotificationData: {
+				object: { serviceName: 'string', certName: 'string', token: 'string' },
+			},
 		},
 	},
 	authenticatedData: { object: { lp_sdes: { arrayOf: checkSde } } },
 };
 
-const brandIdRule = (accountId: string): Check => (v, path) =>
-	v === accountId ? undefined : `${path} ${describe(v)} does not match account ${accountId}`;
+const brandIdRule =
+	(accountId: string): Check =>
+	(v, path) =>
+		v === accountId ? undefined : `${path} ${describe(v)} does not match account ${accountId}`;
 
 const skillIdRule: Check = (v, path) =>
 	// inferred: skill ids are numeric strings, "-1" meaning any skill.
-	typeof v === 'string' && /^-?\d+$/.test(v) ? undefined : `${path} must be a numeric string such as "-1", got ${describe(v)}`;
+	typeof v === 'string' && /^-?\d+$/.test(v)
+		? undefined
+		: `${path} must be a numeric string such as "-1", got ${describe(v)}`;
 
 const REQUEST_CONVERSATION = (accountId: string): Spec => ({
 	brandId: brandIdRule(accountId),
@@ -168,7 +206,10 @@ const REQUEST_CONVERSATION = (accountId: string): Spec => ({
 	ttrDefName: { enum: TTR_DEF_NAMES },
 	skillId: skillIdRule,
 	// inferred: both ids are required once campaignInfo is present.
-	campaignInfo: { object: { campaignId: 'string', engagementId: 'string' }, required: ['campaignId', 'engagementId'] },
+	campaignInfo: {
+		object: { campaignId: 'string', engagementId: 'string' },
+		required: ['campaignId', 'engagementId'],
+	},
 	conversationContext: {
 		object: {
 			type: { enum: ['SharkContext'] },
@@ -183,7 +224,9 @@ const REQUEST_CONVERSATION = (accountId: string): Spec => ({
 
 const nonEmptyString: Check = (v, path) =>
 	// inferred: an empty message is refused.
-	typeof v === 'string' && v.length > 0 ? undefined : `${path} must be a non-empty string, got ${describe(v)}`;
+	typeof v === 'string' && v.length > 0
+		? undefined
+		: `${path} must be a non-empty string, got ${describe(v)}`;
 
 const checkEvent: Check = (v, path) => {
 	if (!isObj(v)) return `${path} must be an object, got ${describe(v)}`;
@@ -197,7 +240,9 @@ const checkEvent: Check = (v, path) => {
 				['contentType', 'message'],
 			);
 		case 'ChatStateEvent':
-			return checkObject(v, path, { type: 'string', chatState: { enum: CHAT_STATES } }, ['chatState']);
+			return checkObject(v, path, { type: 'string', chatState: { enum: CHAT_STATES } }, [
+				'chatState',
+			]);
 		case 'AcceptStatusEvent':
 			return checkObject(
 				v,
@@ -217,7 +262,15 @@ const checkEvent: Check = (v, path) => {
 			);
 		case 'RichContentEvent':
 			// inferred: structured content is an object; its own schema is not checked.
-			return checkObject(v, path, { type: 'string', content: (c, p) => (isObj(c) ? undefined : `${p} must be an object, got ${describe(c)}`) }, ['content']);
+			return checkObject(
+				v,
+				path,
+				{
+					type: 'string',
+					content: (c, p) => (isObj(c) ? undefined : `${p} must be an object, got ${describe(c)}`),
+				},
+				['content'],
+			);
 		default:
 			return `${path}.type ${describe(v.type)} is not a known event type; expected ContentEvent, RichContentEvent, ChatStateEvent or AcceptStatusEvent`;
 	}
@@ -235,14 +288,26 @@ export function checkRequestConversation(body: Obj, accountId: string): string |
 /** The third item of a create batch: a first ContentEvent, no dialog yet. */
 // inferred: a dialogId/conversationId there is tolerated and ignored (the conversation does not exist yet).
 export function checkFirstMessage(body: Obj): string | undefined {
-	const problem = checkObject(body, 'body', { event: checkEvent, dialogId: 'string', conversationId: 'string' }, ['event']);
+	const problem = checkObject(
+		body,
+		'body',
+		{ event: checkEvent, dialogId: 'string', conversationId: 'string' },
+		['event'],
+	);
 	if (problem) return problem;
 	const event = body.event as Obj;
-	return event.type === 'ContentEvent' ? undefined : `body.event.type ${describe(event.type)} is not allowed in a create batch; only ContentEvent is`;
+	return event.type === 'ContentEvent'
+		? undefined
+		: `body.event.type ${describe(event.type)} is not allowed in a create batch; only ContentEvent is`;
 }
 
 export function checkPublishEvent(body: Obj): string | undefined {
-	return checkObject(body, 'body', { dialogId: 'string', conversationId: 'string', event: checkEvent }, ['dialogId', 'event']);
+	return checkObject(
+		body,
+		'body',
+		{ dialogId: 'string', conversationId: 'string', event: checkEvent },
+		['dialogId', 'event'],
+	);
 }
 
 export function checkUpdateConversationField(body: Obj): string | undefined {
@@ -265,14 +330,21 @@ export function checkUpdateConversationField(body: Obj): string | undefined {
 }
 
 /** The envelope every request item shares: `{kind:"req", id:"<string>", type:"<string>", body:{...}}`. */
-export function checkEnvelope(item: unknown, path: string): { ok: true; req: LpRequest } | { ok: false; msg: string } {
-	if (!isObj(item)) return { ok: false, msg: `${path} must be a request object, got ${describe(item)}` };
-	if (item.kind !== 'req') return { ok: false, msg: `${path}.kind must be "req", got ${describe(item.kind)}` };
+export function checkEnvelope(
+	item: unknown,
+	path: string,
+): { ok: true; req: LpRequest } | { ok: false; msg: string } {
+	if (!isObj(item))
+		return { ok: false, msg: `${path} must be a request object, got ${describe(item)}` };
+	if (item.kind !== 'req')
+		return { ok: false, msg: `${path}.kind must be "req", got ${describe(item.kind)}` };
 	if (typeof item.id !== 'string' || item.id.length === 0) {
 		return { ok: false, msg: `${path}.id must be a non-empty string, got ${describe(item.id)}` };
 	}
-	if (typeof item.type !== 'string') return { ok: false, msg: `${path}.type must be a string, got ${describe(item.type)}` };
-	if (!isObj(item.body)) return { ok: false, msg: `${path}.body must be an object, got ${describe(item.body)}` };
+	if (typeof item.type !== 'string')
+		return { ok: false, msg: `${path}.type must be a string, got ${describe(item.type)}` };
+	if (!isObj(item.body))
+		return { ok: false, msg: `${path}.body must be an object, got ${describe(item.body)}` };
 	return { ok: true, req: item as unknown as LpRequest };
 }
 
@@ -284,11 +356,21 @@ const BATCH_ORDER = [TYPE_SET_USER_PROFILE, TYPE_REQUEST_CONVERSATION, TYPE_PUBL
  */
 export function checkCreateBatch(
 	json: unknown,
-): { ok: true; items: LpRequest[] } | { ok: false; perItem: (string | undefined)[] } | { ok: false; whole: string } {
+):
+	| { ok: true; items: LpRequest[] }
+	| { ok: false; perItem: (string | undefined)[] }
+	| { ok: false; whole: string } {
 	if (!Array.isArray(json)) {
-		return { ok: false, whole: `the CONVERSATION body must be an array of 2 or 3 requests, got ${describe(json)}` };
+		return {
+			ok: false,
+			whole: `the CONVERSATION body must be an array of 2 or 3 requests, got ${describe(json)}`,
+		};
 	}
-	if (json.length === 0) return { ok: false, whole: 'the CONVERSATION body is an empty array; expected 2 or 3 requests' };
+	if (json.length === 0)
+		return {
+			ok: false,
+			whole: 'the CONVERSATION body is an empty array; expected 2 or 3 requests',
+		};
 	if (json.length < 2 || json.length > 3) {
 		const msg = `the CONVERSATION batch must hold 2 or 3 requests (${BATCH_ORDER.join(', optional ')}), got ${json.length}`;
 		return { ok: false, perItem: json.map(() => msg) };

@@ -2,7 +2,12 @@
 // the members n8n-core 2.41 touches during a headless execution.
 import type { ExecutionLifecycleHooks } from 'n8n-core';
 import { ExternalSecretsProxy } from 'n8n-core';
-import type { ICredentialsHelper, IDataObject, IWorkflowExecuteAdditionalData, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	ICredentialsHelper,
+	IDataObject,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { UnexpectedError } from 'n8n-workflow';
 
 export interface AdditionalDataOptions {
@@ -23,7 +28,9 @@ const unsupported = (what: string) => () => {
 	throw new UnexpectedError(`${what} is not supported by the test harness`);
 };
 
-export function createAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
+export function createAdditionalData(
+	options: AdditionalDataOptions,
+): IWorkflowExecuteAdditionalData {
 	const base = (options.instanceBaseUrl ?? 'http://localhost:5678').replace(/\/+$/, '');
 	return {
 		hooks: options.hooks,

@@ -136,13 +136,23 @@ export class HarnessEditFields implements INodeType {
 		name: 'set',
 		group: ['input'],
 		version: [3.3, 3.4],
-		description: 'Sets fields from assignments, like n8n\'s Edit Fields node in manual mode',
+		description: "Sets fields from assignments, like n8n's Edit Fields node in manual mode",
 		defaults: { name: 'Edit Fields' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		properties: [
-			{ displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
-			{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+			{
+				displayName: 'Fields to Set',
+				name: 'assignments',
+				type: 'assignmentCollection',
+				default: {},
+			},
+			{
+				displayName: 'Include Other Input Fields',
+				name: 'includeOtherFields',
+				type: 'boolean',
+				default: false,
+			},
 		],
 	};
 
@@ -152,7 +162,9 @@ export class HarnessEditFields implements INodeType {
 				const { assignments = [] } = this.getNodeParameter('assignments', i, {}) as {
 					assignments?: Array<{ name: string; value: unknown }>;
 				};
-				const json: IDataObject = this.getNodeParameter('includeOtherFields', i, false) ? { ...item.json } : {};
+				const json: IDataObject = this.getNodeParameter('includeOtherFields', i, false)
+					? { ...item.json }
+					: {};
 				for (const { name, value } of assignments) json[name] = value as IDataObject[string];
 				return { json, pairedItem: { item: i } };
 			}),
@@ -185,7 +197,9 @@ function holds({ leftValue, rightValue, operator }: Condition): boolean {
 		case 'notExists':
 			return leftValue === undefined || leftValue === null;
 		default:
-			throw new Error(`The harness If stand-in does not support the "${String(operation)}" operation`);
+			throw new Error(
+				`The harness If stand-in does not support the "${String(operation)}" operation`,
+			);
 	}
 }
 
@@ -195,7 +209,7 @@ export class HarnessIf implements INodeType {
 		name: 'if',
 		group: ['transform'],
 		version: [2, 2.1, 2.2],
-		description: 'Routes items to true or false, like n8n\'s If node, for simple string conditions',
+		description: "Routes items to true or false, like n8n's If node, for simple string conditions",
 		defaults: { name: 'If' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -210,7 +224,11 @@ export class HarnessIf implements INodeType {
 		const kept: INodeExecutionData[] = [];
 		const discarded: INodeExecutionData[] = [];
 		this.getInputData().forEach((item, i) => {
-			const { conditions = [], combinator = 'and' } = this.getNodeParameter('conditions', i, {}) as {
+			const { conditions = [], combinator = 'and' } = this.getNodeParameter(
+				'conditions',
+				i,
+				{},
+			) as {
 				conditions?: Condition[];
 				combinator?: 'and' | 'or';
 			};

@@ -93,7 +93,8 @@ export async function testCredential(
 
 	const id = options.id ?? 'credential-test';
 	const name = options.name ?? `${type} test`;
-	const credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
+	const credentialsHelper =
+		options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
 	credentialsHelper.addCredential(type, { id, name, data: structuredClone(data) });
 
 	const executionId = `credential-test-${++testCounter}`;
@@ -117,7 +118,12 @@ export async function testCredential(
 	// 1. Property defaults (and expressions) applied to the data, as applyDefaultsAndOverwrites does.
 	const credentialsDecrypted: ICredentialsDecrypted = { id, name, type, data };
 	try {
-		credentialsDecrypted.data = await credentialsHelper.getDecrypted(additionalData, { id, name }, type, 'internal');
+		credentialsDecrypted.data = await credentialsHelper.getDecrypted(
+			additionalData,
+			{ id, name },
+			type,
+			'internal',
+		);
 	} catch (error) {
 		return { status: 'Error', message: messageOf(error) };
 	}
@@ -152,7 +158,8 @@ export async function testCredential(
 	// The server's own registry of one mock type: only the temporary node's type is known.
 	const mockNodeTypes: INodeTypes = {
 		getKnownTypes: () => ({}) as IDataObject,
-		getByName: (nodeType) => (nodeType === node.type ? testNodeType : (undefined as unknown as INodeType)),
+		getByName: (nodeType) =>
+			nodeType === node.type ? testNodeType : (undefined as unknown as INodeType),
 		getByNameAndVersion: (nodeType, nodeVersion) => {
 			if (nodeType !== node.type) {
 				throw new UnexpectedError('Unknown node type', { tags: { nodeType } });
@@ -161,7 +168,12 @@ export async function testCredential(
 		},
 	};
 	// The constructor adds the property defaults to the node: `parameters.temp` becomes ''.
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: mockNodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: mockNodeTypes,
+	});
 
 	// 3. The request through RoutingNode with an ExecuteContext over the harness's additional data.
 	const inputData: ITaskDataConnections = { main: [[{ json: {} }]] };
@@ -185,8 +197,9 @@ export async function testCredential(
 		response = await workflow.expression.withIsolate(async () => await routingNode.runNode());
 	} catch (error) {
 		// 4. Thrown errors: HTTP answers go through `responseCode` rules, then non-2xx -> status text.
-		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: unknown } })
-			.cause;
+		const cause = (
+			error as { cause?: { response?: { status: number; statusText?: string }; code?: unknown } }
+		).cause;
 		if (cause?.response) {
 			const statusCode = cause.response.status;
 			const statusMessage = cause.response.statusText;
@@ -196,7 +209,10 @@ export async function testCredential(
 				}
 			}
 			if (statusCode < 199 || statusCode > 299) {
-				return { status: 'Error', message: statusMessage || `Received HTTP status code: ${statusCode}` };
+				return {
+					status: 'Error',
+					message: statusMessage || `Received HTTP status code: ${statusCode}`,
+				};
 			}
 		} else if (cause?.code) {
 			return { status: 'Error', message: String(cause.code) };

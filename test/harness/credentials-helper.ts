@@ -130,7 +130,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	/** How many times a credential type's own `preAuthentication` actually ran. */
 	preAuthenticationRuns(type?: string): number {
-		return this.preAuthenticationCalls.filter((c) => c.ran && (type === undefined || c.type === type)).length;
+		return this.preAuthenticationCalls.filter(
+			(c) => c.ran && (type === undefined || c.type === type),
+		).length;
 	}
 
 	resetCalls() {
@@ -165,7 +167,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 		if (typeof authenticate === 'object') {
 			if (!workflow || !node) {
-				throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+				throw new UnexpectedError(
+					'Workflow and node are required for declarative credential authentication',
+				);
 			}
 			requestOptions.headers ??= {};
 			if (authenticate.type === 'generic') {
@@ -174,7 +178,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 					for (const [key, value] of Object.entries(outerValue as Record<string, unknown>)) {
 						const additionalKeys = { $credentials: credentials };
 						const keyResolved = this.resolveValue(key, additionalKeys, workflow, node);
-						const valueResolved = this.resolveValue(value as string, additionalKeys, workflow, node);
+						const valueResolved = this.resolveValue(
+							value as string,
+							additionalKeys,
+							workflow,
+							node,
+						);
 						target[outerKey] ??= {};
 						target[outerKey][keyResolved] = valueResolved;
 					}
@@ -191,7 +200,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		node: INode,
 		credentialsExpired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
-		const call: PreAuthenticationCall = { type: typeName, nodeName: node?.name, credentialsExpired, ran: false };
+		const call: PreAuthenticationCall = {
+			type: typeName,
+			nodeName: node?.name,
+			credentialsExpired,
+			ran: false,
+		};
 		this.preAuthenticationCalls.push(call);
 
 		const credentialType = this.credentialTypes.getByName(typeName);
@@ -202,8 +216,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
 
 		// The server's credential test runs on a mock noOp node with `parameters.temp === ''`.
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (credentials[expirableProperty.name] !== '' && !credentialsExpired && !isTestingCredentials) {
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (
+			credentials[expirableProperty.name] !== '' &&
+			!credentialsExpired &&
+			!isTestingCredentials
+		) {
 			return undefined;
 		}
 
@@ -217,11 +236,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 		if (node.credentials) {
 			const nodeCredentials = node.credentials[credentialType.name];
-			const storedData = await (await this.getCredentials(nodeCredentials, credentialType.name)).getData();
+			const storedData = await (
+				await this.getCredentials(nodeCredentials, credentialType.name)
+			).getData();
 			const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
 			for (const [key, value] of Object.entries(output)) {
 				// Never overwrite a field the user stored as an expression (except the expirable one).
-				if (key === expirableProperty.name || !isExpression(storedData[key])) dataToPersist[key] = value;
+				if (key === expirableProperty.name || !isExpression(storedData[key]))
+					dataToPersist[key] = value;
 			}
 			await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
 			return Object.assign(credentials, output);
@@ -243,7 +265,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<StoredCredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<StoredCredentials> {
 		return new StoredCredentials(this.store.find(nodeCredentials, type));
 	}
 
@@ -259,7 +284,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = await (await this.getCredentials(nodeCredentials, type)).getData();
 		if (raw === true) return data;
-		return await this.applyDefaultsAndResolve(additionalData, data, type, mode, executeData, expressionResolveValues);
+		return await this.applyDefaultsAndResolve(
+			additionalData,
+			data,
+			type,
+			mode,
+			executeData,
+			expressionResolveValues,
+		);
 	}
 
 	async updateCredentials(
@@ -289,7 +321,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			if (['oAuth1Api', 'oAuth2Api'].includes(type)) {
 				return [
 					...credentialType.properties,
-					{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', required: false, default: {} },
+					{
+						displayName: 'oauthTokenData',
+						name: 'oauthTokenData',
+						type: 'json',
+						required: false,
+						default: {},
+					},
 				];
 			}
 			return credentialType.properties;
@@ -325,7 +363,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		) as ICredentialDataDecryptedObject;
 		if (original.oauthTokenData !== undefined) decrypted.oauthTokenData = original.oauthTokenData;
 		for (const key of ['allowedHttpRequestDomains', 'allowedDomains']) {
-			if (decrypted[key] === undefined && original[key] !== undefined) decrypted[key] = original[key];
+			if (decrypted[key] === undefined && original[key] !== undefined)
+				decrypted[key] = original[key];
 		}
 
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
@@ -349,7 +388,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				throw e;
 			}
 		} else {
-			const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: mockNodeTypes });
+			const workflow = new Workflow({
+				nodes: [mockNode],
+				connections: {},
+				active: false,
+				nodeTypes: mockNodeTypes,
+			});
 			await workflow.expression.acquireIsolate();
 			try {
 				decrypted = workflow.expression.getComplexParameterValue(
@@ -375,7 +419,14 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		node: INode,
 	): string {
 		if (!isExpression(value)) return value;
-		const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', additionalKeys, undefined, '');
+		const resolved = workflow.expression.getSimpleParameterValue(
+			node,
+			value,
+			'internal',
+			additionalKeys,
+			undefined,
+			'',
+		);
 		return resolved ? resolved.toString() : '';
 	}
 }

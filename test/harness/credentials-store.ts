@@ -1,6 +1,10 @@
 // In-memory stand-in for n8n's credentials table: records keyed by type + id, data kept as JSON text
 // (what survives a save/load round trip; n8n additionally encrypts it).
-import type { ICredentialDataDecryptedObject, ICredentialsEncrypted, INodeCredentialsDetails } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsEncrypted,
+	INodeCredentialsDetails,
+} from 'n8n-workflow';
 import { ICredentials, UserError } from 'n8n-workflow';
 
 /** What a test passes per credential type: `{ livePersonConnectorApi: { id: '1', name: 'LivePerson', data: {...} } }`. */
@@ -88,9 +92,12 @@ export class CredentialsStore {
 	/** The record a node's credential reference points at (by id; by name when the reference has no id). */
 	find(reference: INodeCredentialsDetails | undefined, type: string): StoredCredential {
 		const ofType = this.records.filter((r) => r.type === type);
-		const byId = reference?.id ? ofType.find((r) => r.id === reference.id && !r.matchesAnyId) : undefined;
+		const byId = reference?.id
+			? ofType.find((r) => r.id === reference.id && !r.matchesAnyId)
+			: undefined;
 		const byName = reference?.name ? ofType.find((r) => r.name === reference.name) : undefined;
-		const record = byId ?? ofType.find((r) => r.matchesAnyId) ?? (reference?.id ? undefined : byName);
+		const record =
+			byId ?? ofType.find((r) => r.matchesAnyId) ?? (reference?.id ? undefined : byName);
 		if (!record) {
 			throw new UserError(
 				reference?.id

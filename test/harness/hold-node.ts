@@ -1,6 +1,11 @@
 // `n8n-nodes-harness.hold`: passes its items on once the test opens its gate, so a test can show
 // what happened while a workflow was still running (e.g. that a webhook was answered before it ended).
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 export const HOLD_TYPE = 'n8n-nodes-harness.hold';
@@ -40,7 +45,8 @@ export class HarnessHold implements INodeType {
 		const { opened } = gateFor(this.getNodeParameter('gate', 0) as string);
 		const signal = this.getExecutionCancelSignal();
 		await new Promise<void>((resolve, reject) => {
-			const onAbort = () => reject(new NodeOperationError(this.getNode(), 'Cancelled while holding'));
+			const onAbort = () =>
+				reject(new NodeOperationError(this.getNode(), 'Cancelled while holding'));
 			if (signal?.aborted) return onAbort();
 			signal?.addEventListener('abort', onAbort, { once: true });
 			void opened.then(() => {

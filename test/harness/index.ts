@@ -6,9 +6,19 @@ export type { CancellationInfo } from './run-result';
 export { HarnessCredentialsHelper } from './credentials-helper';
 export type { CredentialUpdate, PreAuthenticationCall } from './credentials-helper';
 export type { CredentialInput, CredentialsInput } from './credentials-store';
-export { loadNodesAndCredentials, clearPackageCache, REPO_ROOT, FIXTURE_PACKAGE_DIR } from './package-loader';
+export {
+	loadNodesAndCredentials,
+	clearPackageCache,
+	REPO_ROOT,
+	FIXTURE_PACKAGE_DIR,
+} from './package-loader';
 export type { LoadedTypes, LoadedPackageInfo } from './package-loader';
 export { MANUAL_TRIGGER_TYPE, NO_OP_TYPE, SET_FIELDS_TYPE } from './builtin-nodes';
 export { startWebhookServer, onWebhookCall } from './webhook-server';
-export type { WebhookServer, WebhookServerOptions, WebhookCall, LoggedLine } from './webhook-server';
+export type {
+	WebhookServer,
+	WebhookServerOptions,
+	WebhookCall,
+	LoggedLine,
+} from './webhook-server';
 export { HOLD_TYPE, holdGate } from './hold-node';

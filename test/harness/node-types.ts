@@ -23,7 +23,11 @@ export class HarnessNodeTypes implements INodeTypes {
 	private readonly known = new Map<string, KnownNodeType>();
 
 	/** Registers a node type under its full name; `load` is called on first use (as n8n's lazy loader does). */
-	register(fullName: string, load: NodeTypeSource | INodeType | IVersionedNodeType, sourcePath = 'builtin') {
+	register(
+		fullName: string,
+		load: NodeTypeSource | INodeType | IVersionedNodeType,
+		sourcePath = 'builtin',
+	) {
 		let cached: INodeType | IVersionedNodeType | undefined;
 		const source: NodeTypeSource =
 			typeof load === 'function' ? () => (cached ??= (load as NodeTypeSource)()) : () => load;

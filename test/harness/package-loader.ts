@@ -58,7 +58,12 @@ async function loadInto(directory: string, types: LoadedTypes) {
 	const loader = new LazyPackageDirectoryLoader(directory);
 	await loader.loadAll();
 	const { packageName } = loader;
-	const info: LoadedPackageInfo = { name: packageName, directory: loader.directory, nodes: [], credentials: [] };
+	const info: LoadedPackageInfo = {
+		name: packageName,
+		directory: loader.directory,
+		nodes: [],
+		credentials: [],
+	};
 
 	for (const [nodeName, known] of Object.entries(loader.known.nodes)) {
 		const fullName = `${packageName}.${nodeName}`;
@@ -66,11 +71,15 @@ async function loadInto(directory: string, types: LoadedTypes) {
 		info.nodes.push(fullName);
 	}
 	for (const [credentialName, known] of Object.entries(loader.known.credentials)) {
-		types.credentialTypes.register(credentialName, () => loader.getCredential(credentialName).type, {
-			packageName,
-			extends: known.extends,
-			supportedNodes: (known.supportedNodes ?? []).map((node) => `${packageName}.${node}`),
-		});
+		types.credentialTypes.register(
+			credentialName,
+			() => loader.getCredential(credentialName).type,
+			{
+				packageName,
+				extends: known.extends,
+				supportedNodes: (known.supportedNodes ?? []).map((node) => `${packageName}.${node}`),
+			},
+		);
 		info.credentials.push(credentialName);
 	}
 	types.packages.push(info);
@@ -93,8 +102,12 @@ async function load(directories: string[]): Promise<LoadedTypes> {
  * Node and credential types of the given package directories (default: the repository root) plus
  * the harness's built-in nodes. Repeated calls with the same directories reuse the first load.
  */
-export async function loadNodesAndCredentials(packageDirs: string | string[] = REPO_ROOT): Promise<LoadedTypes> {
-	const directories = (Array.isArray(packageDirs) ? packageDirs : [packageDirs]).map((dir) => path.resolve(dir));
+export async function loadNodesAndCredentials(
+	packageDirs: string | string[] = REPO_ROOT,
+): Promise<LoadedTypes> {
+	const directories = (Array.isArray(packageDirs) ? packageDirs : [packageDirs]).map((dir) =>
+		path.resolve(dir),
+	);
 	const key = directories.join('\n');
 	let loading = cache.get(key);
 	if (!loading) {

@@ -52,7 +52,9 @@ export class WorkflowRunResult {
 		if (!task) {
 			const ran = Object.keys(this.finalRun.data.resultData.runData).join(', ') || 'none';
 			const workflowError = this.error ? `; workflow error: ${this.error.message}` : '';
-			throw new Error(`Node "${nodeName}" has no run #${runIndex} (nodes that ran: ${ran}${workflowError})`);
+			throw new Error(
+				`Node "${nodeName}" has no run #${runIndex} (nodes that ran: ${ran}${workflowError})`,
+			);
 		}
 		return task;
 	}
@@ -80,7 +82,9 @@ export class WorkflowRunResult {
 	errorOutputOf(nodeName: string, runIndex = 0): INodeExecutionData[] {
 		const node = this.workflow.getNode(nodeName);
 		if (node?.onError !== 'continueErrorOutput') {
-			throw new Error(`Node "${nodeName}" has no error output (its onError is ${String(node?.onError)})`);
+			throw new Error(
+				`Node "${nodeName}" has no error output (its onError is ${String(node?.onError)})`,
+			);
 		}
 		return this.outputOf(nodeName, 1, runIndex);
 	}

@@ -101,7 +101,8 @@ export async function runWorkflow(
 		typeof workflowOrPath === 'string' ? readWorkflowFile(workflowOrPath) : workflowOrPath,
 	);
 	const types = await loadNodesAndCredentials(options.packageDir ?? REPO_ROOT);
-	const credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
+	const credentialsHelper =
+		options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
 	if (options.credentials) credentialsHelper.setCredentials(options.credentials);
 
 	const executionId = options.executionId ?? String(++executionCounter);
@@ -118,8 +119,11 @@ export async function runWorkflow(
 		staticData: definition.staticData,
 		active: false,
 	});
-	const startNode = options.startNode ? workflow.getNode(options.startNode) : workflow.getStartNode();
-	if (!startNode) throw new Error(`Start node ${options.startNode ?? ''} not found in the workflow`);
+	const startNode = options.startNode
+		? workflow.getNode(options.startNode)
+		: workflow.getStartNode();
+	if (!startNode)
+		throw new Error(`Start node ${options.startNode ?? ''} not found in the workflow`);
 
 	const workflowData: IWorkflowBase = {
 		id: workflowId,
@@ -154,7 +158,13 @@ export async function runWorkflow(
 	const runExecutionData = createRunExecutionData({
 		resultData: { pinData: options.pinData },
 		executionData: {
-			nodeExecutionStack: [{ node: startNode, data: { main: options.startNodeOutput ?? [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [
+				{
+					node: startNode,
+					data: { main: options.startNodeOutput ?? [[{ json: {} }]] },
+					source: null,
+				},
+			],
 		},
 	});
 
@@ -164,7 +174,11 @@ export async function runWorkflow(
 	const timers: NodeJS.Timeout[] = [];
 	let onAbort: (() => void) | undefined;
 	try {
-		const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+		const execution = new WorkflowExecute(
+			additionalData,
+			mode,
+			runExecutionData,
+		).processRunExecutionData(workflow);
 		const cancel = () => {
 			if (cancelledAt !== undefined) return;
 			cancelledAt = Date.now();
@@ -178,7 +192,9 @@ export async function runWorkflow(
 		}
 
 		const timeoutMs = options.timeoutMs ?? 30_000;
-		const timedOut = new Promise<'timeout'>((resolve) => timers.push(setTimeout(() => resolve('timeout'), timeoutMs)));
+		const timedOut = new Promise<'timeout'>((resolve) =>
+			timers.push(setTimeout(() => resolve('timeout'), timeoutMs)),
+		);
 		const engine = settle(Promise.resolve(execution));
 		const outcome = await Promise.race([
 			Promise.all([hookRun, engine]),

@@ -4,7 +4,14 @@
 // webhook(), its answer goes out, and when it returns `workflowData` the workflow runs in
 // WorkflowExecute from that node (mode `webhook` under /webhook/, `manual` under /webhook-test/).
 import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
-import type { IDataObject, INode, IWebhookData, IWebhookDescription, IWebhookResponseData, IWorkflowBase } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	IWebhookData,
+	IWebhookDescription,
+	IWebhookResponseData,
+	IWorkflowBase,
+} from 'n8n-workflow';
 import { NodeHelpers, Workflow, jsonParse } from 'n8n-workflow';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,8 +113,13 @@ function answerJson(res: http.ServerResponse, status: number, body: IDataObject)
 /** Body handling of n8n's `parseBody` for a version-1 webhook node: JSON parsed, anything else left raw. */
 function asWebhookRequest(req: http.IncomingMessage, raw: Buffer, url: URL): WebhookRequest {
 	const request = req as WebhookRequest;
-	const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((part) => part.trim());
-	const charset = params.find((p) => p.toLowerCase().startsWith('charset='))?.slice(8).toLowerCase();
+	const [type, ...params] = (req.headers['content-type'] ?? '')
+		.split(';')
+		.map((part) => part.trim());
+	const charset = params
+		.find((p) => p.toLowerCase().startsWith('charset='))
+		?.slice(8)
+		.toLowerCase();
 	request.contentType = type ? type.toLowerCase() : undefined;
 	request.encoding = (charset ?? 'utf-8') as BufferEncoding;
 	request.rawBody = raw;
@@ -115,7 +127,10 @@ function asWebhookRequest(req: http.IncomingMessage, raw: Buffer, url: URL): Web
 	request.readRawBody = async () => {};
 	request.query = Object.fromEntries(url.searchParams.entries());
 	request.params = {};
-	request.body = raw.length > 0 && request.contentType === 'application/json' ? jsonParse(raw.toString(request.encoding)) : {};
+	request.body =
+		raw.length > 0 && request.contentType === 'application/json'
+			? jsonParse(raw.toString(request.encoding))
+			: {};
 	return request;
 }
 
@@ -126,7 +141,12 @@ class RecordingWebhookContext extends WebhookContext {
 		const record = (level: LoggedLine['level']) => (message: string, meta?: unknown) => {
 			this.recorded.push(meta === undefined ? { level, message } : { level, message, meta });
 		};
-		return { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug') } as unknown as WebhookContext['logger'];
+		return {
+			error: record('error'),
+			warn: record('warn'),
+			info: record('info'),
+			debug: record('debug'),
+		} as unknown as WebhookContext['logger'];
 	}
 }
 
@@ -134,11 +154,18 @@ function endpointsOf(workflow: Workflow, types: LoadedTypes): Endpoint[] {
 	const endpoints: Endpoint[] = [];
 	for (const node of Object.values(workflow.nodes)) {
 		if (node.disabled) continue;
-		const webhooks = types.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.webhooks ?? [];
+		const webhooks =
+			types.nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.webhooks ?? [];
 		for (const description of webhooks) {
-			const nodePath = String(workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {})).replace(/^\/|\/$/g, '');
+			const nodePath = String(
+				workflow.expression.getSimpleParameterValue(node, description.path, 'internal', {}),
+			).replace(/^\/|\/$/g, '');
 			const isFullPath = description.isFullPath === true;
-			endpoints.push({ node, description, path: NodeHelpers.getNodeWebhookPath(workflow.id, node, nodePath, isFullPath) });
+			endpoints.push({
+				node,
+				description,
+				path: NodeHelpers.getNodeWebhookPath(workflow.id, node, nodePath, isFullPath),
+			});
 		}
 	}
 	return endpoints;
@@ -153,11 +180,14 @@ export async function startWebhookServer(
 	workflowOrPath: WorkflowDefinition | string,
 	options: WebhookServerOptions = {},
 ): Promise<WebhookServer> {
-	const definition = structuredClone(typeof workflowOrPath === 'string' ? readWorkflowFile(workflowOrPath) : workflowOrPath);
+	const definition = structuredClone(
+		typeof workflowOrPath === 'string' ? readWorkflowFile(workflowOrPath) : workflowOrPath,
+	);
 	const packageDir = options.packageDir ?? REPO_ROOT;
 	const types = await loadNodesAndCredentials(packageDir);
 	if (!types.nodeTypes.has(HOLD_TYPE)) types.nodeTypes.register(HOLD_TYPE, () => new HarnessHold());
-	const credentialsHelper = options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
+	const credentialsHelper =
+		options.credentialsHelper ?? new HarnessCredentialsHelper(types.credentialTypes);
 	if (options.credentials) credentialsHelper.setCredentials(options.credentials);
 
 	// Like n8n giving an imported workflow its own id: state kept per workflow (static data, a node's
@@ -196,9 +226,14 @@ export async function startWebhookServer(
 	async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const match = /^\/(webhook|webhook-test)\/(.+?)\/?$/.exec(url.pathname);
-		const endpoint = match ? endpoints.find((e) => e.path === decodeURIComponent(match[2])) : undefined;
+		const endpoint = match
+			? endpoints.find((e) => e.path === decodeURIComponent(match[2]))
+			: undefined;
 		if (!match || !endpoint || req.method !== String(endpoint.description.httpMethod)) {
-			return answerJson(res, 404, { code: 404, message: `The requested webhook "${req.method} ${url.pathname}" is not registered.` });
+			return answerJson(res, 404, {
+				code: 404,
+				message: `The requested webhook "${req.method} ${url.pathname}" is not registered.`,
+			});
 		}
 		const mode = match[1] === 'webhook' ? 'webhook' : 'manual';
 		const call: WebhookCall = { node: endpoint.node.name, mode, logs: [] };
@@ -244,19 +279,38 @@ export async function startWebhookServer(
 			workflowExecuteAdditionalData: additionalData,
 			isTest: mode === 'manual',
 		};
-		const context = new RecordingWebhookContext(workflow, endpoint.node, additionalData, mode, webhookData, [], null);
+		const context = new RecordingWebhookContext(
+			workflow,
+			endpoint.node,
+			additionalData,
+			mode,
+			webhookData,
+			[],
+			null,
+		);
 		call.logs = context.recorded;
-		const nodeType = types.nodeTypes.getByNameAndVersion(endpoint.node.type, endpoint.node.typeVersion);
+		const nodeType = types.nodeTypes.getByNameAndVersion(
+			endpoint.node.type,
+			endpoint.node.typeVersion,
+		);
 		let result: IWebhookResponseData;
 		try {
 			result = (await nodeType.webhook!.call(context)) as IWebhookResponseData;
 		} catch (error) {
 			call.error = error as Error;
-			answerJson(res, 500, { code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
+			answerJson(res, 500, {
+				code: 0,
+				message: 'Workflow Webhook Error: Workflow could not be started!',
+			});
 			return finish(call);
 		}
 		if (!result.workflowData) {
-			if (!result.noWebhookResponse) answerJson(res, 200, (result.webhookResponse as IDataObject) ?? { message: 'Webhook call received' });
+			if (!result.noWebhookResponse)
+				answerJson(
+					res,
+					200,
+					(result.webhookResponse as IDataObject) ?? { message: 'Webhook call received' },
+				);
 			return finish(call);
 		}
 		// n8n's `onReceived` mode answers for a node that did not; the LivePerson Trigger always does.
@@ -285,7 +339,10 @@ export async function startWebhookServer(
 
 	const server = http.createServer((req, res) => {
 		serve(req, res).catch((error: unknown) => {
-			answerJson(res, 500, { code: 500, message: error instanceof Error ? error.message : String(error) });
+			answerJson(res, 500, {
+				code: 500,
+				message: error instanceof Error ? error.message : String(error),
+			});
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,7 +11,14 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { decodeJwtPayload, faultPresets, startEmulator, type Emulator, type FaultSpec, type RecordedRequest } from '../emulator';
+import {
+	decodeJwtPayload,
+	faultPresets,
+	startEmulator,
+	type Emulator,
+	type FaultSpec,
+	type RecordedRequest,
+} from '../emulator';
 import { runWorkflow } from '../harness';
 import { clearNodeCaches } from './caches';
 import { leakedSecrets, visibleText } from './secrets';
@@ -44,8 +51,13 @@ export interface OperationCase {
 const conversationOf = (emulator: Emulator, consumer: string) =>
 	emulator.state.conversations().filter((c) => c.extConsumerId === consumer);
 const eventsOf = (emulator: Emulator, consumer: string, type: string) =>
-	conversationOf(emulator, consumer).flatMap((c) => c.events.filter((e) => e.from === 'consumer' && e.event.type === type));
-const onConversation = { consumerId: '={{ $json.contactId }}', conversationId: '={{ $json.conversationId }}' };
+	conversationOf(emulator, consumer).flatMap((c) =>
+		c.events.filter((e) => e.from === 'consumer' && e.event.type === type),
+	);
+const onConversation = {
+	consumerId: '={{ $json.contactId }}',
+	conversationId: '={{ $json.conversationId }}',
+};
 
 export const OPERATIONS: OperationCase[] = [
 	{
@@ -80,8 +92,13 @@ export const OPERATIONS: OperationCase[] = [
 		endpoint: 'send',
 		safeToRepeat: true,
 		field: 'profileUpdated',
-		parameters: { operation: 'updateProfile', consumerId: '={{ $json.contactId }}', customerInfo: { ctype: 'gold' } },
-		happened: (emulator, consumer) => conversationOf(emulator, consumer)[0]?.sdes.ctmrinfo?.ctype === 'gold',
+		parameters: {
+			operation: 'updateProfile',
+			consumerId: '={{ $json.contactId }}',
+			customerInfo: { ctype: 'gold' },
+		},
+		happened: (emulator, consumer) =>
+			conversationOf(emulator, consumer)[0]?.sdes.ctmrinfo?.ctype === 'gold',
 		atMostOnce: () => true,
 	},
 	{
@@ -144,7 +161,9 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: '429 beyond the retry limit',
-		faults: (on, match) => [faultPresets.tooManyRequests(on, { retryAfter: 0, match, times: Infinity })],
+		faults: (on, match) => [
+			faultPresets.tooManyRequests(on, { retryAfter: 0, match, times: Infinity }),
+		],
 		options: { rateLimitRetries: 2 },
 		unsafe: answered('no', 3),
 		safe: answered('no', 3),
@@ -206,7 +225,17 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'redirect (307) instead of an answer',
-		faults: (on, match) => [{ on, match, action: { type: 'status', status: 307, headers: { Location: 'http://127.0.0.1:9/elsewhere' } } }],
+		faults: (on, match) => [
+			{
+				on,
+				match,
+				action: {
+					type: 'status',
+					status: 307,
+					headers: { Location: 'http://127.0.0.1:9/elsewhere' },
+				},
+			},
+		],
 		unsafe: answered('unknown'),
 		safe: answered('unknown'),
 		message: /answered with a redirect \(HTTP 307\)/,
@@ -239,7 +268,9 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'HTTP 204 without a body, after processing',
-		faults: (on, match) => [{ on, match, action: { type: 'raw', status: 204, body: '', when: 'after' } }],
+		faults: (on, match) => [
+			{ on, match, action: { type: 'raw', status: 204, body: '', when: 'after' } },
+		],
 		unsafe: answered('unknown'),
 		safe: answered('unknown'),
 		message: /answer could not be read/,
@@ -256,7 +287,11 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'answer without reqId',
-		faults: (on, match) => [on === 'send' ? faultPresets.sendAnswerWithoutReqId({ match }) : faultPresets.createAnswerWithoutReqId({ match })],
+		faults: (on, match) => [
+			on === 'send'
+				? faultPresets.sendAnswerWithoutReqId({ match })
+				: faultPresets.createAnswerWithoutReqId({ match }),
+		],
 		unsafe: answered('unknown'),
 		safe: answered('unknown'),
 		message: /answer could not be read/,
@@ -274,11 +309,14 @@ export const FAULTS: FaultCase[] = [
 	{
 		name: 'non-OK item under HTTP 200',
 		faults: (on, match) => [
-			on === 'send' ? faultPresets.sendAnswerRefusing('Refused by policy', { match }) : faultPresets.createAnswerRefusing('2', 'Routing refused', { match }),
+			on === 'send'
+				? faultPresets.sendAnswerRefusing('Refused by policy', { match })
+				: faultPresets.createAnswerRefusing('2', 'Routing refused', { match }),
 		],
 		unsafe: answered('no'),
 		safe: answered('no'),
-		message: /LivePerson refused (cm\.ConsumerRequestConversation|ms\.PublishEvent|cm\.UpdateConversationField|userprofile\.SetUserProfile)/,
+		message:
+			/LivePerson refused (cm\.ConsumerRequestConversation|ms\.PublishEvent|cm\.UpdateConversationField|userprofile\.SetUserProfile)/,
 		reason: 'refused',
 		answerLies: true,
 	},
@@ -291,7 +329,10 @@ export const FAULTS: FaultCase[] = [
 				match,
 				action: {
 					type: 'rewrite',
-					rewrite: (answer) => ({ ...answer, body: (answer.body as IDataObject[]).map((item) => ({ ...item, code: 'ok' })) }),
+					rewrite: (answer) => ({
+						...answer,
+						body: (answer.body as IDataObject[]).map((item) => ({ ...item, code: 'ok' })),
+					}),
 				},
 			},
 		],
@@ -342,7 +383,11 @@ export const RUN_FAULTS: RunFault[] = [
 		message: /Domain API answered HTTP 503/,
 		reason: 'invalidCredential',
 	},
-	{ name: 'Sentinel 429 with Retry-After: 1', faults: [faultPresets.tooManyRequests('sentinel', { retryAfter: 1 })], ends: 'done' },
+	{
+		name: 'Sentinel 429 with Retry-After: 1',
+		faults: [faultPresets.tooManyRequests('sentinel', { retryAfter: 1 })],
+		ends: 'done',
+	},
 	{ name: 'Sentinel 500 once', faults: [faultPresets.serverError('sentinel', 500)], ends: 'done' },
 	{
 		name: 'Sentinel 500 every time',
@@ -387,17 +432,24 @@ export function useEmulator(): void {
 export function consumerOf(request: RecordedRequest): string | undefined {
 	const jws = request.headers['x-lp-on-behalf'];
 	if (jws) return decodeJwtPayload(jws)?.ext_consumer_id as string | undefined;
-	return request.endpoint === 'idp' ? (jsonOf(request).ext_consumer_id as string | undefined) : undefined;
+	return request.endpoint === 'idp'
+		? (jsonOf(request).ext_consumer_id as string | undefined)
+		: undefined;
 }
 
 /** Every consumer gets an open conversation first, for the operations that act on one. */
 export async function openConversations(consumers: string[]): Promise<Map<string, string>> {
-	const result = await runWorkflow(lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }), {
-		credentials: clientCredential(emulator),
-		input: consumers.map((contactId) => ({ contactId })),
-	});
+	const result = await runWorkflow(
+		lpWorkflow({ operation: 'createWithSdes', consumerId: '={{ $json.contactId }}' }),
+		{
+			credentials: clientCredential(emulator),
+			input: consumers.map((contactId) => ({ contactId })),
+		},
+	);
 	expect(result.status).toBe('success');
-	return new Map(result.jsonOf(LP_NODE).map((item, i) => [consumers[i], item.conversationId as string]));
+	return new Map(
+		result.jsonOf(LP_NODE).map((item, i) => [consumers[i], item.conversationId as string]),
+	);
 }
 
 export interface CellRun {
@@ -408,36 +460,62 @@ export interface CellRun {
 	requestsOf(consumer: string): RecordedRequest[];
 }
 
-export async function runCell(operation: OperationCase, size: (typeof SIZES)[number], mode: Mode, tag: string, faults: (match: Match) => FaultSpec[], options: IDataObject = {}) {
+export async function runCell(
+	operation: OperationCase,
+	size: (typeof SIZES)[number],
+	mode: Mode,
+	tag: string,
+	faults: (match: Match) => FaultSpec[],
+	options: IDataObject = {},
+) {
 	emulator.reset();
 	clearNodeCaches();
-	const consumers = Array.from({ length: size.items }, (_, i) => `${tag}-${i}`.replace(/\W+/g, '-'));
-	const conversations = operation.endpoint === 'send' ? await openConversations(consumers) : new Map<string, string>();
+	const consumers = Array.from({ length: size.items }, (_, i) =>
+		`${tag}-${i}`.replace(/\W+/g, '-'),
+	);
+	const conversations =
+		operation.endpoint === 'send' ? await openConversations(consumers) : new Map<string, string>();
 	const setupRequests = emulator.requests.length;
 	const faulted = new Set(size.faulted.map((i) => consumers[i]));
-	for (const consumer of faulted) for (const spec of faults((request) => consumerOf(request) === consumer)) emulator.faults.add(spec);
+	for (const consumer of faulted)
+		for (const spec of faults((request) => consumerOf(request) === consumer))
+			emulator.faults.add(spec);
 
 	const result = await runWorkflow(
 		lpWorkflow(
 			{ ...operation.parameters, options: { serverErrorRetryInterval: 0, ...options } },
 			mode === 'stop' ? {} : { onError: mode },
 		),
-		{ credentials: clientCredential(emulator), input: consumers.map((contactId) => ({ contactId, conversationId: conversations.get(contactId) })) },
+		{
+			credentials: clientCredential(emulator),
+			input: consumers.map((contactId) => ({
+				contactId,
+				conversationId: conversations.get(contactId),
+			})),
+		},
 	);
 	const cell: CellRun = {
 		consumers,
 		faulted,
 		mode,
 		operation,
-		requestsOf: (consumer) => emulator.requests.slice(setupRequests).filter((r) => r.endpoint === operation.endpoint && consumerOf(r) === consumer),
+		requestsOf: (consumer) =>
+			emulator.requests
+				.slice(setupRequests)
+				.filter((r) => r.endpoint === operation.endpoint && consumerOf(r) === consumer),
 	};
 	return { result, cell };
 }
 
 /** What the run says about each item: `done`, or the error item's word for the operation's effect. */
-export function outcomes(result: Awaited<ReturnType<typeof runWorkflow>>, consumers: string[], mode: Mode) {
+export function outcomes(
+	result: Awaited<ReturnType<typeof runWorkflow>>,
+	consumers: string[],
+	mode: Mode,
+) {
 	const regular = result.outputOf(LP_NODE);
-	const errors: INodeExecutionData[] = mode === 'continueErrorOutput' ? result.errorOutputOf(LP_NODE) : [];
+	const errors: INodeExecutionData[] =
+		mode === 'continueErrorOutput' ? result.errorOutputOf(LP_NODE) : [];
 	const all = [...regular, ...errors];
 	expect(all).toHaveLength(consumers.length);
 	const byItem = new Map(all.map((item) => [(item.pairedItem as { item: number }).item, item]));
@@ -446,126 +524,178 @@ export function outcomes(result: Awaited<ReturnType<typeof runWorkflow>>, consum
 }
 
 export function checkSecrets(result: Awaited<ReturnType<typeof runWorkflow>>, consumers: string[]) {
-	const minted = emulator.requestsTo('sentinel').map((r) => JSON.parse(r.responseBody || '{}').access_token).filter(Boolean);
+	const minted = emulator
+		.requestsTo('sentinel')
+		.map((r) => JSON.parse(r.responseBody || '{}').access_token)
+		.filter(Boolean);
 	const jwss = consumers.map((c) => emulator.mintConsumerJws(c));
-	expect(leakedSecrets(visibleText(result), [emulator.clientSecret, ...minted, ...jwss])).toEqual([]);
+	expect(leakedSecrets(visibleText(result), [emulator.clientSecret, ...minted, ...jwss])).toEqual(
+		[],
+	);
 }
-
 
 /** The runner of the cells on `operations`, as a describe block. */
 export function describeMatrix(operations: OperationCase[]): void {
 	const cells = operations.flatMap((operation) =>
-		FAULTS.filter((fault) => !fault.only || fault.only.includes(operation.name)).map((fault) => ({ operation, fault })),
+		FAULTS.filter((fault) => !fault.only || fault.only.includes(operation.name)).map((fault) => ({
+			operation,
+			fault,
+		})),
 	);
-	describe.each(cells.map((c) => [`${c.operation.name}: ${c.fault.name}`, c] as const))('%s', (_title, { operation, fault }) => {
-		const expected = operation.safeToRepeat ? fault.safe : fault.unsafe;
-		const sizes = operation.endpoint === 'conversation' ? SIZES : [SIZES[1]];
-		describe.each(sizes)('$name', (size) => {
-			test.each(MODES)('%s', async (mode) => {
-				const tag = `${operation.name}|${fault.name}|${size.name}|${mode}`;
-				const { result, cell } = await runCell(operation, size, mode, tag, (match) => fault.faults(operation.endpoint, match), fault.options);
-				const { consumers, faulted } = cell;
+	describe.each(cells.map((c) => [`${c.operation.name}: ${c.fault.name}`, c] as const))(
+		'%s',
+		(_title, { operation, fault }) => {
+			const expected = operation.safeToRepeat ? fault.safe : fault.unsafe;
+			const sizes = operation.endpoint === 'conversation' ? SIZES : [SIZES[1]];
+			describe.each(sizes)('$name', (size) => {
+				test.each(MODES)('%s', async (mode) => {
+					const tag = `${operation.name}|${fault.name}|${size.name}|${mode}`;
+					const { result, cell } = await runCell(
+						operation,
+						size,
+						mode,
+						tag,
+						(match) => fault.faults(operation.endpoint, match),
+						fault.options,
+					);
+					const { consumers, faulted } = cell;
 
-				// Never a duplicate, and never more requests than the fault allows.
-				for (const consumer of consumers) expect(operation.atMostOnce(emulator, consumer)).toBe(true);
-				for (const consumer of faulted) expect(cell.requestsOf(consumer).length).toBeLessThanOrEqual(expected.requests);
+					// Never a duplicate, and never more requests than the fault allows.
+					for (const consumer of consumers)
+						expect(operation.atMostOnce(emulator, consumer)).toBe(true);
+					for (const consumer of faulted)
+						expect(cell.requestsOf(consumer).length).toBeLessThanOrEqual(expected.requests);
 
-				const firstFaulted = size.faulted[0];
-				if (mode === 'stop' && expected.ends !== 'done') {
-					// The run stops at the first faulted item in input order, naming it; items before it are done, and
-					// what was done for items in flight after it is reported in the error, not lost.
-					expect(result.status).toBe('error');
-					const error = result.nodeError(LP_NODE)! as Error & { context?: IDataObject };
-					expect(error.message).toMatch(fault.message!);
-					expect(error.message).toMatch(new RegExp(`\\[item ${firstFaulted}\\]$`));
-					consumers.slice(0, firstFaulted).forEach((c) => expect(operation.happened(emulator, c)).toBe(true));
-					const reported = new Set(((error.context?.processedItems ?? []) as Array<{ item: number }>).map(({ item }) => item));
-					consumers.forEach((c, i) => {
-						if (i === firstFaulted || faulted.has(c)) return;
-						expect(reported.has(i)).toBe(operation.happened(emulator, c));
-					});
-					observed.push(`${operation.name} | ${fault.name} | ${size.name} | ${mode} | run stopped at item ${firstFaulted}`);
-					return;
-				}
-
-				expect(result.status).toBe('success');
-				const { byItem, errors } = outcomes(result, consumers, mode);
-				consumers.forEach((consumer, i) => {
-					const item = byItem.get(i)!;
-					const happened = operation.happened(emulator, consumer);
-					if (!faulted.has(consumer) || expected.ends === 'done') {
-						expect(item.json.error).toBeUndefined();
-						expect(errors).not.toContain(item);
-						expect(happened).toBe(true);
-						if (operation.endpoint === 'conversation') expect(item.json.conversationId).toBe(conversationOf(emulator, consumer)[0].conversationId);
-						else expect(item.json.conversationId ?? item.json.ext_consumer_id).toBeDefined();
+					const firstFaulted = size.faulted[0];
+					if (mode === 'stop' && expected.ends !== 'done') {
+						// The run stops at the first faulted item in input order, naming it; items before it are done, and
+						// what was done for items in flight after it is reported in the error, not lost.
+						expect(result.status).toBe('error');
+						const error = result.nodeError(LP_NODE)! as Error & { context?: IDataObject };
+						expect(error.message).toMatch(fault.message!);
+						expect(error.message).toMatch(new RegExp(`\\[item ${firstFaulted}\\]$`));
+						consumers
+							.slice(0, firstFaulted)
+							.forEach((c) => expect(operation.happened(emulator, c)).toBe(true));
+						const reported = new Set(
+							((error.context?.processedItems ?? []) as Array<{ item: number }>).map(
+								({ item }) => item,
+							),
+						);
+						consumers.forEach((c, i) => {
+							if (i === firstFaulted || faulted.has(c)) return;
+							expect(reported.has(i)).toBe(operation.happened(emulator, c));
+						});
+						observed.push(
+							`${operation.name} | ${fault.name} | ${size.name} | ${mode} | run stopped at item ${firstFaulted}`,
+						);
 						return;
 					}
-					expect(item.json.error).toMatch(fault.message!);
-					expect(item.json.error).toMatch(new RegExp(`\\[item ${i}\\]$`));
-					if (mode === 'continueErrorOutput') expect(errors).toContain(item);
-					const details = item.json.details as IDataObject;
-					expect(details[operation.field]).toBe(expected.ends);
-					expect(details.reason).toBe(fault.reason);
-					// "no" must be true (unless LivePerson's answer said no about what it did); "unknown" is honest either way.
-					if (expected.ends === 'no' && !fault.answerLies) expect(happened).toBe(false);
+
+					expect(result.status).toBe('success');
+					const { byItem, errors } = outcomes(result, consumers, mode);
+					consumers.forEach((consumer, i) => {
+						const item = byItem.get(i)!;
+						const happened = operation.happened(emulator, consumer);
+						if (!faulted.has(consumer) || expected.ends === 'done') {
+							expect(item.json.error).toBeUndefined();
+							expect(errors).not.toContain(item);
+							expect(happened).toBe(true);
+							if (operation.endpoint === 'conversation')
+								expect(item.json.conversationId).toBe(
+									conversationOf(emulator, consumer)[0].conversationId,
+								);
+							else expect(item.json.conversationId ?? item.json.ext_consumer_id).toBeDefined();
+							return;
+						}
+						expect(item.json.error).toMatch(fault.message!);
+						expect(item.json.error).toMatch(new RegExp(`\\[item ${i}\\]$`));
+						if (mode === 'continueErrorOutput') expect(errors).toContain(item);
+						const details = item.json.details as IDataObject;
+						expect(details[operation.field]).toBe(expected.ends);
+						expect(details.reason).toBe(fault.reason);
+						// "no" must be true (unless LivePerson's answer said no about what it did); "unknown" is honest either way.
+						if (expected.ends === 'no' && !fault.answerLies) expect(happened).toBe(false);
+					});
+					checkSecrets(result, consumers);
+					observed.push(
+						`${operation.name} | ${fault.name} | ${size.name} | ${mode} | ${consumers
+							.map((c, i) =>
+								faulted.has(c)
+									? `#${i}:${byItem.get(i)!.json.error ? (byItem.get(i)!.json.details as IDataObject)[operation.field] : 'done'}`
+									: '',
+							)
+							.filter(Boolean)
+							.join(' ')}`,
+					);
 				});
-				checkSecrets(result, consumers);
-				observed.push(
-					`${operation.name} | ${fault.name} | ${size.name} | ${mode} | ${consumers
-						.map((c, i) => (faulted.has(c) ? `#${i}:${byItem.get(i)!.json.error ? (byItem.get(i)!.json.details as IDataObject)[operation.field] : 'done'}` : ''))
-						.filter(Boolean)
-						.join(' ')}`,
-				);
 			});
-		});
-	});
+		},
+	);
 }
 
 /** The cells of faults shared by the whole run (host lookup, AppJWT), on Create with SDEs. */
 export function describeRunFaults(): void {
-	describe.each(RUN_FAULTS.map((f) => [f.name, f] as const))('Create with SDEs, run-wide: %s', (_name, fault) => {
-		test.each(MODES)('%s', async (mode) => {
-			const operation = OPERATIONS[0];
-			emulator.reset();
-			clearNodeCaches();
-			const consumers = Array.from({ length: 6 }, (_, i) => `run-${fault.name}-${mode}-${i}`.replace(/\W+/g, '-'));
-			for (const spec of fault.faults) emulator.faults.add(spec);
-			const rerun = await runWorkflow(lpWorkflow({ ...operation.parameters, options: { serverErrorRetryInterval: 0 } }, mode === 'stop' ? {} : { onError: mode }), {
-				credentials: clientCredential(emulator),
-				input: consumers.map((contactId) => ({ contactId })),
-			});
-			const cell = { consumers };
-			for (const consumer of cell.consumers) expect(operation.atMostOnce(emulator, consumer)).toBe(true);
-			if (fault.ends === 'done') {
-				expect(rerun.status).toBe('success');
-				expect(rerun.jsonOf(LP_NODE).map((item) => item.conversationId)).toEqual(cell.consumers.map((c) => conversationOf(emulator, c)[0].conversationId));
-				observed.push(`Create with SDEs | ${fault.name} | 6 items | ${mode} | all done`);
-				return;
-			}
-			if (mode === 'stop') {
-				expect(rerun.status).toBe('error');
-				expect(rerun.nodeError(LP_NODE)!.message).toMatch(fault.message!);
-				observed.push(`Create with SDEs | ${fault.name} | 6 items | ${mode} | run stopped at ${rerun.nodeError(LP_NODE)!.message.match(/\[item \d+\]/)?.[0]}`);
-				return;
-			}
-			const { byItem } = outcomes(rerun, consumers, mode);
-			const ends = cell.consumers.map((consumer, i) => {
-				const item = byItem.get(i)!;
-				if (!item.json.error) {
-					expect(item.json.conversationId).toBe(conversationOf(emulator, consumer)[0].conversationId);
-					return 'done';
+	describe.each(RUN_FAULTS.map((f) => [f.name, f] as const))(
+		'Create with SDEs, run-wide: %s',
+		(_name, fault) => {
+			test.each(MODES)('%s', async (mode) => {
+				const operation = OPERATIONS[0];
+				emulator.reset();
+				clearNodeCaches();
+				const consumers = Array.from({ length: 6 }, (_, i) =>
+					`run-${fault.name}-${mode}-${i}`.replace(/\W+/g, '-'),
+				);
+				for (const spec of fault.faults) emulator.faults.add(spec);
+				const rerun = await runWorkflow(
+					lpWorkflow(
+						{ ...operation.parameters, options: { serverErrorRetryInterval: 0 } },
+						mode === 'stop' ? {} : { onError: mode },
+					),
+					{
+						credentials: clientCredential(emulator),
+						input: consumers.map((contactId) => ({ contactId })),
+					},
+				);
+				const cell = { consumers };
+				for (const consumer of cell.consumers)
+					expect(operation.atMostOnce(emulator, consumer)).toBe(true);
+				if (fault.ends === 'done') {
+					expect(rerun.status).toBe('success');
+					expect(rerun.jsonOf(LP_NODE).map((item) => item.conversationId)).toEqual(
+						cell.consumers.map((c) => conversationOf(emulator, c)[0].conversationId),
+					);
+					observed.push(`Create with SDEs | ${fault.name} | 6 items | ${mode} | all done`);
+					return;
 				}
-				const details = item.json.details as IDataObject;
-				expect(item.json.error).toMatch(fault.message!);
-				expect(details.reason).toBe(fault.reason);
-				expect(details.conversationCreated).toBe('no');
-				expect(conversationOf(emulator, consumer)).toHaveLength(0);
-				return 'no';
+				if (mode === 'stop') {
+					expect(rerun.status).toBe('error');
+					expect(rerun.nodeError(LP_NODE)!.message).toMatch(fault.message!);
+					observed.push(
+						`Create with SDEs | ${fault.name} | 6 items | ${mode} | run stopped at ${rerun.nodeError(LP_NODE)!.message.match(/\[item \d+\]/)?.[0]}`,
+					);
+					return;
+				}
+				const { byItem } = outcomes(rerun, consumers, mode);
+				const ends = cell.consumers.map((consumer, i) => {
+					const item = byItem.get(i)!;
+					if (!item.json.error) {
+						expect(item.json.conversationId).toBe(
+							conversationOf(emulator, consumer)[0].conversationId,
+						);
+						return 'done';
+					}
+					const details = item.json.details as IDataObject;
+					expect(item.json.error).toMatch(fault.message!);
+					expect(details.reason).toBe(fault.reason);
+					expect(details.conversationCreated).toBe('no');
+					expect(conversationOf(emulator, consumer)).toHaveLength(0);
+					return 'no';
+				});
+				expect(ends).toContain(fault.ends);
+				checkSecrets(rerun, cell.consumers);
+				observed.push(`Create with SDEs | ${fault.name} | 6 items | ${mode} | ${ends.join(' ')}`);
 			});
-			expect(ends).toContain(fault.ends);
-			checkSecrets(rerun, cell.consumers);
-			observed.push(`Create with SDEs | ${fault.name} | 6 items | ${mode} | ${ends.join(' ')}`);
-		});
-	});
+		},
+	);
 }

@@ -23,13 +23,19 @@ export function visibleText(result: WorkflowRunResult, nodes: string[] = ['LiveP
 		if (!nodes.includes(name)) continue;
 		for (const task of tasks) {
 			const outputs = Object.values(task.data ?? {}).flat();
-			parts.push(outputs.map((items) => (items ?? []).map(ownPart)), task.error);
+			parts.push(
+				outputs.map((items) => (items ?? []).map(ownPart)),
+				task.error,
+			);
 		}
 	}
 	return parts
 		.map((part) => {
 			if (part instanceof Error) {
-				const { message, description, context } = part as Error & { description?: string; context?: unknown };
+				const { message, description, context } = part as Error & {
+					description?: string;
+					context?: unknown;
+				};
 				return JSON.stringify({ message, description, context, stack: part.stack });
 			}
 			return JSON.stringify(part ?? null);

@@ -20,7 +20,14 @@ export interface LpNodeOptions {
 /** Start -> LivePerson Connector (-> a node using conversationId). */
 export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {}) {
 	const nodes: INode[] = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'lp',
 			name: LP_NODE,
@@ -31,11 +38,17 @@ export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {})
 			credentials: { livePersonConnectorApi: CREDENTIAL },
 			...(options.onError ? { onError: options.onError } : {}),
 			...(options.retryOnFail
-				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0 }
+				? {
+						retryOnFail: true,
+						maxTries: options.retryOnFail.maxTries,
+						waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0,
+					}
 				: {}),
 		},
 	];
-	const connections: IDataObject = { Start: { main: [[{ node: LP_NODE, type: 'main', index: 0 }]] } };
+	const connections: IDataObject = {
+		Start: { main: [[{ node: LP_NODE, type: 'main', index: 0 }]] },
+	};
 	if (options.withConsumerOfOutput) {
 		nodes.push({
 			id: 'use',
@@ -44,7 +57,9 @@ export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {})
 			typeVersion: 1,
 			position: [480, 0],
 			parameters: {
-				fields: { field: [{ name: 'link', value: '={{ "conversation:" + $json.conversationId }}' }] },
+				fields: {
+					field: [{ name: 'link', value: '={{ "conversation:" + $json.conversationId }}' }],
+				},
 			},
 		});
 		connections[LP_NODE] = { main: [[{ node: 'Use Conversation', type: 'main', index: 0 }]] };
@@ -68,7 +83,11 @@ export function staticCredential(emulator: Emulator, data: IDataObject = {}) {
 	};
 }
 
-export function clientCredential(emulator: Emulator, data: IDataObject = {}, reference = CREDENTIAL) {
+export function clientCredential(
+	emulator: Emulator,
+	data: IDataObject = {},
+	reference = CREDENTIAL,
+) {
 	return {
 		livePersonConnectorApi: {
 			...reference,
@@ -86,9 +105,11 @@ export function clientCredential(emulator: Emulator, data: IDataObject = {}, ref
 
 /** What the emulator received as CONVERSATION batches, ids removed (the seeds use other ids). */
 export function receivedBatches(emulator: Emulator): IDataObject[][] {
-	return emulator.requestsTo('conversation').map((request) =>
-		(JSON.parse(request.rawBody) as IDataObject[]).map(({ id: _id, ...rest }) => rest),
-	);
+	return emulator
+		.requestsTo('conversation')
+		.map((request) =>
+			(JSON.parse(request.rawBody) as IDataObject[]).map(({ id: _id, ...rest }) => rest),
+		);
 }
 
 /** The credential reference the importable examples carry. */
@@ -98,8 +119,12 @@ export const EXAMPLE_CREDENTIAL = { id: '1', name: 'LivePerson Connector API' };
 export function readExample(file: string): { workflow: WorkflowDefinition; sample: IDataObject[] } {
 	const workflow = readWorkflowFile(path.join(__dirname, '..', '..', 'examples', file));
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
-	const pinned = (workflow as { pinData?: Record<string, Array<{ json: IDataObject }>> }).pinData ?? {};
-	return { workflow, sample: (trigger ? pinned[trigger.name] ?? [] : []).map((item) => item.json) };
+	const pinned =
+		(workflow as { pinData?: Record<string, Array<{ json: IDataObject }>> }).pinData ?? {};
+	return {
+		workflow,
+		sample: (trigger ? (pinned[trigger.name] ?? []) : []).map((item) => item.json),
+	};
 }
 
 /**
@@ -108,7 +133,14 @@ export function readExample(file: string): { workflow: WorkflowDefinition; sampl
  */
 export function lpChain(steps: Array<IDataObject & { name: string }>) {
 	const nodes: INode[] = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	];
 	const connections: IDataObject = {};
 	let previous = 'Start';

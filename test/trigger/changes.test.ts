@@ -1,9 +1,19 @@
 /** Normalising LivePerson's notifications into items, the filters, the duplicate keys and the credential reading. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { changeItem, passes, readNotification, type ChangeFilter, type ChangeItem } from '../../nodes/LivePersonTrigger/helpers/changes';
+import {
+	changeItem,
+	passes,
+	readNotification,
+	type ChangeFilter,
+	type ChangeItem,
+} from '../../nodes/LivePersonTrigger/helpers/changes';
 import { webhookKeyFrom } from '../../nodes/LivePersonTrigger/helpers/credential';
-import { MAX_KEYS_PER_TRIGGER, changeKey, firstSighting } from '../../nodes/LivePersonTrigger/helpers/seenChanges';
+import {
+	MAX_KEYS_PER_TRIGGER,
+	changeKey,
+	firstSighting,
+} from '../../nodes/LivePersonTrigger/helpers/seenChanges';
 
 const CONV = '5491244f-e462-4c63-bf4e-faf4b2d3e7b5';
 const SURVEY = '0c2a3d45-0000-4000-8000-00000000a11c';
@@ -12,10 +22,16 @@ const AGENT = '29c3019d-fe0b-5200-afe8-737abfeae4b4';
 function items(notification: IDataObject): ChangeItem[] {
 	const read = readNotification(JSON.stringify(notification));
 	if (!read) throw new Error('not a notification');
-	return read.changes.map((change) => changeItem(read, change)).filter((item): item is ChangeItem => item !== undefined);
+	return read.changes
+		.map((change) => changeItem(read, change))
+		.filter((item): item is ChangeItem => item !== undefined);
 }
 
-const messaging = (...changes: IDataObject[]) => ({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes } });
+const messaging = (...changes: IDataObject[]) => ({
+	kind: 'notification',
+	type: 'ms.MessagingEventNotification',
+	body: { changes },
+});
 const agentMessage = (extra: IDataObject = {}): IDataObject => ({
 	sequence: 2,
 	originatorId: AGENT,
@@ -68,12 +84,19 @@ describe('normalising changes', () => {
 	});
 
 	it('a message in a post-conversation survey: conversationId and dialogId stay apart', () => {
-		const [item] = items(messaging(agentMessage({ conversationId: CONV, dialogId: SURVEY, messageAudience: 'ALL' })));
+		const [item] = items(
+			messaging(agentMessage({ conversationId: CONV, dialogId: SURVEY, messageAudience: 'ALL' })),
+		);
 		expect(item).toMatchObject({ conversationId: CONV, dialogId: SURVEY, messageAudience: 'ALL' });
 	});
 
 	it('one item per change, in order, several in one notification', () => {
-		const result = items(messaging(agentMessage({ sequence: 3 }), agentMessage({ sequence: 4, event: { type: 'ContentEvent', message: 'b' } })));
+		const result = items(
+			messaging(
+				agentMessage({ sequence: 3 }),
+				agentMessage({ sequence: 4, event: { type: 'ContentEvent', message: 'b' } }),
+			),
+		);
 		expect(result.map((i) => [i.sequence, i.text])).toEqual([
 			[3, 'Hello from the Agent\n'],
 			[4, 'b'],
@@ -81,23 +104,52 @@ describe('normalising changes', () => {
 	});
 
 	it('typing has no sequence and no server time unless the notification has one', () => {
-		const typing = { originatorId: AGENT, originatorMetadata: { id: AGENT, role: 'ASSIGNED_AGENT' }, event: { type: 'ChatStateEvent', chatState: 'COMPOSING' }, dialogId: CONV };
-		expect(items(messaging(typing))[0]).toMatchObject({ eventType: 'ChatStateEvent', chatState: 'COMPOSING', sequence: null, serverTime: null, text: null });
+		const typing = {
+			originatorId: AGENT,
+			originatorMetadata: { id: AGENT, role: 'ASSIGNED_AGENT' },
+			event: { type: 'ChatStateEvent', chatState: 'COMPOSING' },
+			dialogId: CONV,
+		};
+		expect(items(messaging(typing))[0]).toMatchObject({
+			eventType: 'ChatStateEvent',
+			chatState: 'COMPOSING',
+			sequence: null,
+			serverTime: null,
+			text: null,
+		});
 		const withSentTs = { ...messaging(typing), body: { sentTs: 1528371196009, changes: [typing] } };
 		expect(items(withSentTs)[0].serverTime).toBe('2018-06-07T11:33:16.009Z');
 	});
 
 	it('read receipts carry status and the sequences read; rich content and files have no text', () => {
-		const receipt = agentMessage({ sequence: 1, event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0] } });
-		expect(items(messaging(receipt))[0]).toMatchObject({ eventType: 'AcceptStatusEvent', status: 'READ', sequenceList: [0], text: null });
-		const rich = agentMessage({ event: { type: 'RichContentEvent', content: { type: 'vertical', elements: [] } } });
+		const receipt = agentMessage({
+			sequence: 1,
+			event: { type: 'AcceptStatusEvent', status: 'READ', sequenceList: [0] },
+		});
+		expect(items(messaging(receipt))[0]).toMatchObject({
+			eventType: 'AcceptStatusEvent',
+			status: 'READ',
+			sequenceList: [0],
+			text: null,
+		});
+		const rich = agentMessage({
+			event: { type: 'RichContentEvent', content: { type: 'vertical', elements: [] } },
+		});
 		expect(items(messaging(rich))[0]).toMatchObject({ eventType: 'RichContentEvent', text: null });
-		const file = agentMessage({ event: { type: 'ContentEvent', contentType: 'hosted/file', message: { caption: 'x', relativePath: '/a' } } });
+		const file = agentMessage({
+			event: {
+				type: 'ContentEvent',
+				contentType: 'hosted/file',
+				message: { caption: 'x', relativePath: '/a' },
+			},
+		});
 		expect(items(messaging(file))[0]).toMatchObject({ text: null, contentType: 'hosted/file' });
 	});
 
 	it('a conversation change: conversationId from result.convId, state and stage kept apart', () => {
-		const [item] = items(conversationChange({ state: 'CLOSE', stage: 'OPEN', closeReason: 'AGENT' }));
+		const [item] = items(
+			conversationChange({ state: 'CLOSE', stage: 'OPEN', closeReason: 'AGENT' }),
+		);
 		expect(item).toEqual({
 			eventType: 'ExConversationChangeNotification',
 			conversationId: CONV,
@@ -111,12 +163,17 @@ describe('normalising changes', () => {
 				{ id: 'consumer-1', role: 'CONSUMER' },
 			],
 			serverTime: '2018-06-07T11:33:15.521Z',
-			rawChange: conversationChange({ state: 'CLOSE', stage: 'OPEN', closeReason: 'AGENT' }).body.changes[0],
+			rawChange: conversationChange({ state: 'CLOSE', stage: 'OPEN', closeReason: 'AGENT' }).body
+				.changes[0],
 		});
 	});
 
 	it('a documented new-conversation change has no stage or close reason: null, not guessed', () => {
-		expect(items(conversationChange({ state: 'OPEN' }))[0]).toMatchObject({ state: 'OPEN', stage: null, closeReason: null });
+		expect(items(conversationChange({ state: 'OPEN' }))[0]).toMatchObject({
+			state: 'OPEN',
+			stage: null,
+			closeReason: null,
+		});
 	});
 
 	it('unknown event types and bodies that are no notification give nothing', () => {
@@ -143,13 +200,33 @@ describe('filters', () => {
 		['an agent message, default filter', message(), filter(), true],
 		["the consumer's own echo, default filter", consumer, filter(), false],
 		['the consumer, when chosen', consumer, filter({ roles: new Set(['CONSUMER']) }), true],
-		['a message without originator role', message({ originatorMetadata: undefined }), filter(), false],
+		[
+			'a message without originator role',
+			message({ originatorMetadata: undefined }),
+			filter(),
+			false,
+		],
 		['a private note, default', note, filter(), false],
 		['a private note, included', note, filter({ includePrivateNotes: true }), true],
 		['an event type not chosen', message(), filter({ events: new Set(['ChatStateEvent']) }), false],
-		['an open conversation, all changes', items(conversationChange({ state: 'OPEN', stage: 'OPEN' }))[0], filter(), true],
-		['an open conversation, closed only', items(conversationChange({ state: 'OPEN', stage: 'OPEN' }))[0], filter({ closedOnly: true }), false],
-		['main dialog closed, survey open, closed only', items(conversationChange({ state: 'CLOSE', stage: 'OPEN' }))[0], filter({ closedOnly: true }), true],
+		[
+			'an open conversation, all changes',
+			items(conversationChange({ state: 'OPEN', stage: 'OPEN' }))[0],
+			filter(),
+			true,
+		],
+		[
+			'an open conversation, closed only',
+			items(conversationChange({ state: 'OPEN', stage: 'OPEN' }))[0],
+			filter({ closedOnly: true }),
+			false,
+		],
+		[
+			'main dialog closed, survey open, closed only',
+			items(conversationChange({ state: 'CLOSE', stage: 'OPEN' }))[0],
+			filter({ closedOnly: true }),
+			true,
+		],
 	])('%s', (_case, item, f, expected) => {
 		expect(passes(item, f)).toBe(expected);
 	});
@@ -159,8 +236,16 @@ describe('duplicate keys', () => {
 	const close = (details: IDataObject) => items(conversationChange(details))[0];
 
 	it('messages by conversation, dialog and sequence; typing never', () => {
-		expect(changeKey(items(messaging(agentMessage()))[0], false)).toBe(`ContentEvent:${CONV}/${CONV}:2`);
-		const typing = items(messaging({ originatorMetadata: { role: 'ASSIGNED_AGENT' }, event: { type: 'ChatStateEvent', chatState: 'PAUSE' }, dialogId: CONV }))[0];
+		expect(changeKey(items(messaging(agentMessage()))[0], false)).toBe(
+			`ContentEvent:${CONV}/${CONV}:2`,
+		);
+		const typing = items(
+			messaging({
+				originatorMetadata: { role: 'ASSIGNED_AGENT' },
+				event: { type: 'ChatStateEvent', chatState: 'PAUSE' },
+				dialogId: CONV,
+			}),
+		)[0];
 		expect(changeKey(typing, false)).toBeUndefined();
 	});
 
@@ -169,7 +254,9 @@ describe('duplicate keys', () => {
 		const later = close({ state: 'CLOSE', stage: 'CLOSE', metaDataLastUpdateTs: 2 });
 		expect(changeKey(first, true)).toBe(changeKey(later, true));
 		expect(changeKey(first, false)).not.toBe(changeKey(later, false));
-		expect(changeKey(close({ state: 'CLOSE', stage: 'OPEN' }), true)).not.toBe(changeKey(first, true));
+		expect(changeKey(close({ state: 'CLOSE', stage: 'OPEN' }), true)).not.toBe(
+			changeKey(first, true),
+		);
 	});
 
 	it('remembers per trigger, forgetting the oldest beyond the bound', () => {
@@ -183,10 +270,18 @@ describe('duplicate keys', () => {
 });
 
 describe('reading the credential', () => {
-	const appJwt = (claims: IDataObject) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
+	const appJwt = (claims: IDataObject) =>
+		`eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 
 	it('Client Credentials: the client secret is the key', () => {
-		expect(webhookKeyFrom({ authentication: 'clientCredentials', accountId: ' 123 ', clientId: 'app-1', clientSecret: 's3cret' })).toEqual({
+		expect(
+			webhookKeyFrom({
+				authentication: 'clientCredentials',
+				accountId: ' 123 ',
+				clientId: 'app-1',
+				clientSecret: 's3cret',
+			}),
+		).toEqual({
 			accountId: '123',
 			clientId: 'app-1',
 			hmacSecret: 's3cret',
@@ -195,14 +290,39 @@ describe('reading the credential', () => {
 
 	it("Static Tokens: the Webhook Secret is the key, the client ID is the AppJWT's azp", () => {
 		const domain = 'va.msg.liveperson.net';
-		const key = webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', domain, appJwt: appJwt({ azp: 'app-1' }), webhookSecret: 'wh' });
+		const key = webhookKeyFrom({
+			authentication: 'staticTokens',
+			accountId: '123',
+			domain,
+			appJwt: appJwt({ azp: 'app-1' }),
+			webhookSecret: 'wh',
+		});
 		expect(key).toEqual({ accountId: '123', clientId: 'app-1', hmacSecret: 'wh' });
-		expect(webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', domain, appJwt: 'opaque', webhookSecret: 'wh' })).toEqual({ accountId: '123', hmacSecret: 'wh' });
+		expect(
+			webhookKeyFrom({
+				authentication: 'staticTokens',
+				accountId: '123',
+				domain,
+				appJwt: 'opaque',
+				webhookSecret: 'wh',
+			}),
+		).toEqual({ accountId: '123', hmacSecret: 'wh' });
 	});
 
 	it('a credential saved before the Webhook Secret existed is named as the problem, with the fix', () => {
-		expect(() => webhookKeyFrom({ authentication: 'staticTokens', accountId: '123', appJwt: 'x', domain: 'd' })).toThrow("The credential's Webhook Secret is empty");
-		expect(() => webhookKeyFrom({ authentication: 'clientCredentials', accountId: '123', clientId: 'a' })).toThrow("Client Secret is empty");
-		expect(() => webhookKeyFrom({ authentication: 'clientCredentials', clientSecret: 's' })).toThrow('Account ID is empty');
+		expect(() =>
+			webhookKeyFrom({
+				authentication: 'staticTokens',
+				accountId: '123',
+				appJwt: 'x',
+				domain: 'd',
+			}),
+		).toThrow("The credential's Webhook Secret is empty");
+		expect(() =>
+			webhookKeyFrom({ authentication: 'clientCredentials', accountId: '123', clientId: 'a' }),
+		).toThrow('Client Secret is empty');
+		expect(() =>
+			webhookKeyFrom({ authentication: 'clientCredentials', clientSecret: 's' }),
+		).toThrow('Account ID is empty');
 	});
 });

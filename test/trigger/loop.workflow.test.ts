@@ -10,20 +10,31 @@ import { startEmulator } from '../emulator';
 import { readWorkflowFile, runWorkflow, startWebhookServer } from '../harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../support/workflows';
 
-const example = (file: string) => readWorkflowFile(path.join(__dirname, '..', '..', 'examples', file));
+const example = (file: string) =>
+	readWorkflowFile(path.join(__dirname, '..', '..', 'examples', file));
 
 test('open a conversation, the agent replies, the trigger workflow records the reply on that conversation', async () => {
 	const emulator = await startEmulator();
 	const credentials = clientCredential(emulator, {}, EXAMPLE_CREDENTIAL);
-	const crm = await startWebhookServer(example('agent-reply-to-crm.workflow.json'), { credentials });
+	const crm = await startWebhookServer(example('agent-reply-to-crm.workflow.json'), {
+		credentials,
+	});
 	try {
-		emulator.webhooks.register({ url: crm.url('LivePerson Trigger'), events: ['ms.MessagingEventNotification.ContentEvent', 'cqm.ExConversationChangeNotification'] });
+		emulator.webhooks.register({
+			url: crm.url('LivePerson Trigger'),
+			events: [
+				'ms.MessagingEventNotification.ContentEvent',
+				'cqm.ExConversationChangeNotification',
+			],
+		});
 		const { workflow, sample } = readExample('create-conversation-for-crm-contact.workflow.json');
 		const opened = await runWorkflow(workflow, { input: sample, credentials });
 		const [{ conversationId }] = opened.jsonOf('Open LivePerson Conversation');
 
 		await emulator.agent.sendMessage(String(conversationId), 'Sure, which plan?');
-		await emulator.agent.sendMessage(String(conversationId), 'internal: upsell candidate', { audience: 'AGENTS_AND_MANAGERS' });
+		await emulator.agent.sendMessage(String(conversationId), 'internal: upsell candidate', {
+			audience: 'AGENTS_AND_MANAGERS',
+		});
 		await emulator.agent.closeConversation(String(conversationId));
 
 		const runs = await crm.runs();
@@ -55,8 +66,16 @@ test('npm run demo: open, the agent replies, the trigger receives it, send again
 	const emulator = await startEmulator();
 	try {
 		const lines: string[] = [];
-		const first = await runDemo({ emulator, log: (line) => lines.push(line), agentReply: 'Demo reply 🙂' });
-		expect(first.replyReceived).toMatchObject({ eventType: 'ContentEvent', text: 'Demo reply 🙂', conversationId: first.conversationId });
+		const first = await runDemo({
+			emulator,
+			log: (line) => lines.push(line),
+			agentReply: 'Demo reply 🙂',
+		});
+		expect(first.replyReceived).toMatchObject({
+			eventType: 'ContentEvent',
+			text: 'Demo reply 🙂',
+			conversationId: first.conversationId,
+		});
 		expect(first).toMatchObject({ secondMessageSequence: 2, closed: true });
 		expect(lines.join('\n')).toContain(`conversationId: ${first.conversationId}`);
 

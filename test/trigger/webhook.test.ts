@@ -4,10 +4,21 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startEmulator, webhookSignature, type Emulator, type RawDeliveryOptions } from '../emulator';
+import {
+	startEmulator,
+	webhookSignature,
+	type Emulator,
+	type RawDeliveryOptions,
+} from '../emulator';
 import { holdGate, startWebhookServer, type WebhookServer } from '../harness';
 import { clientCredential } from '../support/workflows';
-import { ALL_EVENTS, ALL_WEBHOOK_EVENTS, TRIGGER, openConversation, triggerWorkflow } from './support';
+import {
+	ALL_EVENTS,
+	ALL_WEBHOOK_EVENTS,
+	TRIGGER,
+	openConversation,
+	triggerWorkflow,
+} from './support';
 
 const CONTENT = 'ms.MessagingEventNotification.ContentEvent';
 let emulator: Emulator;
@@ -25,13 +36,24 @@ afterAll(async () => {
 });
 
 /** A trigger workflow served over HTTP, its production URL registered in the emulator for every event type. */
-async function serveTrigger(parameters: IDataObject = {}, credentialData: IDataObject = {}, options: { holdAt?: string; algorithm?: 'sha1' | 'sha256' } = {}) {
-	const server = await startWebhookServer(triggerWorkflow({ events: ALL_EVENTS, ...parameters } as never, options), {
-		credentials: clientCredential(emulator, credentialData),
-	});
+async function serveTrigger(
+	parameters: IDataObject = {},
+	credentialData: IDataObject = {},
+	options: { holdAt?: string; algorithm?: 'sha1' | 'sha256' } = {},
+) {
+	const server = await startWebhookServer(
+		triggerWorkflow({ events: ALL_EVENTS, ...parameters } as never, options),
+		{
+			credentials: clientCredential(emulator, credentialData),
+		},
+	);
 	servers.push(server);
 	emulator.webhooks.clear();
-	emulator.webhooks.register({ url: server.url(TRIGGER), events: ALL_WEBHOOK_EVENTS, algorithm: options.algorithm });
+	emulator.webhooks.register({
+		url: server.url(TRIGGER),
+		events: ALL_WEBHOOK_EVENTS,
+		algorithm: options.algorithm,
+	});
 	return server;
 }
 
@@ -41,7 +63,11 @@ async function receivedItems(s: WebhookServer): Promise<IDataObject[][]> {
 	return runs.map((run) => run.jsonOf('Received'));
 }
 
-const notification = (changes: IDataObject[]) => ({ kind: 'notification', type: 'ms.MessagingEventNotification', body: { changes } });
+const notification = (changes: IDataObject[]) => ({
+	kind: 'notification',
+	type: 'ms.MessagingEventNotification',
+	body: { changes },
+});
 const agentChange = (conversationId: string, message: string, sequence = 0): IDataObject => ({
 	sequence,
 	originatorId: 'agent-1',
@@ -54,33 +80,75 @@ const agentChange = (conversationId: string, message: string, sequence = 0): IDa
 });
 
 describe('signature and sender checks, over HTTP', () => {
-	const emojiBody = Buffer.from(JSON.stringify(notification([agentChange('c-1', 'Danke 🙂 Grüße 日本語')])), 'utf8');
+	const emojiBody = Buffer.from(
+		JSON.stringify(notification([agentChange('c-1', 'Danke 🙂 Grüße 日本語')])),
+		'utf8',
+	);
 	// Escapes and a number form that JSON.stringify(JSON.parse(x)) would rewrite.
-	const escapedBody = Buffer.from(`{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":[${JSON.stringify(agentChange('c-2', 'x')).replace('"x"', '"caf\\u00e9 \\ud83d\\ude42"').replace('"sequence":0', '"sequence":0.0')}]}}`, 'utf8');
+	const escapedBody = Buffer.from(
+		`{"kind":"notification","type":"ms.MessagingEventNotification","body":{"changes":[${JSON.stringify(agentChange('c-2', 'x')).replace('"x"', '"caf\\u00e9 \\ud83d\\ude42"').replace('"sequence":0', '"sequence":0.0')}]}}`,
+		'utf8',
+	);
 	const reserialised = JSON.stringify(JSON.parse(escapedBody.toString('utf8')));
 
 	const cases: Array<[string, Buffer, RawDeliveryOptions, number, string | undefined]> = [
 		['sha1 over emoji and multi-byte text', emojiBody, {}, 200, 'Danke 🙂 Grüße 日本語'],
-		['sha256 over emoji and multi-byte text', emojiBody, { algorithm: 'sha256' }, 200, 'Danke 🙂 Grüße 日本語'],
+		[
+			'sha256 over emoji and multi-byte text',
+			emojiBody,
+			{ algorithm: 'sha256' },
+			200,
+			'Danke 🙂 Grüße 日本語',
+		],
 		['a body JSON re-serialisation would change, signed as sent', escapedBody, {}, 200, 'café 🙂'],
-		['the signature of the re-serialised body', escapedBody, { signature: webhookSignature(emulator?.clientSecret ?? '', reserialised, 'sha1') }, 401, undefined],
-		['a valid signature from another secret', emojiBody, { signWith: 'another-installation-secret-0000' }, 401, undefined],
+		[
+			'the signature of the re-serialised body',
+			escapedBody,
+			{ signature: webhookSignature(emulator?.clientSecret ?? '', reserialised, 'sha1') },
+			401,
+			undefined,
+		],
+		[
+			'a valid signature from another secret',
+			emojiBody,
+			{ signWith: 'another-installation-secret-0000' },
+			401,
+			undefined,
+		],
 		['a truncated signature', emojiBody, { signature: 'TRUNCATE' }, 401, undefined],
 		['the wrong prefix', emojiBody, { signature: 'WRONG_PREFIX' }, 401, undefined],
 		['no signature', emojiBody, { signature: null }, 401, undefined],
 		['an empty body', Buffer.alloc(0), {}, 401, undefined],
-		['another account ID', emojiBody, { headers: { 'x-liveperson-account-id': '99999999' } }, 401, undefined],
+		[
+			'another account ID',
+			emojiBody,
+			{ headers: { 'x-liveperson-account-id': '99999999' } },
+			401,
+			undefined,
+		],
 		['no account ID', emojiBody, { headers: { 'x-liveperson-account-id': null } }, 401, undefined],
-		['another client ID', emojiBody, { headers: { 'x-liveperson-client-id': 'another-installation' } }, 401, undefined],
+		[
+			'another client ID',
+			emojiBody,
+			{ headers: { 'x-liveperson-client-id': 'another-installation' } },
+			401,
+			undefined,
+		],
 	];
 
 	it.each(cases)('%s', async (_case, body, given, status, text) => {
 		const s = await serveTrigger();
 		const options = { ...given };
 		// Built here: they need the emulator's secret, known only once it runs.
-		if (options.signature === 'TRUNCATE') options.signature = webhookSignature(emulator.clientSecret, body, 'sha1').slice(0, -6);
-		if (options.signature === 'WRONG_PREFIX') options.signature = webhookSignature(emulator.clientSecret, body, 'sha256').replace('sha256=', 'sha1=');
-		if (_case === 'the signature of the re-serialised body') options.signature = webhookSignature(emulator.clientSecret, reserialised, 'sha1');
+		if (options.signature === 'TRUNCATE')
+			options.signature = webhookSignature(emulator.clientSecret, body, 'sha1').slice(0, -6);
+		if (options.signature === 'WRONG_PREFIX')
+			options.signature = webhookSignature(emulator.clientSecret, body, 'sha256').replace(
+				'sha256=',
+				'sha1=',
+			);
+		if (_case === 'the signature of the re-serialised body')
+			options.signature = webhookSignature(emulator.clientSecret, reserialised, 'sha1');
 
 		const [delivery] = await emulator.webhooks.deliver(CONTENT, body, options);
 		const [call] = s.calls;
@@ -93,8 +161,17 @@ describe('signature and sender checks, over HTTP', () => {
 		} else {
 			expect(call.run).toBeUndefined();
 			expect(JSON.parse(delivery.responseBody ?? '{}').message).toMatch(/^Refused: /);
-			expect(call.logs).toEqual([{ level: 'warn', message: expect.stringMatching(/^LivePerson Trigger "LivePerson Trigger" refused a webhook: /) }]);
-			expect(`${delivery.responseBody}${JSON.stringify(call.logs)}`).not.toContain(emulator.clientSecret);
+			expect(call.logs).toEqual([
+				{
+					level: 'warn',
+					message: expect.stringMatching(
+						/^LivePerson Trigger "LivePerson Trigger" refused a webhook: /,
+					),
+				},
+			]);
+			expect(`${delivery.responseBody}${JSON.stringify(call.logs)}`).not.toContain(
+				emulator.clientSecret,
+			);
 		}
 	});
 
@@ -102,7 +179,12 @@ describe('signature and sender checks, over HTTP', () => {
 		const s = await serveTrigger();
 		const body = Buffer.from('{"kind":"notification","body":{"changes":[]}}');
 		const answers = [];
-		for (const options of [{ signature: null }, { signWith: 'x' }, { signature: 'md5=AAAA' }, { headers: { 'x-liveperson-client-id': 'other' } }] as RawDeliveryOptions[]) {
+		for (const options of [
+			{ signature: null },
+			{ signWith: 'x' },
+			{ signature: 'md5=AAAA' },
+			{ headers: { 'x-liveperson-client-id': 'other' } },
+		] as RawDeliveryOptions[]) {
 			const [delivery] = await emulator.webhooks.deliver(CONTENT, body, options);
 			answers.push(JSON.parse(delivery.responseBody ?? '{}').message);
 		}
@@ -116,20 +198,41 @@ describe('signature and sender checks, over HTTP', () => {
 	});
 
 	it('static tokens: the Webhook Secret is the key, the client ID comes from the AppJWT', async () => {
-		const s = await serveTrigger({}, { authentication: 'staticTokens', domain: emulator.baseUrl, appJwt: emulator.mintAppJwt(), webhookSecret: emulator.clientSecret });
+		const s = await serveTrigger(
+			{},
+			{
+				authentication: 'staticTokens',
+				domain: emulator.baseUrl,
+				appJwt: emulator.mintAppJwt(),
+				webhookSecret: emulator.clientSecret,
+			},
+		);
 		const id = await openConversation(emulator);
 		const { deliveries } = await emulator.agent.sendMessage(id, 'static');
 		expect(deliveries.map((d) => d.status)).toEqual([200]);
-		const [otherClient] = await emulator.webhooks.deliver(CONTENT, emojiBody, { headers: { 'x-liveperson-client-id': 'someone-else' } });
+		const [otherClient] = await emulator.webhooks.deliver(CONTENT, emojiBody, {
+			headers: { 'x-liveperson-client-id': 'someone-else' },
+		});
 		expect(otherClient.status).toBe(401);
 		expect((await receivedItems(s))[0][0]).toMatchObject({ conversationId: id, text: 'static' });
 	});
 
 	it('a static-tokens credential saved before the Webhook Secret existed fails the execution, naming the field', async () => {
-		const s = await serveTrigger({}, { authentication: 'staticTokens', domain: emulator.baseUrl, appJwt: emulator.mintAppJwt(), clientSecret: '', clientId: '' });
+		const s = await serveTrigger(
+			{},
+			{
+				authentication: 'staticTokens',
+				domain: emulator.baseUrl,
+				appJwt: emulator.mintAppJwt(),
+				clientSecret: '',
+				clientId: '',
+			},
+		);
 		const [delivery] = await emulator.webhooks.deliver(CONTENT, emojiBody);
 		expect(delivery.status).toBe(500);
-		expect(s.calls[0].error?.message).toBe("The credential's Webhook Secret is empty: the LivePerson Trigger cannot check LivePerson's signatures");
+		expect(s.calls[0].error?.message).toBe(
+			"The credential's Webhook Secret is empty: the LivePerson Trigger cannot check LivePerson's signatures",
+		);
 		expect(delivery.responseBody).not.toContain('Webhook Secret');
 	});
 });
@@ -172,11 +275,20 @@ describe('what reaches the workflow', () => {
 		await emulator.agent.sendMessages(id, ['first', 'second']);
 		await emulator.agent.setChatState(id, 'COMPOSING');
 		await emulator.agent.sendAcceptStatus(id, 'READ', [0, 1]);
-		await emulator.agent.sendRichContent(id, { type: 'vertical', elements: [{ type: 'button', title: 'Yes' }] });
+		await emulator.agent.sendRichContent(id, {
+			type: 'vertical',
+			elements: [{ type: 'button', title: 'Yes' }],
+		});
 		await emulator.agent.closeConversation(id);
 
 		const runs = await receivedItems(s);
-		const summary = runs.map((items) => items.map((item) => [item.eventType, item.conversationId, 'sequence' in item ? item.sequence : item.state]));
+		const summary = runs.map((items) =>
+			items.map((item) => [
+				item.eventType,
+				item.conversationId,
+				'sequence' in item ? item.sequence : item.state,
+			]),
+		);
 		expect(summary).toEqual([
 			[
 				['ContentEvent', id, 0],
@@ -188,7 +300,11 @@ describe('what reaches the workflow', () => {
 			[['ExConversationChangeNotification', id, 'CLOSE']],
 		]);
 		const [close] = runs[4];
-		expect(close).toMatchObject({ stage: 'CLOSE', closeReason: 'AGENT', participants: [{ role: 'CONSUMER' }, { role: 'ASSIGNED_AGENT' }] });
+		expect(close).toMatchObject({
+			stage: 'CLOSE',
+			closeReason: 'AGENT',
+			participants: [{ role: 'CONSUMER' }, { role: 'ASSIGNED_AGENT' }],
+		});
 		expect(runs[0][0].rawChange).toMatchObject({ event: { message: 'first' } });
 	});
 
@@ -196,34 +312,66 @@ describe('what reaches the workflow', () => {
 		const s = await serveTrigger({ events: ['ContentEvent'] });
 		const id = await openConversation(emulator);
 		const statuses = [];
-		statuses.push(...(await emulator.agent.sendMessage(id, 'the consumer, echoed', { role: 'CONSUMER' })).deliveries.map((d) => d.status));
-		statuses.push(...(await emulator.agent.sendMessage(id, 'internal note', { audience: 'AGENTS_AND_MANAGERS' })).deliveries.map((d) => d.status));
-		statuses.push(...(await emulator.agent.setChatState(id, 'COMPOSING')).deliveries.map((d) => d.status));
-		statuses.push(...(await emulator.agent.sendMessage(id, 'for the customer')).deliveries.map((d) => d.status));
+		statuses.push(
+			...(
+				await emulator.agent.sendMessage(id, 'the consumer, echoed', { role: 'CONSUMER' })
+			).deliveries.map((d) => d.status),
+		);
+		statuses.push(
+			...(
+				await emulator.agent.sendMessage(id, 'internal note', { audience: 'AGENTS_AND_MANAGERS' })
+			).deliveries.map((d) => d.status),
+		);
+		statuses.push(
+			...(await emulator.agent.setChatState(id, 'COMPOSING')).deliveries.map((d) => d.status),
+		);
+		statuses.push(
+			...(await emulator.agent.sendMessage(id, 'for the customer')).deliveries.map((d) => d.status),
+		);
 		expect(statuses).toEqual([200, 200, 200, 200]);
-		expect((await receivedItems(s)).map((items) => items.map((item) => item.text))).toEqual([['for the customer']]);
+		expect((await receivedItems(s)).map((items) => items.map((item) => item.text))).toEqual([
+			['for the customer'],
+		]);
 	});
 
 	it('options: private notes and the consumer when asked for', async () => {
-		const s = await serveTrigger({ events: ['ContentEvent'], options: { includePrivateNotes: true, originatorRoles: ['CONSUMER', 'ASSIGNED_AGENT'] } });
+		const s = await serveTrigger({
+			events: ['ContentEvent'],
+			options: { includePrivateNotes: true, originatorRoles: ['CONSUMER', 'ASSIGNED_AGENT'] },
+		});
 		const id = await openConversation(emulator);
 		await emulator.agent.sendMessage(id, 'the consumer', { role: 'CONSUMER' });
 		await emulator.agent.sendMessage(id, 'internal note', { audience: 'AGENTS_AND_MANAGERS' });
 		const runs = await receivedItems(s);
-		expect(runs.map((items) => [items[0].text, items[0].originatorRole, items[0].messageAudience])).toEqual([
+		expect(
+			runs.map((items) => [items[0].text, items[0].originatorRole, items[0].messageAudience]),
+		).toEqual([
 			['the consumer', 'CONSUMER', 'ALL'],
 			['internal note', 'ASSIGNED_AGENT', 'AGENTS_AND_MANAGERS'],
 		]);
 	});
 
 	it('closed only, with a post-conversation survey: state CLOSE with stage OPEN first, then stage CLOSE', async () => {
-		const s = await serveTrigger({ events: ['ExConversationChangeNotification', 'ContentEvent'], options: { closedOnly: true } });
+		const s = await serveTrigger({
+			events: ['ExConversationChangeNotification', 'ContentEvent'],
+			options: { closedOnly: true },
+		});
 		const id = await openConversation(emulator);
 		const { surveyDialogId } = await emulator.agent.closeConversation(id, { postSurvey: true });
 		await emulator.agent.sendMessage(id, 'How did we do?', { inSurvey: true });
 		await emulator.agent.closeSurvey(id);
 		const runs = await receivedItems(s);
-		expect(runs.map((items) => items.map((item) => [item.eventType, item.conversationId, item.dialogId, item.state ?? item.text, item.stage ?? null]))).toEqual([
+		expect(
+			runs.map((items) =>
+				items.map((item) => [
+					item.eventType,
+					item.conversationId,
+					item.dialogId,
+					item.state ?? item.text,
+					item.stage ?? null,
+				]),
+			),
+		).toEqual([
 			[['ExConversationChangeNotification', id, null, 'CLOSE', 'OPEN']],
 			[['ContentEvent', id, surveyDialogId, 'How did we do?', null]],
 			[['ExConversationChangeNotification', id, null, 'CLOSE', 'CLOSE']],
@@ -235,14 +383,21 @@ describe('what reaches the workflow', () => {
 		const [delivery] = await emulator.webhooks.deliver(CONTENT, '{"hello":"world"}');
 		expect(delivery.status).toBe(200);
 		expect(s.calls[0].run).toBeUndefined();
-		expect(s.calls[0].logs).toEqual([{ level: 'warn', message: expect.stringContaining('a signed webhook held no notification') }]);
+		expect(s.calls[0].logs).toEqual([
+			{ level: 'warn', message: expect.stringContaining('a signed webhook held no notification') },
+		]);
 	});
 
 	it('the older payloads, with dialogId only: conversationId taken from dialogId', async () => {
 		const s = await serveTrigger();
 		const id = await openConversation(emulator);
 		await emulator.agent.sendMessage(id, 'old shape', { shape: 'dialogIdOnly' });
-		expect((await receivedItems(s))[0][0]).toMatchObject({ conversationId: id, dialogId: id, messageAudience: null, text: 'old shape' });
+		expect((await receivedItems(s))[0][0]).toMatchObject({
+			conversationId: id,
+			dialogId: id,
+			messageAudience: null,
+			text: 'old shape',
+		});
 	});
 });
 
@@ -252,9 +407,19 @@ describe('duplicates', () => {
 		const body = Buffer.from(JSON.stringify(notification([agentChange('c-dup', 'once', 7)])));
 		const first = await emulator.webhooks.deliver(CONTENT, body);
 		const again = await emulator.webhooks.deliver(CONTENT, body);
-		const [sharedAndNew] = await emulator.webhooks.deliver(CONTENT, Buffer.from(JSON.stringify(notification([agentChange('c-dup', 'once', 7), agentChange('c-dup', 'new', 8)]))));
+		const [sharedAndNew] = await emulator.webhooks.deliver(
+			CONTENT,
+			Buffer.from(
+				JSON.stringify(
+					notification([agentChange('c-dup', 'once', 7), agentChange('c-dup', 'new', 8)]),
+				),
+			),
+		);
 		expect([...first, ...again, sharedAndNew].map((d) => d.status)).toEqual([200, 200, 200]);
-		expect((await receivedItems(s)).map((items) => items.map((item) => item.text))).toEqual([['once'], ['new']]);
+		expect((await receivedItems(s)).map((items) => items.map((item) => item.text))).toEqual([
+			['once'],
+			['new'],
+		]);
 	});
 
 	it('without it, every delivery runs; typing is never dropped', async () => {
@@ -272,12 +437,20 @@ describe('duplicates', () => {
 	});
 
 	it('Closed Only + Drop Duplicates: one item per closed conversation even if LivePerson notifies the close again', async () => {
-		const s = await serveTrigger({ events: ['ExConversationChangeNotification'], options: { closedOnly: true, dropDuplicates: true } });
+		const s = await serveTrigger({
+			events: ['ExConversationChangeNotification'],
+			options: { closedOnly: true, dropDuplicates: true },
+		});
 		const id = await openConversation(emulator);
 		await emulator.agent.closeConversation(id);
 		const [closeDelivery] = emulator.webhooks.deliveries;
-		const later = closeDelivery.body.replace(/"metaDataLastUpdateTs":\d+/, '"metaDataLastUpdateTs":1');
+		const later = closeDelivery.body.replace(
+			/"metaDataLastUpdateTs":\d+/,
+			'"metaDataLastUpdateTs":1',
+		);
 		await emulator.webhooks.deliver('cqm.ExConversationChangeNotification', later);
-		expect((await receivedItems(s)).map((items) => items.map((item) => item.state))).toEqual([['CLOSE']]);
+		expect((await receivedItems(s)).map((items) => items.map((item) => item.state))).toEqual([
+			['CLOSE'],
+		]);
 	});
 });

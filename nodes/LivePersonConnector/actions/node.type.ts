@@ -16,4 +16,7 @@ type NodeMap = {
 export type LivePersonConnectorType = AllEntities<NodeMap>;
 
 export type Resource = LivePersonConnectorType['resource'];
-export type OperationOf<R extends Resource> = Extract<LivePersonConnectorType, { resource: R }>['operation'];
+export type OperationOf<R extends Resource> = Extract<
+	LivePersonConnectorType,
+	{ resource: R }
+>['operation'];

@@ -44,11 +44,21 @@ function factsOf(error: unknown, outcome: OutcomeWords): Facts {
 		};
 	}
 	if (error instanceof LivePersonSetupError) {
-		return { message: error.message, description: `${outcome.notDone} ${error.description}`, effect: 'no', reason: 'invalidCredential' };
+		return {
+			message: error.message,
+			description: `${outcome.notDone} ${error.description}`,
+			effect: 'no',
+			reason: 'invalidCredential',
+		};
 	}
 	if (error instanceof LivePersonFailure) {
 		const { facts } = error;
-		const said = facts.effect === 'no' ? outcome.notDone : facts.effect === 'unknown' ? `${outcome.maybe} ${outcome.check}` : '';
+		const said =
+			facts.effect === 'no'
+				? outcome.notDone
+				: facts.effect === 'unknown'
+					? `${outcome.maybe} ${outcome.check}`
+					: '';
 		return { ...facts, description: [said, facts.description].filter(Boolean).join(' ') };
 	}
 	return {
@@ -68,7 +78,13 @@ function clean(text: string, max: number, secrets: string[]): string {
  * what happened, every token the item held taken out, and texts bounded. The only place where
  * the node's failures become n8n errors.
  */
-export function toNodeError(node: INode, error: unknown, i: number, outcome: OutcomeWords, secrets: string[]): ItemError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	i: number,
+	outcome: OutcomeWords,
+	secrets: string[],
+): ItemError {
 	const facts = factsOf(error, outcome);
 	const message = `${clean(facts.message, MAX_MESSAGE, secrets)} [item ${i}]`;
 	const description = clean(facts.description, MAX_DESCRIPTION, secrets);
@@ -84,7 +100,8 @@ export function toNodeError(node: INode, error: unknown, i: number, outcome: Out
 	nodeError.context.effect = facts.effect;
 	nodeError.context.reason = facts.reason;
 	if (facts.field) nodeError.context.field = facts.field;
-	if (facts.data) nodeError.context.data = JSON.parse(redact(JSON.stringify(facts.data), secrets)) as IDataObject;
+	if (facts.data)
+		nodeError.context.data = JSON.parse(redact(JSON.stringify(facts.data), secrets)) as IDataObject;
 	return nodeError;
 }
 

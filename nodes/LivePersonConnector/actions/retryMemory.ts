@@ -9,7 +9,8 @@ import type { ItemError } from './nodeErrors';
  * may have processed: a done item gives its output again, an uncertain one its error again.
  * A new execution is a new attempt and remembers nothing.
  */
-export type Remembered = { kind: 'done'; json: IDataObject } | { kind: 'uncertain'; error: ItemError };
+export type Remembered =
+	{ kind: 'done'; json: IDataObject } | { kind: 'uncertain'; error: ItemError };
 
 /** Node runs kept; older ones (finished executions, as far as the node can tell) are dropped. */
 const MAX_RUNS = 20;

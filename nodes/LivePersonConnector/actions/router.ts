@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { InputError } from '../helpers/errors';
 import { excerpt, redactOutput } from '../helpers/text';
@@ -19,15 +24,26 @@ const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 function chosenOperation(ctx: IExecuteFunctions): OperationDefinition {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
-	const operation = resource === CUSTOM_API_CALL ? CUSTOM_API_CALL : (ctx.getNodeParameter('operation', 0) as string);
+	const operation =
+		resource === CUSTOM_API_CALL
+			? CUSTOM_API_CALL
+			: (ctx.getNodeParameter('operation', 0) as string);
 	if (operation === CUSTOM_API_CALL) {
-		throw new NodeOperationError(ctx.getNode(), 'Custom API Call is not an operation of the LivePerson Connector node', {
-			description:
-				'Pick one of the node\'s operations, or call any LivePerson endpoint with an HTTP Request node: Authentication "Predefined Credential Type", Credential Type "LivePerson Connector API" (it sends the AppJWT; add the X-LP-ON-BEHALF header yourself).',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Custom API Call is not an operation of the LivePerson Connector node',
+			{
+				description:
+					'Pick one of the node\'s operations, or call any LivePerson endpoint with an HTTP Request node: Authentication "Predefined Credential Type", Credential Type "LivePerson Connector API" (it sends the AppJWT; add the X-LP-ON-BEHALF header yourself).',
+			},
+		);
 	}
 	const definition = resources[resource as Resource]?.[operation];
-	if (!definition) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (!definition)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	return definition;
 }
 
@@ -40,7 +56,13 @@ function unreadable(label: string, error: unknown): InputError {
 	);
 }
 
-function itemContext(ctx: IExecuteFunctions, index: number, session: Session, secrets: string[], read: IDataObject = {}): ItemContext {
+function itemContext(
+	ctx: IExecuteFunctions,
+	index: number,
+	session: Session,
+	secrets: string[],
+	read: IDataObject = {},
+): ItemContext {
 	const parameter = <T>(name: string, label: string, fallback: T): T => {
 		if (name in read) return read[name] as T;
 		try {
@@ -49,7 +71,11 @@ function itemContext(ctx: IExecuteFunctions, index: number, session: Session, se
 			throw unreadable(label, error);
 		}
 	};
-	const options = parameter<Record<string, unknown>>('options', 'Options', {}) as ItemContext['options'];
+	const options = parameter<Record<string, unknown>>(
+		'options',
+		'Options',
+		{},
+	) as ItemContext['options'];
 	return { index, session, settings: retrySettings(options), options, secrets, parameter };
 }
 
@@ -62,7 +88,8 @@ function ownDescription(error: ItemError): string {
 /** On a retry, an item that may have been processed is reported again, never sent again. */
 function notSentAgain(error: ItemError): ItemError {
 	if (error.context.notSentAgain !== true) {
-		error.context.ownDescription = `Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${ownDescription(error)}`.trim();
+		error.context.ownDescription =
+			`Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${ownDescription(error)}`.trim();
 		error.context.notSentAgain = true;
 		error.description = error.context.ownDescription as string;
 	}
@@ -83,9 +110,14 @@ function reportDone(error: ItemError, done: Done[]): ItemError {
 	error.context.processedItems = done;
 	const listed = done
 		.slice(0, MAX_LISTED_ITEMS)
-		.map(({ item, conversationId }) => (typeof conversationId === 'string' ? `item ${item} (conversation ${conversationId})` : `item ${item}`));
+		.map(({ item, conversationId }) =>
+			typeof conversationId === 'string'
+				? `item ${item} (conversation ${conversationId})`
+				: `item ${item}`,
+		);
 	const more = done.length > MAX_LISTED_ITEMS ? ` and ${done.length - MAX_LISTED_ITEMS} more` : '';
-	error.description = `${ownDescription(error)} These items were processed in this run: ${listed.join(', ')}${more}.`.trim();
+	error.description =
+		`${ownDescription(error)} These items were processed in this run: ${listed.join(', ')}${more}.`.trim();
 	return error;
 }
 
@@ -98,7 +130,9 @@ function consumerKey(ctx: IExecuteFunctions, index: number, read: IDataObject): 
 		const consumerId = ctx.getNodeParameter('consumerId', index, '') as unknown;
 		read.consumerId = consumerId as IDataObject[string];
 		const consumerJws = ctx.getNodeParameter('options.consumerJws', index, '') as unknown;
-		const parts = [consumerId, consumerJws].map((value) => (typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined));
+		const parts = [consumerId, consumerJws].map((value) =>
+			typeof value === 'string' || typeof value === 'number' ? String(value).trim() : undefined,
+		);
 		if (parts.includes(undefined)) return `#${index}`; // refused later as bad input: no consumer to share
 		return JSON.stringify(parts);
 	} catch {
@@ -120,7 +154,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const logger = this.logger;
 	const limit = new AdaptiveLimit(concurrencyOf(this), (from, to, why) =>
-		logger.debug(`LivePerson Connector "${this.getNode().name}": ${to} items in parallel (was ${from}): ${why}`),
+		logger.debug(
+			`LivePerson Connector "${this.getNode().name}": ${to} items in parallel (was ${from}): ${why}`,
+		),
 	);
 	let session: Promise<Session> | undefined;
 	const results: Array<Result | undefined> = new Array(items.length);
@@ -152,9 +188,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[i] = { json };
 		} catch (caught) {
 			if (opened) secrets.push(...sessionSecrets(opened));
-			const error = remembered ? remembered.error : toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
+			const error = remembered
+				? remembered.error
+				: toNodeError(this.getNode(), caught, i, definition.outcome, secrets);
 			// A request that is safe to repeat may be sent again by n8n's retry; anything else that may have happened may not.
-			if (error.context.effect !== 'no' && !definition.safeToRepeat) memory.remember(i, { kind: 'uncertain', error });
+			if (error.context.effect !== 'no' && !definition.safeToRepeat)
+				memory.remember(i, { kind: 'uncertain', error });
 			results[i] = { error };
 			if (!continueOnFail) failed = true;
 		}
@@ -180,7 +219,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const done: Done[] = [];
 			for (let j = 0; j < items.length; j++) {
 				const remembered = memory.recall(j);
-				const json = (results[j] as { json?: IDataObject } | undefined)?.json ?? (remembered?.kind === 'done' ? remembered.json : undefined);
+				const json =
+					(results[j] as { json?: IDataObject } | undefined)?.json ??
+					(remembered?.kind === 'done' ? remembered.json : undefined);
 				if (json) done.push({ item: j, conversationId: json.conversationId });
 			}
 			throw reportDone(result.error, done);

@@ -39,7 +39,11 @@ export class AdaptiveLimit {
 		if (refused < THROTTLED || now - this.lastHalving < BURST_MS) return;
 		this.lastHalving = now;
 		const next = Math.max(1, Math.floor(this.current / 2));
-		if (next !== this.current) this.set(next, `LivePerson answered 429 to ${refused} of the last ${this.recent.length} requests`);
+		if (next !== this.current)
+			this.set(
+				next,
+				`LivePerson answered 429 to ${refused} of the last ${this.recent.length} requests`,
+			);
 	}
 
 	answered(): void {

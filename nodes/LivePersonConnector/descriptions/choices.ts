@@ -4,12 +4,17 @@ import type { Choice } from '../helpers/choices';
 import type { TextField } from '../helpers/profileFields';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
+const byDisplayName = (a: INodeProperties, b: INodeProperties) =>
+	a.displayName.localeCompare(b.displayName);
 
 /** A panel option list from a table of LivePerson's values, in the alphabetical order n8n's lint asks for. */
 export function choiceOptions(choices: readonly Choice[]): INodePropertyOptions[] {
 	return choices
-		.map(({ value, name, description }) => ({ name, value, ...(description ? { description } : {}) }))
+		.map(({ value, name, description }) => ({
+			name,
+			value,
+			...(description ? { description } : {}),
+		}))
 		.sort(byName);
 }
 

@@ -10,7 +10,7 @@ export const consumerIdProperty: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. {{ $json.contactId }}',
 	description:
-		'Your ID for this customer, e.g. the CRM contact ID (LivePerson\'s ext_consumer_id). With Client Credentials the node mints and reuses this consumer\'s ConsumerJWS. With Static Tokens leave it empty.',
+		"Your ID for this customer, e.g. the CRM contact ID (LivePerson's ext_consumer_id). With Client Credentials the node mints and reuses this consumer's ConsumerJWS. With Static Tokens leave it empty.",
 	hint: 'One consumer can have one open conversation at a time',
 };
 
@@ -18,7 +18,7 @@ export const consumerIdProperty: INodeProperties = {
 export const conversationConsumerIdProperty: INodeProperties = {
 	...consumerIdProperty,
 	description:
-		'The same customer ID the conversation was created with (LivePerson\'s ext_consumer_id). LivePerson refuses one consumer\'s requests on another consumer\'s conversation.',
+		"The same customer ID the conversation was created with (LivePerson's ext_consumer_id). LivePerson refuses one consumer's requests on another consumer's conversation.",
 	hint: 'Map it from where you keep the conversation, e.g. {{ $json.contactId }}',
 };
 
@@ -29,7 +29,8 @@ export const conversationIdProperty: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. {{ $json.conversationId }}',
-	description: 'The conversationId a create operation returned, or the one the LivePerson Trigger received',
+	description:
+		'The conversationId a create operation returned, or the one the LivePerson Trigger received',
 };
 
 export const consumerJwsOption: INodeProperties = {
@@ -40,7 +41,7 @@ export const consumerJwsOption: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. {{ $json.consumerJws }}',
 	description:
-		'A ConsumerJWS for this item\'s consumer, overriding Consumer ID and the credential\'s default. Usually an expression, since each consumer has their own.',
+		"A ConsumerJWS for this item's consumer, overriding Consumer ID and the credential's default. Usually an expression, since each consumer has their own.",
 };
 
 export const autoMessagesOption: INodeProperties = {
@@ -77,7 +78,8 @@ export const reliabilityOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 600 },
 		default: 60,
-		description: 'Most time one request may spend waiting out rate limits (Retry-After, or 1 s doubling) before its item fails',
+		description:
+			'Most time one request may spend waiting out rate limits (Retry-After, or 1 s doubling) before its item fails',
 	},
 	{
 		displayName: 'Server Error Retry Interval (Seconds)',

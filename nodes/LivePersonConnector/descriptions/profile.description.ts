@@ -9,6 +9,6 @@ export const userProfileProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Profile Field',
 	default: {},
-	description: 'The consumer\'s profile as the agent sees it (userprofile.SetUserProfile)',
+	description: "The consumer's profile as the agent sees it (userprofile.SetUserProfile)",
 	options: sortedOptions(USER_PROFILE_FIELDS.map(textFieldProperty)),
 };

@@ -18,7 +18,8 @@ const skillId: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: '-1',
-	description: 'Route to this skill; -1 means any skill. LivePerson recommends routing by campaign instead.',
+	description:
+		'Route to this skill; -1 means any skill. LivePerson recommends routing by campaign instead.',
 };
 
 const campaignId: INodeProperties = {

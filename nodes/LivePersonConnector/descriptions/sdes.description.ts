@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CUSTOMER_INFO_FIELDS, GENDER_CHOICES, PERSONAL_INFO_FIELDS, PHONE_TYPE_CHOICES, type SdeField } from '../helpers/sdeFields';
+import {
+	CUSTOMER_INFO_FIELDS,
+	GENDER_CHOICES,
+	PERSONAL_INFO_FIELDS,
+	PHONE_TYPE_CHOICES,
+	type SdeField,
+} from '../helpers/sdeFields';
 import { choiceOptions, sortedOptions } from './choices';
 
 function fieldProperty(field: SdeField): INodeProperties {
@@ -24,7 +30,7 @@ export const customerInfoProperty: INodeProperties = {
 	placeholder: 'Add Customer Info Field',
 	default: {},
 	description:
-		'LivePerson\'s Customer Info engagement attribute (ctmrinfo), shown to the agent and usable for routing. LivePerson replaces the whole SDE on each update.',
+		"LivePerson's Customer Info engagement attribute (ctmrinfo), shown to the agent and usable for routing. LivePerson replaces the whole SDE on each update.",
 	options: sortedOptions(CUSTOMER_INFO_FIELDS.map(fieldProperty)),
 };
 
@@ -34,7 +40,7 @@ export const personalInfoProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Personal Info Field',
 	default: {},
-	description: 'LivePerson\'s Personal Info engagement attribute (personal), shown to the agent',
+	description: "LivePerson's Personal Info engagement attribute (personal), shown to the agent",
 	options: sortedOptions([
 		...PERSONAL_INFO_FIELDS.map(fieldProperty),
 		{
@@ -57,9 +63,27 @@ export const personalInfoProperty: INodeProperties = {
 					displayName: 'Contact',
 					name: 'contact',
 					values: [
-						{ displayName: 'Country', name: 'country', type: 'string', default: '', placeholder: 'US' },
-						{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-						{ displayName: 'Phone', name: 'phone', type: 'string', default: '', placeholder: '+1 555 0100' },
+						{
+							displayName: 'Country',
+							name: 'country',
+							type: 'string',
+							default: '',
+							placeholder: 'US',
+						},
+						{
+							displayName: 'Email',
+							name: 'email',
+							type: 'string',
+							placeholder: 'name@email.com',
+							default: '',
+						},
+						{
+							displayName: 'Phone',
+							name: 'phone',
+							type: 'string',
+							default: '',
+							placeholder: '+1 555 0100',
+						},
 						{
 							displayName: 'Phone Type',
 							name: 'phoneType',
@@ -67,7 +91,13 @@ export const personalInfoProperty: INodeProperties = {
 							default: 'MOBILE',
 							options: choiceOptions(PHONE_TYPE_CHOICES),
 						},
-						{ displayName: 'Region', name: 'region', type: 'string', default: '', placeholder: 'CA' },
+						{
+							displayName: 'Region',
+							name: 'region',
+							type: 'string',
+							default: '',
+							placeholder: 'CA',
+						},
 					],
 				},
 			],
@@ -96,6 +126,6 @@ export const sdesJsonProperty: INodeProperties = {
 	// An empty list, so an untouched field is valid JSON.
 	default: '[]',
 	description:
-		'SDEs as LivePerson\'s JSON, e.g. mapped whole from an upstream node. Only ctmrinfo and personal are accepted, and each type may be set here or in its fields, not both.',
+		"SDEs as LivePerson's JSON, e.g. mapped whole from an upstream node. Only ctmrinfo and personal are accepted, and each type may be set here or in its fields, not both.",
 	hint: 'For example: [{"type":"ctmrinfo","info":{"ctype":"vip","balance":120.5}}]',
 };

@@ -1,6 +1,11 @@
 import { AnswerError } from './errors';
 import { excerpt } from './text';
-import { REQUEST_TYPES, type ConnectorAnswer, type ConnectorRequest, type RequestResult } from './types';
+import {
+	REQUEST_TYPES,
+	type ConnectorAnswer,
+	type ConnectorRequest,
+	type RequestResult,
+} from './types';
 import { isPlainObject, tryParseJson } from './values';
 
 /** A reqId or code as text; undefined for anything that is not a string or a number. */
@@ -9,7 +14,8 @@ function textOf(value: unknown): string | undefined {
 }
 
 /** Codes that prove LivePerson refused the request (so it had no effect). */
-const REFUSAL_CODES = /^(BAD_REQUEST|UNAUTHORIZED|FORBIDDEN|NOT_FOUND|METHOD_NOT_ALLOWED|CONFLICT|TOO_MANY_REQUESTS|4\d\d)$/i;
+const REFUSAL_CODES =
+	/^(BAD_REQUEST|UNAUTHORIZED|FORBIDDEN|NOT_FOUND|METHOD_NOT_ALLOWED|CONFLICT|TOO_MANY_REQUESTS|4\d\d)$/i;
 
 /** `ok`, `refused`, or `unclear` for a code that proves neither (a 5xx code, or an unknown word). */
 export function codeVerdict(code: string | number): 'ok' | 'refused' | 'unclear' {
@@ -22,7 +28,10 @@ export function parseJson(raw: unknown): unknown {
 	if (typeof raw !== 'string') return raw;
 	const parsed = tryParseJson(raw);
 	if (!parsed) {
-		throw new AnswerError('notJson', `LivePerson's answer is not JSON (it starts with "${excerpt(raw, 80)}")`);
+		throw new AnswerError(
+			'notJson',
+			`LivePerson's answer is not JSON (it starts with "${excerpt(raw, 80)}")`,
+		);
 	}
 	return parsed.value;
 }
@@ -36,10 +45,13 @@ export function matchAnswers(requests: ConnectorRequest[], raw: unknown): Reques
 	const parsed = parseJson(raw);
 	const answers = Array.isArray(parsed) ? parsed : [parsed];
 	if (!answers.every(isPlainObject)) {
-		throw new AnswerError('wrongShape', 'LivePerson\'s answer is not a list of request results');
+		throw new AnswerError('wrongShape', "LivePerson's answer is not a list of request results");
 	}
 	if (answers.length > requests.length) {
-		throw new AnswerError('wrongShape', `LivePerson answered ${answers.length} results for ${requests.length} requests`);
+		throw new AnswerError(
+			'wrongShape',
+			`LivePerson answered ${answers.length} results for ${requests.length} requests`,
+		);
 	}
 	const results: RequestResult[] = [];
 	const unclaimed = [...(answers as unknown as ConnectorAnswer[])];
@@ -58,12 +70,20 @@ export function matchAnswers(requests: ConnectorRequest[], raw: unknown): Reques
 			);
 		}
 		const [answer] = unclaimed.splice(index, 1);
-		const code = typeof answer.code === 'number' ? answer.code : (textOf(answer.code) ?? '(no code)');
-		results.push({ type: request.type, reqId: request.id, code, body: isPlainObject(answer.body) ? answer.body : {} });
+		const code =
+			typeof answer.code === 'number' ? answer.code : (textOf(answer.code) ?? '(no code)');
+		results.push({
+			type: request.type,
+			reqId: request.id,
+			code,
+			body: isPlainObject(answer.body) ? answer.body : {},
+		});
 	}
 	// A refusal anywhere decides; otherwise an unclear code leaves the outcome open.
 	const verdicts = results.map((result) => codeVerdict(result.code));
-	const failed = verdicts.includes('refused') ? verdicts.indexOf('refused') : verdicts.indexOf('unclear');
+	const failed = verdicts.includes('refused')
+		? verdicts.indexOf('refused')
+		: verdicts.indexOf('unclear');
 	if (failed !== -1) {
 		const result = results[failed];
 		throw new AnswerError(
@@ -86,7 +106,9 @@ export function resultOf(results: RequestResult[], type: string): RequestResult 
 export function createdConversationId(results: RequestResult[]): string | undefined {
 	const result = resultOf(results, REQUEST_TYPES.requestConversation);
 	const id = result?.body.conversationId;
-	return result && codeVerdict(result.code) === 'ok' && typeof id === 'string' && id !== '' ? id : undefined;
+	return result && codeVerdict(result.code) === 'ok' && typeof id === 'string' && id !== ''
+		? id
+		: undefined;
 }
 
 /** The sequence LivePerson gave a published message, in a create batch or a SEND. */

@@ -95,7 +95,8 @@ export class LivePersonFailure extends Error {
 	}
 }
 
-export type AnswerProblem = 'notJson' | 'wrongShape' | 'unmatchedReqId' | 'rejected' | 'unclear' | 'missingConversationId';
+export type AnswerProblem =
+	'notJson' | 'wrongShape' | 'unmatchedReqId' | 'rejected' | 'unclear' | 'missingConversationId';
 
 /** LivePerson's answer could not be used: malformed, or one of the requests was refused. */
 export class AnswerError extends Error {

@@ -12,7 +12,16 @@ import {
 } from './profileFields';
 import { buildSdes, type PersonalInfoParameters } from './sdes';
 import { MAX_BODY_CHARACTERS, REQUEST_TYPES, type ConnectorRequest } from './types';
-import { compact, describeValue, isBlank, isPlainObject, optionalEnum, optionalString, requiredString, tryParseJson } from './values';
+import {
+	compact,
+	describeValue,
+	isBlank,
+	isPlainObject,
+	optionalEnum,
+	optionalString,
+	requiredString,
+	tryParseJson,
+} from './values';
 
 export const TTR_DEF_NAMES = valuesOf(TTR_DEF_NAME_CHOICES);
 export const CHAT_STATES = valuesOf(CHAT_STATE_CHOICES);
@@ -59,7 +68,10 @@ function fromTable(fields: TextField[], section: string, values: IDataObject): I
 	return body;
 }
 
-export function userProfileBody(values: IDataObject | null = {}, lpSdes: IDataObject[] = []): IDataObject {
+export function userProfileBody(
+	values: IDataObject | null = {},
+	lpSdes: IDataObject[] = [],
+): IDataObject {
 	const body = fromTable(USER_PROFILE_FIELDS, 'User Profile', values ?? {});
 	if (lpSdes.length) body.authenticatedData = { lp_sdes: lpSdes };
 	return body;
@@ -67,11 +79,17 @@ export function userProfileBody(values: IDataObject | null = {}, lpSdes: IDataOb
 
 export function conversationRequestBody(parameters: CreateParameters): IDataObject {
 	const routing = parameters.routing ?? {};
-	const context = fromTable(CONVERSATION_CONTEXT_FIELDS, 'Conversation Context', parameters.conversationContext ?? {});
+	const context = fromTable(
+		CONVERSATION_CONTEXT_FIELDS,
+		'Conversation Context',
+		parameters.conversationContext ?? {},
+	);
 	return compact({
 		ttrDefName: optionalEnum('Routing › Time to Response', routing.ttrDefName, TTR_DEF_NAMES),
 		campaignInfo: campaignInfo(parameters.campaign),
-		conversationContext: Object.keys(context).length ? { type: 'SharkContext', ...context } : undefined,
+		conversationContext: Object.keys(context).length
+			? { type: 'SharkContext', ...context }
+			: undefined,
 		channelType: 'MESSAGING',
 		brandId: parameters.accountId,
 		skillId: skillId(routing.skillId),
@@ -92,7 +110,8 @@ function skillId(value: unknown): string | undefined {
 
 function campaignInfo(campaign: CreateParameters['campaign']): IDataObject | undefined {
 	if (!campaign) return undefined;
-	const fix = 'Find both IDs in LivePerson Conversational Cloud under Campaigns › your messaging campaign › engagement.';
+	const fix =
+		'Find both IDs in LivePerson Conversational Cloud under Campaigns › your messaging campaign › engagement.';
 	if (campaign.required) {
 		return {
 			campaignId: requiredString('Campaign ID', campaign.campaignId, fix),
@@ -122,7 +141,10 @@ function sendRequest(type: string, body: IDataObject): ConnectorRequest {
 
 /** A SEND of a text message into an existing conversation. */
 export function publishTextRequest(conversationId: string, text: string): ConnectorRequest {
-	return sendRequest(REQUEST_TYPES.publishEvent, { dialogId: conversationId, event: textEvent(text) });
+	return sendRequest(REQUEST_TYPES.publishEvent, {
+		dialogId: conversationId,
+		event: textEvent(text),
+	});
 }
 
 export function messageText(field: string, text: unknown): string {
@@ -159,16 +181,32 @@ export function closeRequest(conversationId: string): ConnectorRequest {
 
 export function chatStateRequest(conversationId: string, state: unknown): ConnectorRequest {
 	const chatState = optionalEnum('Chat State', state, CHAT_STATES);
-	if (!chatState) throw new InputError('Chat State', 'is empty', `Use one of: ${CHAT_STATES.join(', ')}.`);
-	return sendRequest(REQUEST_TYPES.publishEvent, { dialogId: conversationId, event: { type: 'ChatStateEvent', chatState } });
+	if (!chatState)
+		throw new InputError('Chat State', 'is empty', `Use one of: ${CHAT_STATES.join(', ')}.`);
+	return sendRequest(REQUEST_TYPES.publishEvent, {
+		dialogId: conversationId,
+		event: { type: 'ChatStateEvent', chatState },
+	});
 }
 
 /** Sequences as numbers, from a list, or text such as `1, 2, 5`. */
 export function sequenceList(raw: unknown): number[] {
 	const field = 'Sequences';
-	const parts = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((part) => part.trim()).filter(Boolean) : [raw];
+	const parts = Array.isArray(raw)
+		? raw
+		: typeof raw === 'string'
+			? raw
+					.split(',')
+					.map((part) => part.trim())
+					.filter(Boolean)
+			: [raw];
 	const sequences = parts.map((part) => {
-		const number = typeof part === 'number' ? part : typeof part === 'string' && /^\d{1,15}$/.test(part) ? Number(part) : NaN;
+		const number =
+			typeof part === 'number'
+				? part
+				: typeof part === 'string' && /^\d{1,15}$/.test(part)
+					? Number(part)
+					: NaN;
 		if (!Number.isSafeInteger(number) || number < 0) {
 			throw new InputError(
 				field,
@@ -178,13 +216,23 @@ export function sequenceList(raw: unknown): number[] {
 		}
 		return number;
 	});
-	if (sequences.length === 0) throw new InputError(field, 'is empty', 'Give at least one message sequence, e.g. {{ $json.sequence }}.');
+	if (sequences.length === 0)
+		throw new InputError(
+			field,
+			'is empty',
+			'Give at least one message sequence, e.g. {{ $json.sequence }}.',
+		);
 	return [...new Set(sequences)];
 }
 
-export function acceptStatusRequest(conversationId: string, status: unknown, sequences: unknown): ConnectorRequest {
+export function acceptStatusRequest(
+	conversationId: string,
+	status: unknown,
+	sequences: unknown,
+): ConnectorRequest {
 	const checked = optionalEnum('Status', status, ACCEPT_STATUSES);
-	if (!checked) throw new InputError('Status', 'is empty', `Use one of: ${ACCEPT_STATUSES.join(', ')}.`);
+	if (!checked)
+		throw new InputError('Status', 'is empty', `Use one of: ${ACCEPT_STATUSES.join(', ')}.`);
 	return sendRequest(REQUEST_TYPES.publishEvent, {
 		dialogId: conversationId,
 		event: { type: 'AcceptStatusEvent', status: checked, sequenceList: sequenceList(sequences) },
@@ -212,8 +260,18 @@ export function setUserProfileRequest(parameters: ProfileParameters): ConnectorR
 export function planCreate(parameters: CreateParameters): CreatePlan {
 	const lpSdes = buildSdes(parameters.customerInfo, parameters.personalInfo, parameters.sdesJson);
 	const batch: ConnectorRequest[] = [
-		{ kind: 'req', id: '1', type: REQUEST_TYPES.setUserProfile, body: userProfileBody(parameters.userProfile, lpSdes) },
-		{ kind: 'req', id: '2', type: REQUEST_TYPES.requestConversation, body: conversationRequestBody(parameters) },
+		{
+			kind: 'req',
+			id: '1',
+			type: REQUEST_TYPES.setUserProfile,
+			body: userProfileBody(parameters.userProfile, lpSdes),
+		},
+		{
+			kind: 'req',
+			id: '2',
+			type: REQUEST_TYPES.requestConversation,
+			body: conversationRequestBody(parameters),
+		},
 	];
 	const plan: CreatePlan = { batch };
 	if (parameters.firstMessage) {
@@ -222,7 +280,12 @@ export function planCreate(parameters: CreateParameters): CreatePlan {
 			plan.firstMessageSend = (conversationId) => publishTextRequest(conversationId, text);
 			assertFits(plan.firstMessageSend('00000000-0000-0000-0000-000000000000'), 'Message');
 		} else {
-			batch.push({ kind: 'req', id: '3', type: REQUEST_TYPES.publishEvent, body: { event: textEvent(text) } });
+			batch.push({
+				kind: 'req',
+				id: '3',
+				type: REQUEST_TYPES.publishEvent,
+				body: { event: textEvent(text) },
+			});
 		}
 	}
 	assertFits(batch);
@@ -233,20 +296,28 @@ export function planCreate(parameters: CreateParameters): CreatePlan {
 function largestPart(request: ConnectorRequest | ConnectorRequest[]): string {
 	const parts: Array<[string, number]> = [];
 	for (const item of Array.isArray(request) ? request : [request]) {
-		if (item.type === REQUEST_TYPES.publishEvent) parts.push(['Message', JSON.stringify(item.body).length]);
-		if (item.type === REQUEST_TYPES.setUserProfile) parts.push(['User Profile and SDEs', JSON.stringify(item.body).length]);
-		if (item.type === REQUEST_TYPES.requestConversation) parts.push(['Conversation Context', JSON.stringify(item.body).length]);
+		if (item.type === REQUEST_TYPES.publishEvent)
+			parts.push(['Message', JSON.stringify(item.body).length]);
+		if (item.type === REQUEST_TYPES.setUserProfile)
+			parts.push(['User Profile and SDEs', JSON.stringify(item.body).length]);
+		if (item.type === REQUEST_TYPES.requestConversation)
+			parts.push(['Conversation Context', JSON.stringify(item.body).length]);
 	}
 	return parts.sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'The request';
 }
 
 /** LivePerson refuses a request body over 5,000 characters: counted as sent, JSON escapes included. */
-export function assertFits(request: ConnectorRequest | ConnectorRequest[], field = largestPart(request)): void {
+export function assertFits(
+	request: ConnectorRequest | ConnectorRequest[],
+	field = largestPart(request),
+): void {
 	const size = JSON.stringify(request).length;
 	if (size <= MAX_BODY_CHARACTERS) return;
 	throw new InputError(
 		field,
 		`make${field === 'Message' ? 's' : ''} a request of ${size} characters; LivePerson rejects requests over ${MAX_BODY_CHARACTERS}`,
-		field === 'Message' ? 'Shorten the message, or send a long text as several messages.' : 'Send fewer or shorter values.',
+		field === 'Message'
+			? 'Shorten the message, or send a long text as several messages.'
+			: 'Send fewer or shorter values.',
 	);
 }

@@ -18,13 +18,49 @@ export interface SdeField {
 }
 
 export const CUSTOMER_INFO_FIELDS: SdeField[] = [
-	{ name: 'accountName', displayName: 'Account Name', kind: 'string', description: 'The customer\'s account name' },
-	{ name: 'balance', displayName: 'Balance', kind: 'number', description: 'The customer\'s balance, a number such as 1250.5' },
-	{ name: 'companyBranch', displayName: 'Company Branch', kind: 'string', description: 'The branch the customer belongs to, e.g. ACME' },
-	{ name: 'companySize', displayName: 'Company Size', kind: 'integer', description: 'Number of employees of the customer\'s company', range: { min: 0 } },
-	{ name: 'cstatus', displayName: 'Customer Status', kind: 'string', description: 'The customer\'s status, e.g. cancelled' },
-	{ name: 'ctype', displayName: 'Customer Type', kind: 'string', description: 'The customer\'s type or tier, e.g. vip' },
-	{ name: 'currency', displayName: 'Currency', kind: 'string', description: 'Currency code of the balance, e.g. USD' },
+	{
+		name: 'accountName',
+		displayName: 'Account Name',
+		kind: 'string',
+		description: "The customer's account name",
+	},
+	{
+		name: 'balance',
+		displayName: 'Balance',
+		kind: 'number',
+		description: "The customer's balance, a number such as 1250.5",
+	},
+	{
+		name: 'companyBranch',
+		displayName: 'Company Branch',
+		kind: 'string',
+		description: 'The branch the customer belongs to, e.g. ACME',
+	},
+	{
+		name: 'companySize',
+		displayName: 'Company Size',
+		kind: 'integer',
+		description: "Number of employees of the customer's company",
+		range: { min: 0 },
+	},
+	{
+		name: 'cstatus',
+		displayName: 'Customer Status',
+		kind: 'string',
+		description: "The customer's status, e.g. cancelled",
+	},
+	{
+		name: 'ctype',
+		displayName: 'Customer Type',
+		kind: 'string',
+		description: "The customer's type or tier, e.g. vip",
+	},
+	{
+		name: 'currency',
+		displayName: 'Currency',
+		kind: 'string',
+		description: 'Currency code of the balance, e.g. USD',
+	},
 	{
 		name: 'customerId',
 		displayName: 'Customer ID',
@@ -32,12 +68,42 @@ export const CUSTOMER_INFO_FIELDS: SdeField[] = [
 		description:
 			'Warning: LivePerson treats a conversation with a customer ID as authenticated and advises against sending it through the Connector API. Leave empty unless your LivePerson admin asks for it.',
 	},
-	{ name: 'imei', displayName: 'IMEI', kind: 'string', description: 'The IMEI of the customer\'s device' },
-	{ name: 'lastPaymentDate', displayName: 'Last Payment Date', kind: 'date', description: 'Sent as {day, month, year}' },
-	{ name: 'loginStatus', displayName: 'Login Status', kind: 'integer', description: 'A whole number your LivePerson setup gives a meaning to' },
-	{ name: 'registrationDate', displayName: 'Registration Date', kind: 'date', description: 'Sent as {day, month, year}' },
-	{ name: 'role', displayName: 'Role', kind: 'string', description: 'The customer\'s role, e.g. owner' },
-	{ name: 'socialId', displayName: 'Social ID', kind: 'string', description: 'The customer\'s social network ID' },
+	{
+		name: 'imei',
+		displayName: 'IMEI',
+		kind: 'string',
+		description: "The IMEI of the customer's device",
+	},
+	{
+		name: 'lastPaymentDate',
+		displayName: 'Last Payment Date',
+		kind: 'date',
+		description: 'Sent as {day, month, year}',
+	},
+	{
+		name: 'loginStatus',
+		displayName: 'Login Status',
+		kind: 'integer',
+		description: 'A whole number your LivePerson setup gives a meaning to',
+	},
+	{
+		name: 'registrationDate',
+		displayName: 'Registration Date',
+		kind: 'date',
+		description: 'Sent as {day, month, year}',
+	},
+	{
+		name: 'role',
+		displayName: 'Role',
+		kind: 'string',
+		description: "The customer's role, e.g. owner",
+	},
+	{
+		name: 'socialId',
+		displayName: 'Social ID',
+		kind: 'string',
+		description: "The customer's social network ID",
+	},
 	{
 		name: 'storeNumber',
 		displayName: 'Store Number',
@@ -50,14 +116,39 @@ export const CUSTOMER_INFO_FIELDS: SdeField[] = [
 		kind: 'string',
 		description: 'Warning: not supported by LivePerson in authenticated conversations',
 	},
-	{ name: 'userName', displayName: 'User Name', kind: 'string', description: 'The customer\'s user name' },
+	{
+		name: 'userName',
+		displayName: 'User Name',
+		kind: 'string',
+		description: "The customer's user name",
+	},
 ];
 
 export const PERSONAL_INFO_FIELDS: SdeField[] = [
-	{ name: 'company', displayName: 'Company', kind: 'string', description: 'The company the person works for' },
-	{ name: 'firstname', displayName: 'First Name', kind: 'string', description: 'The person\'s first name' },
-	{ name: 'language', displayName: 'Language', kind: 'string', description: 'Language and region, e.g. en-US' },
-	{ name: 'lastname', displayName: 'Last Name', kind: 'string', description: 'The person\'s last name' },
+	{
+		name: 'company',
+		displayName: 'Company',
+		kind: 'string',
+		description: 'The company the person works for',
+	},
+	{
+		name: 'firstname',
+		displayName: 'First Name',
+		kind: 'string',
+		description: "The person's first name",
+	},
+	{
+		name: 'language',
+		displayName: 'Language',
+		kind: 'string',
+		description: 'Language and region, e.g. en-US',
+	},
+	{
+		name: 'lastname',
+		displayName: 'Last Name',
+		kind: 'string',
+		description: "The person's last name",
+	},
 ];
 
 export const GENDER_CHOICES: Choice[] = [

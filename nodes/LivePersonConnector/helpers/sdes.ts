@@ -52,7 +52,12 @@ function coerceField(field: SdeField, label: string, value: unknown): IDataObjec
 	}
 }
 
-function coerceTable(fields: SdeField[], section: string, values: IDataObject, labelsByKey: boolean) {
+function coerceTable(
+	fields: SdeField[],
+	section: string,
+	values: IDataObject,
+	labelsByKey: boolean,
+) {
 	const result: IDataObject = {};
 	for (const field of fields) {
 		const label = `${section} › ${labelsByKey ? field.name : field.displayName}`;
@@ -80,7 +85,9 @@ export function customerInfoSde(values: IDataObject | null = {}): IDataObject | 
 }
 
 /** `{type: 'personal', personal}` from the Personal Info fields, or nothing when none is set. */
-export function personalInfoSde(values: PersonalInfoParameters | null = {}): IDataObject | undefined {
+export function personalInfoSde(
+	values: PersonalInfoParameters | null = {},
+): IDataObject | undefined {
 	values ??= {};
 	const personal = coerceTable(PERSONAL_INFO_FIELDS, PERSONAL_INFO, values, false);
 	const gender = optionalEnum(`${PERSONAL_INFO} › Gender`, values.gender, GENDERS);
@@ -135,17 +142,34 @@ export function sdesFromJson(raw: unknown): IDataObject[] {
 
 function validateJsonSde(entry: unknown, label: string): IDataObject {
 	if (!isPlainObject(entry)) {
-		throw new InputError(label, `must be an object, not ${describeValue(entry)}`, 'Write each SDE as {"type": …, …}.');
+		throw new InputError(
+			label,
+			`must be an object, not ${describeValue(entry)}`,
+			'Write each SDE as {"type": …, …}.',
+		);
 	}
 	if (entry.type === 'ctmrinfo') {
 		rejectUnknownKeys(entry, ['type', 'info'], label);
 		const info = requireObject(entry.info, `${label} › info`);
-		rejectUnknownKeys(info, CUSTOMER_INFO_FIELDS.map((field) => field.name), `${label} › info`);
-		return { type: 'ctmrinfo', info: coerceTable(CUSTOMER_INFO_FIELDS, `${label} › info`, info, true) };
+		rejectUnknownKeys(
+			info,
+			CUSTOMER_INFO_FIELDS.map((field) => field.name),
+			`${label} › info`,
+		);
+		return {
+			type: 'ctmrinfo',
+			info: coerceTable(CUSTOMER_INFO_FIELDS, `${label} › info`, info, true),
+		};
 	}
 	if (entry.type === 'personal') {
 		rejectUnknownKeys(entry, ['type', 'personal'], label);
-		return { type: 'personal', personal: validateJsonPersonal(requireObject(entry.personal, `${label} › personal`), `${label} › personal`) };
+		return {
+			type: 'personal',
+			personal: validateJsonPersonal(
+				requireObject(entry.personal, `${label} › personal`),
+				`${label} › personal`,
+			),
+		};
 	}
 	throw new InputError(
 		`${label} › type`,
@@ -164,10 +188,20 @@ function validateJsonPersonal(personal: IDataObject, label: string): IDataObject
 		const age = requireObject(personal.age, `${label} › age`);
 		rejectUnknownKeys(age, AGE_FIELDS, `${label} › age`);
 		const checked = compact(
-			Object.fromEntries(AGE_FIELDS.map((key) => [key, optionalInteger(`${label} › age › ${key}`, age[key], AGE_RANGES[key])])),
+			Object.fromEntries(
+				AGE_FIELDS.map((key) => [
+					key,
+					optionalInteger(`${label} › age › ${key}`, age[key], AGE_RANGES[key]),
+				]),
+			),
 		);
 		const { year, month, day } = checked as { year?: number; month?: number; day?: number };
-		if (year !== undefined && month !== undefined && day !== undefined && !isCalendarDate({ year, month, day })) {
+		if (
+			year !== undefined &&
+			month !== undefined &&
+			day !== undefined &&
+			!isCalendarDate({ year, month, day })
+		) {
 			throw new InputError(
 				`${label} › age`,
 				`${[year, month, day].join('-')} is not a date of birth`,
@@ -178,7 +212,11 @@ function validateJsonPersonal(personal: IDataObject, label: string): IDataObject
 	}
 	if (!isBlank(personal.contacts)) {
 		if (!Array.isArray(personal.contacts)) {
-			throw new InputError(`${label} › contacts`, 'must be a list', 'Write contacts as [{"email": …, "phone": …}].');
+			throw new InputError(
+				`${label} › contacts`,
+				'must be a list',
+				'Write contacts as [{"email": …, "phone": …}].',
+			);
 		}
 		result.contacts = personal.contacts.map((contact, index) =>
 			validateJsonContact(contact, `${label} › contacts › ${index + 1}`),
@@ -208,7 +246,11 @@ function validateJsonContact(contact: unknown, label: string): IDataObject {
 
 function requireObject(value: unknown, label: string): IDataObject {
 	if (!isPlainObject(value)) {
-		throw new InputError(label, `must be an object, not ${describeValue(value)}`, 'Check the JSON structure against LivePerson\'s SDE reference.');
+		throw new InputError(
+			label,
+			`must be an object, not ${describeValue(value)}`,
+			"Check the JSON structure against LivePerson's SDE reference.",
+		);
 	}
 	return value;
 }

@@ -17,12 +17,15 @@ export function excerpt(text: string, max = MAX_EXCERPT): string {
 export function listed(items: readonly string[], max = MAX_LISTED): string {
 	const shown = items.slice(0, max).map((item) => excerpt(item, 60));
 	const rest = items.length - shown.length;
-	return rest > 0 ? `${shown.join(', ')} and ${rest.toLocaleString('en-US')} more` : shown.join(', ');
+	return rest > 0
+		? `${shown.join(', ')} and ${rest.toLocaleString('en-US')} more`
+		: shown.join(', ');
 }
 
 const REDACTED = '[redacted]';
 /** Anything shaped like a JWS/JWT (three dot-separated base64url runs), or the start of one. */
-const TOKEN_SHAPE = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?/g;
+const TOKEN_SHAPE =
+	/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?/g;
 /** A piece this long of a secret is treated as the secret. */
 const PIECE = 16;
 
@@ -56,6 +59,10 @@ export function redact(text: string, secrets: Iterable<string>): string {
 /** For outputs: the full redaction only when a known secret or a token-like string is there at all. */
 export function redactOutput<T>(value: T, secrets: string[]): T {
 	const text = JSON.stringify(value);
-	if (!secrets.some((secret) => secret.length >= 8 && text.includes(secret)) && !/eyJ[A-Za-z0-9_-]{8,}\./.test(text)) return value;
+	if (
+		!secrets.some((secret) => secret.length >= 8 && text.includes(secret)) &&
+		!/eyJ[A-Za-z0-9_-]{8,}\./.test(text)
+	)
+		return value;
 	return JSON.parse(redact(text, secrets)) as T;
 }

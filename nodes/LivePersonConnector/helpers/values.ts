@@ -9,7 +9,9 @@ import { InputError } from './errors';
  */
 
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 export function optionalString(field: string, value: unknown): string | undefined {
@@ -35,9 +37,14 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 export function optionalNumber(field: string, value: unknown): number | undefined {
 	if (isBlank(value)) return undefined;
-	const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : value;
+	const number =
+		typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : value;
 	if (typeof number !== 'number' || !Number.isFinite(number)) {
-		throw new InputError(field, `must be a number, not ${describeValue(value)}`, 'Enter a number in decimal notation, such as 1250.5.');
+		throw new InputError(
+			field,
+			`must be a number, not ${describeValue(value)}`,
+			'Enter a number in decimal notation, such as 1250.5.',
+		);
 	}
 	return number;
 }
@@ -48,19 +55,40 @@ export interface Range {
 	max?: number;
 }
 
-export function optionalInteger(field: string, value: unknown, range: Range = {}): number | undefined {
+export function optionalInteger(
+	field: string,
+	value: unknown,
+	range: Range = {},
+): number | undefined {
 	const number = optionalNumber(field, value);
 	if (number === undefined) return undefined;
 	if (!Number.isInteger(number)) {
-		throw new InputError(field, `must be a whole number, not ${number}`, 'Enter a whole number such as 3.');
+		throw new InputError(
+			field,
+			`must be a whole number, not ${number}`,
+			'Enter a whole number such as 3.',
+		);
 	}
 	if (!Number.isSafeInteger(number)) {
-		throw new InputError(field, `${describeValue(value)} is too large to be sent exactly`, 'Enter a whole number between -9007199254740991 and 9007199254740991.');
+		throw new InputError(
+			field,
+			`${describeValue(value)} is too large to be sent exactly`,
+			'Enter a whole number between -9007199254740991 and 9007199254740991.',
+		);
 	}
 	const { min = -Infinity, max = Infinity } = range;
 	if (number < min || number > max) {
-		const bounds = max === Infinity ? `at least ${min}` : min === -Infinity ? `at most ${max}` : `between ${min} and ${max}`;
-		throw new InputError(field, `must be ${bounds}, not ${number}`, `Enter a whole number ${bounds}.`);
+		const bounds =
+			max === Infinity
+				? `at least ${min}`
+				: min === -Infinity
+					? `at most ${max}`
+					: `between ${min} and ${max}`;
+		throw new InputError(
+			field,
+			`must be ${bounds}, not ${number}`,
+			`Enter a whole number ${bounds}.`,
+		);
 	}
 	return number;
 }
@@ -90,10 +118,13 @@ export interface DateParts extends IDataObject {
 }
 
 /** A date, or a date with a time of day and an optional offset: `2024-03-01`, `2024-03-01T23:30:00.000Z`. */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+const ISO_DATE =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i;
 
 function validTime(match: RegExpExecArray): boolean {
-	const [hours, minutes, seconds, offsetHours, offsetMinutes] = [4, 5, 6, 7, 8].map((i) => (match[i] === undefined ? 0 : +match[i]));
+	const [hours, minutes, seconds, offsetHours, offsetMinutes] = [4, 5, 6, 7, 8].map((i) =>
+		match[i] === undefined ? 0 : +match[i],
+	);
 	return hours <= 23 && minutes <= 59 && seconds <= 59 && offsetHours <= 14 && offsetMinutes <= 59;
 }
 
@@ -109,7 +140,11 @@ export function optionalDateParts(field: string, value: unknown): DateParts | un
 		const match = ISO_DATE.exec(value.trim());
 		if (match && validTime(match)) parts = { year: +match[1], month: +match[2], day: +match[3] };
 	} else if (value instanceof Date && !Number.isNaN(value.getTime())) {
-		parts = { year: value.getUTCFullYear(), month: value.getUTCMonth() + 1, day: value.getUTCDate() };
+		parts = {
+			year: value.getUTCFullYear(),
+			month: value.getUTCMonth() + 1,
+			day: value.getUTCDate(),
+		};
 	} else if (isDateLike(value)) {
 		const { year, month, day } = value as IDataObject;
 		parts = { year: toNumber(year), month: toNumber(month), day: toNumber(day) };
@@ -124,7 +159,9 @@ function isDateLike(value: unknown): boolean {
 	if (typeof value !== 'object' || value === null) return false;
 	// Luxon DateTime objects (what n8n's date expressions return) carry year/month/day getters.
 	const candidate = value as { year?: unknown; month?: unknown; day?: unknown };
-	return candidate.year !== undefined && candidate.month !== undefined && candidate.day !== undefined;
+	return (
+		candidate.year !== undefined && candidate.month !== undefined && candidate.day !== undefined
+	);
 }
 
 /** A number from a number or numeric text; NaN for anything else (objects from JSON can make Number() throw). */

@@ -26,7 +26,8 @@ function mintValues(credential: LivePersonCredential): string {
 
 function remember(token: string, credential: LivePersonCredential): void {
 	mintedWith.set(token, mintValues(credential));
-	if (mintedWith.size > MAX_REMEMBERED_MINTS) mintedWith.delete(mintedWith.keys().next().value as string);
+	if (mintedWith.size > MAX_REMEMBERED_MINTS)
+		mintedWith.delete(mintedWith.keys().next().value as string);
 }
 
 /**
@@ -43,14 +44,20 @@ function processKey(credential: LivePersonCredential): string {
 }
 
 /** A token this process minted for the credential that still serves it, other than `rejected`. */
-export function latestAppJwt(credential: LivePersonCredential, rejected?: string): string | undefined {
+export function latestAppJwt(
+	credential: LivePersonCredential,
+	rejected?: string,
+): string | undefined {
 	const token = latest.get(processKey(credential));
 	if (!token || token === rejected) return undefined;
 	return Date.now() / 1000 <= appJwtServesUntil(token, credential) ? token : undefined;
 }
 
 /** `mintAppJwt`, joined by every execution of this process that needs a token for the same credential meanwhile. */
-export async function mintAppJwtOnce(request: HttpRequest, credential: LivePersonCredential): Promise<string> {
+export async function mintAppJwtOnce(
+	request: HttpRequest,
+	credential: LivePersonCredential,
+): Promise<string> {
 	const key = processKey(credential);
 	const running = minting.get(key);
 	if (running) return await running;
@@ -70,7 +77,11 @@ export async function mintAppJwtOnce(request: HttpRequest, credential: LivePerso
  * Whether a stored AppJWT cannot serve this credential: minted for another account or client
  * (its claims say so), minted in this process with another secret, or due for renewal.
  */
-export function appJwtNeedsReplacing(token: string, credential: LivePersonCredential, nowSeconds = Date.now() / 1000): boolean {
+export function appJwtNeedsReplacing(
+	token: string,
+	credential: LivePersonCredential,
+	nowSeconds = Date.now() / 1000,
+): boolean {
 	return nowSeconds > appJwtServesUntil(token, credential);
 }
 
@@ -95,7 +106,10 @@ export function stillValid(token: string, nowSeconds = Date.now() / 1000): boole
  * Mints an AppJWT at Sentinel with the client credentials. The secret travels in the form body,
  * never in the URL, so it stays out of proxy and access logs. `request` carries the retries.
  */
-export async function mintAppJwt(request: HttpRequest, credential: LivePersonCredential): Promise<string> {
+export async function mintAppJwt(
+	request: HttpRequest,
+	credential: LivePersonCredential,
+): Promise<string> {
 	const accountId = required(credential.accountId, 'Account ID');
 	const clientId = required(credential.clientId, 'Client ID');
 	const clientSecret = required(credential.clientSecret, 'Client Secret');
@@ -105,11 +119,17 @@ export async function mintAppJwt(request: HttpRequest, credential: LivePersonCre
 		url: `${sentinel}/sentinel/api/account/${encodeURIComponent(accountId)}/app/token`,
 		qs: { v: '1.0' },
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }).toString(),
+		body: new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: clientId,
+			client_secret: clientSecret,
+		}).toString(),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: false,
-	}).catch((error: Error) => unreachable(error, `LivePerson's Sentinel at ${sentinel}`))) as FullResponse;
+	}).catch((error: Error) =>
+		unreachable(error, `LivePerson's Sentinel at ${sentinel}`),
+	)) as FullResponse;
 	if (response.statusCode === 401 || response.statusCode === 403) {
 		throw new LivePersonSetupError(
 			'LivePerson refused the Client ID or Client Secret',

@@ -1,8 +1,20 @@
-import { AnswerError, Cancelled, InputError, LivePersonFailure, LivePersonSetupError } from '../helpers/errors';
+import {
+	AnswerError,
+	Cancelled,
+	InputError,
+	LivePersonFailure,
+	LivePersonSetupError,
+} from '../helpers/errors';
 import { matchAnswers, parseJson } from '../helpers/answers';
 import type { ConnectorRequest, RequestResult } from '../helpers/types';
 import { forgetConsumerJws, resolveConsumer, type Consumer, type ConsumerChoice } from './consumer';
-import { answerFailure, authFailure, noAnswerFailure, statusFailure, type RequestRole } from './failures';
+import {
+	answerFailure,
+	authFailure,
+	noAnswerFailure,
+	statusFailure,
+	type RequestRole,
+} from './failures';
 import type { FullResponse } from './hosts';
 import type { Attempts, RetrySettings } from './retry';
 import { authenticatedRequest, serviceUrl, type Session } from './session';
@@ -19,7 +31,10 @@ export interface ConnectorCall {
 	safeToRepeat?: boolean;
 }
 
-const CLIENT_PROPERTIES = JSON.stringify({ type: '.ClientProperties', features: ['AUTO_MESSAGES'] });
+const CLIENT_PROPERTIES = JSON.stringify({
+	type: '.ClientProperties',
+	features: ['AUTO_MESSAGES'],
+});
 const MAIN_REQUEST: RequestRole = { main: true };
 /** Common front-end limits on a request's headers (nginx: 8 KB); LivePerson documents none. */
 const MAX_HEADER_BYTES = 8 * 1024;
@@ -38,7 +53,10 @@ export async function callConnector(
 ): Promise<RequestResult[]> {
 	const baseUrl = await serviceUrl(session, 'asyncMessagingEnt', settings);
 	const path = call.endpoint === 'send' ? '/conversation/send' : '/conversation';
-	const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-LP-ON-BEHALF': consumerJws };
+	const headers: Record<string, string> = {
+		'Content-Type': 'application/json',
+		'X-LP-ON-BEHALF': consumerJws,
+	};
 	if (call.autoMessages) headers['Client-Properties'] = CLIENT_PROPERTIES;
 	const outcome = await authenticatedRequest(
 		session,
@@ -55,8 +73,11 @@ export async function callConnector(
 		settings,
 	);
 	if (outcome.kind === 'noAnswer') {
-		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled) throw outcome.error;
-		throw new LivePersonFailure(noAnswerFailure(outcome.error, MAIN_REQUEST, settings.timeoutMs, outcome.attempts));
+		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled)
+			throw outcome.error;
+		throw new LivePersonFailure(
+			noAnswerFailure(outcome.error, MAIN_REQUEST, settings.timeoutMs, outcome.attempts),
+		);
 	}
 	return readAnswer(outcome.response, call, outcome.attempts);
 }
@@ -64,13 +85,22 @@ export async function callConnector(
 /** Headers a front end would refuse are refused before anything is sent, naming where the ConsumerJWS came from. */
 function checkHeaderSize(session: Session, choice: ConsumerChoice, consumerJws: string): void {
 	// The AppJWT may not be minted yet: count a typical one (about 700 characters) at least.
-	const headerBytes = Math.max(session.credential.appJwt.length, 1024) + Buffer.byteLength(consumerJws + CLIENT_PROPERTIES) + 200;
+	const headerBytes =
+		Math.max(session.credential.appJwt.length, 1024) +
+		Buffer.byteLength(consumerJws + CLIENT_PROPERTIES) +
+		200;
 	if (headerBytes <= MAX_HEADER_BYTES) return;
-	const field = choice.consumerJws ? 'Options › ConsumerJWS' : choice.consumerId ? 'Consumer ID' : 'Credential › Default ConsumerJWS';
+	const field = choice.consumerJws
+		? 'Options › ConsumerJWS'
+		: choice.consumerId
+			? 'Consumer ID'
+			: 'Credential › Default ConsumerJWS';
 	throw new InputError(
 		field,
 		`makes request headers of about ${headerBytes} bytes (the ConsumerJWS is ${consumerJws.length} characters); front ends refuse headers over ${MAX_HEADER_BYTES}`,
-		choice.consumerId ? 'Use a shorter consumer ID, e.g. the CRM contact\'s ID rather than a whole record.' : 'Check the ConsumerJWS: it is far longer than LivePerson\'s.',
+		choice.consumerId
+			? "Use a shorter consumer ID, e.g. the CRM contact's ID rather than a whole record."
+			: "Check the ConsumerJWS: it is far longer than LivePerson's.",
 	);
 }
 
@@ -94,14 +124,23 @@ export async function callConnectorAs(
 	);
 	if ('results' in first) return { consumer, results: first.results };
 	const { error } = first;
-	if (!(error instanceof LivePersonFailure) || error.facts.reason !== 'consumerJwsRejected' || !consumer.mintedFor) throw error;
+	if (
+		!(error instanceof LivePersonFailure) ||
+		error.facts.reason !== 'consumerJwsRejected' ||
+		!consumer.mintedFor
+	)
+		throw error;
 	await forgetConsumerJws(session, consumer.mintedFor, settings);
 	consumer = await resolveConsumer(session, choice, settings);
 	onConsumer?.(consumer);
 	return { consumer, results: await callConnector(session, call, consumer.consumerJws, settings) };
 }
 
-function readAnswer(response: FullResponse, call: ConnectorCall, attempts: Attempts): RequestResult[] {
+function readAnswer(
+	response: FullResponse,
+	call: ConnectorCall,
+	attempts: Attempts,
+): RequestResult[] {
 	const status = response.statusCode;
 	const parsed = safeParse(response.body);
 	if (status === 401) throw new LivePersonFailure(authFailure(parsed, status, MAIN_REQUEST));
@@ -117,13 +156,16 @@ function readAnswer(response: FullResponse, call: ConnectorCall, attempts: Attem
 }
 
 function unusableAnswer(error: unknown, status: number): LivePersonFailure {
-	const answerError = error instanceof AnswerError ? error : new AnswerError('wrongShape', (error as Error).message);
+	const answerError =
+		error instanceof AnswerError ? error : new AnswerError('wrongShape', (error as Error).message);
 	return new LivePersonFailure(answerFailure(answerError, status));
 }
 
 /** LivePerson answers a refused request with HTTP 400 and the usual result shape. */
 function isRequestAnswer(parsed: unknown): boolean {
-	return Array.isArray(parsed) || (typeof parsed === 'object' && parsed !== null && 'reqId' in parsed);
+	return (
+		Array.isArray(parsed) || (typeof parsed === 'object' && parsed !== null && 'reqId' in parsed)
+	);
 }
 
 function safeParse(body: unknown): unknown {

@@ -30,9 +30,14 @@ const BEFORE_THE_REQUEST: RequestRole = { main: false, notDone: 'No ConsumerJWS 
 
 function describeConsumer(consumerJws: string, consumerId?: string): Consumer {
 	const claims = readClaims(consumerJws) ?? {};
-	const ext = consumerId ?? (typeof claims.ext_consumer_id === 'string' ? claims.ext_consumer_id : undefined);
+	const ext =
+		consumerId ?? (typeof claims.ext_consumer_id === 'string' ? claims.ext_consumer_id : undefined);
 	const lp = typeof claims.lp_consumer_id === 'string' ? claims.lp_consumer_id : undefined;
-	return { consumerJws, ...(ext ? { ext_consumer_id: ext } : {}), ...(lp ? { lp_consumer_id: lp } : {}) };
+	return {
+		consumerJws,
+		...(ext ? { ext_consumer_id: ext } : {}),
+		...(lp ? { lp_consumer_id: lp } : {}),
+	};
 }
 
 function checkedJws(consumerJws: string, field: string): string {
@@ -40,7 +45,7 @@ function checkedJws(consumerJws: string, field: string): string {
 		throw new InputError(
 			field,
 			'is not a ConsumerJWS (a JWS has three dot-separated base64url parts)',
-			'Map the token LivePerson\'s IDP returned, or give a Consumer ID so the node mints one.',
+			"Map the token LivePerson's IDP returned, or give a Consumer ID so the node mints one.",
 		);
 	}
 	return consumerJws;
@@ -50,8 +55,13 @@ function checkedJws(consumerJws: string, field: string): string {
  * The consumer an item acts for: a ConsumerJWS given on the item, one minted from the item's
  * Consumer ID (client credentials), or the credential's default ConsumerJWS (static tokens).
  */
-export async function resolveConsumer(session: Session, choice: ConsumerChoice, settings: RetrySettings): Promise<Consumer> {
-	if (choice.consumerJws) return describeConsumer(checkedJws(choice.consumerJws, 'Options › ConsumerJWS'));
+export async function resolveConsumer(
+	session: Session,
+	choice: ConsumerChoice,
+	settings: RetrySettings,
+): Promise<Consumer> {
+	if (choice.consumerJws)
+		return describeConsumer(checkedJws(choice.consumerJws, 'Options › ConsumerJWS'));
 	const { credential } = session;
 	if (choice.consumerId) {
 		if (credential.mode !== 'clientCredentials') {
@@ -69,11 +79,13 @@ export async function resolveConsumer(session: Session, choice: ConsumerChoice, 
 			'Consumer ID',
 			'is empty, and there is no ConsumerJWS to fall back on',
 			credential.mode === 'clientCredentials'
-				? 'Map the customer\'s ID from your CRM, e.g. {{ $json.contactId }}.'
+				? "Map the customer's ID from your CRM, e.g. {{ $json.contactId }}."
 				: 'Give a ConsumerJWS in Options (e.g. {{ $json.consumerJws }}), or a Default ConsumerJWS in the credential.',
 		);
 	}
-	return describeConsumer(checkedJws(credential.defaultConsumerJws, 'Credential › Default ConsumerJWS'));
+	return describeConsumer(
+		checkedJws(credential.defaultConsumerJws, 'Credential › Default ConsumerJWS'),
+	);
 }
 
 /**
@@ -81,7 +93,11 @@ export async function resolveConsumer(session: Session, choice: ConsumerChoice, 
  * secret) and only the hosts it was minted for (same IDP and messaging host): in a shared n8n,
  * another credential must never receive it.
  */
-async function cacheKey(session: Session, consumerId: string, settings: RetrySettings): Promise<string> {
+async function cacheKey(
+	session: Session,
+	consumerId: string,
+	settings: RetrySettings,
+): Promise<string> {
 	// The scope is the same for every item of the run: worked out once.
 	session.consumerCacheScope ??= cacheScope(session, settings).catch((error: unknown) => {
 		session.consumerCacheScope = undefined;
@@ -96,16 +112,28 @@ async function cacheScope(session: Session, settings: RetrySettings): Promise<st
 	const messaging = await serviceUrl(session, 'asyncMessagingEnt', settings);
 	return createHash('sha256')
 		.update(KEY_SALT)
-		.update([credential.accountId, credential.clientId, credential.clientSecret, idp, messaging].join('\u0000'))
+		.update(
+			[credential.accountId, credential.clientId, credential.clientSecret, idp, messaging].join(
+				'\u0000',
+			),
+		)
 		.digest('base64');
 }
 
 /** Forgets a ConsumerJWS LivePerson refused (40103), so the next one is minted afresh. */
-export async function forgetConsumerJws(session: Session, consumerId: string, settings: RetrySettings): Promise<void> {
+export async function forgetConsumerJws(
+	session: Session,
+	consumerId: string,
+	settings: RetrySettings,
+): Promise<void> {
 	consumerJwsCache.delete(await cacheKey(session, consumerId, settings));
 }
 
-async function consumerJwsFor(session: Session, consumerId: string, settings: RetrySettings): Promise<string> {
+async function consumerJwsFor(
+	session: Session,
+	consumerId: string,
+	settings: RetrySettings,
+): Promise<string> {
 	const key = await cacheKey(session, consumerId, settings);
 	const cached = consumerJwsCache.get(key);
 	if (cached) {
@@ -129,7 +157,8 @@ async function consumerJwsFor(session: Session, consumerId: string, settings: Re
 		settings,
 	);
 	if (outcome.kind === 'noAnswer') {
-		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled) throw outcome.error;
+		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled)
+			throw outcome.error;
 		throw new LivePersonFailure({
 			...noAnswerFailure(outcome.error, BEFORE_THE_REQUEST, settings.timeoutMs, outcome.attempts),
 			message: `LivePerson's IDP did not mint a ConsumerJWS for consumer "${consumerId}"`,
@@ -137,13 +166,20 @@ async function consumerJwsFor(session: Session, consumerId: string, settings: Re
 	}
 	const response = outcome.response;
 	const token = (response.body as { token?: unknown } | undefined)?.token;
-	if ((response.statusCode === 200 || response.statusCode === 201) && typeof token === 'string' && looksLikeJws(token)) {
+	if (
+		(response.statusCode === 200 || response.statusCode === 201) &&
+		typeof token === 'string' &&
+		looksLikeJws(token)
+	) {
 		consumerJwsCache.set(key, token);
-		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS) consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
+		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS)
+			consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
 		return token;
 	}
 	if (response.statusCode === 429 || response.statusCode >= 500) {
-		throw new LivePersonFailure(statusFailure(response.statusCode, response.body, BEFORE_THE_REQUEST, outcome.attempts));
+		throw new LivePersonFailure(
+			statusFailure(response.statusCode, response.body, BEFORE_THE_REQUEST, outcome.attempts),
+		);
 	}
 	throw new LivePersonFailure({
 		reason: response.statusCode === 401 ? 'unauthorized' : 'refused',

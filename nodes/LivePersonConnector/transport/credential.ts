@@ -41,7 +41,8 @@ function text(value: unknown): string {
 }
 
 export function readCredential(raw: ICredentialDataDecryptedObject): LivePersonCredential {
-	const mode: AuthMode = raw.authentication === 'staticTokens' ? 'staticTokens' : 'clientCredentials';
+	const mode: AuthMode =
+		raw.authentication === 'staticTokens' ? 'staticTokens' : 'clientCredentials';
 	const hostOverrides: Partial<Record<ServiceName, string>> = {};
 	let csdsBaseUrl = '';
 	if (mode === 'clientCredentials') {
@@ -105,15 +106,22 @@ export function required(value: string, label: string): string {
  * instead of being retried for half a minute per item.
  */
 export function hostBaseUrl(label: string, value: string): string {
-	const problem = (what: string, fix = 'Give the host only, e.g. va.msg.liveperson.net, or a base URL such as http://127.0.0.1:8080.') =>
-		new LivePersonSetupError(`The credential's ${label} ${what}`, fix);
-	if ([...value].some((char) => char.trim() === '' || char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127)) {
+	const problem = (
+		what: string,
+		fix = 'Give the host only, e.g. va.msg.liveperson.net, or a base URL such as http://127.0.0.1:8080.',
+	) => new LivePersonSetupError(`The credential's ${label} ${what}`, fix);
+	if (
+		[...value].some(
+			(char) => char.trim() === '' || char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127,
+		)
+	) {
 		throw problem('contains a space or a control character');
 	}
 	const scheme = /^([a-z][a-z0-9+.-]*):(\/\/)?/i.exec(value);
 	let candidate = value;
 	if (scheme && scheme[2]) {
-		if (!/^https?$/i.test(scheme[1])) throw problem(`uses the ${scheme[1]}: scheme; LivePerson hosts use https`);
+		if (!/^https?$/i.test(scheme[1]))
+			throw problem(`uses the ${scheme[1]}: scheme; LivePerson hosts use https`);
 	} else if (scheme && !/^\d/.test(value.slice(scheme[0].length))) {
 		throw problem(`uses the ${scheme[1]}: scheme; LivePerson hosts use https`);
 	} else {
@@ -138,7 +146,8 @@ export function hostBaseUrl(label: string, value: string): string {
 			'LivePerson hosts take no login in the URL: remove the "user:password@" part.',
 		);
 	}
-	if (url.pathname !== '/' && url.pathname !== '') throw problem(`has a path (${url.pathname.slice(0, 60)})`);
+	if (url.pathname !== '/' && url.pathname !== '')
+		throw problem(`has a path (${url.pathname.slice(0, 60)})`);
 	if (url.search || url.hash) throw problem('has a query or fragment');
 	if (!url.hostname) throw problem('has no host name');
 	return `${url.protocol}//${url.host}`;

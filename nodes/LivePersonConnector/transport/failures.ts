@@ -28,7 +28,7 @@ const AUTH_ERRORS: Record<number, { message: string; fix: string }> = {
 	},
 	40103: {
 		message: 'LivePerson rejected the ConsumerJWS',
-		fix: 'Check that the ConsumerJWS was minted for this account, and that the conversation belongs to this consumer (LivePerson refuses one consumer\'s ConsumerJWS on another consumer\'s conversation).',
+		fix: "Check that the ConsumerJWS was minted for this account, and that the conversation belongs to this consumer (LivePerson refuses one consumer's ConsumerJWS on another consumer's conversation).",
 	},
 	40104: {
 		message: 'No ConsumerJWS was sent',
@@ -36,14 +36,17 @@ const AUTH_ERRORS: Record<number, { message: string; fix: string }> = {
 	},
 	40105: {
 		message: 'No AppJWT was sent',
-		fix: 'Fill in the credential\'s AppJWT, or switch it to Client Credentials.',
+		fix: "Fill in the credential's AppJWT, or switch it to Client Credentials.",
 	},
 };
 
 function retried(attempts?: Attempts): string {
 	if (!attempts || attempts.rateLimited + attempts.serverErrors === 0) return '';
 	const parts = [];
-	if (attempts.rateLimited) parts.push(`${attempts.rateLimited} time(s) after rate limits (${Math.round(attempts.waitedMs / 1000)} s waited)`);
+	if (attempts.rateLimited)
+		parts.push(
+			`${attempts.rateLimited} time(s) after rate limits (${Math.round(attempts.waitedMs / 1000)} s waited)`,
+		);
 	if (attempts.serverErrors) parts.push(`${attempts.serverErrors} time(s) after server errors`);
 	return `The node retried ${parts.join(' and ')}.`;
 }
@@ -56,14 +59,16 @@ export function authFailure(body: unknown, httpCode: number, role: RequestRole):
 	const details = (body as { body?: IDataObject } | undefined)?.body ?? {};
 	const errorCode = typeof details.errorCode === 'number' ? details.errorCode : undefined;
 	const known = errorCode === undefined ? undefined : AUTH_ERRORS[errorCode];
-	const said = [details.title, details.details].filter((part) => typeof part === 'string').join(': ');
+	const said = [details.title, details.details]
+		.filter((part) => typeof part === 'string')
+		.join(': ');
 	return {
 		reason: errorCode === 40103 || errorCode === 40104 ? 'consumerJwsRejected' : 'unauthorized',
 		message: known?.message ?? 'LivePerson refused the request as unauthorized',
 		description: sentences(
 			role.notDone,
 			known?.fix ??
-				'LivePerson answers 401 when a token is invalid, or when one consumer\'s ConsumerJWS is used on another consumer\'s conversation.',
+				"LivePerson answers 401 when a token is invalid, or when one consumer's ConsumerJWS is used on another consumer's conversation.",
 			`LivePerson said${errorCode ? ` (errorCode ${errorCode})` : ''}: ${excerpt(said || `HTTP ${httpCode}`)}.`,
 		),
 		httpCode,
@@ -117,7 +122,7 @@ export function answerFailure(error: AnswerError, httpCode: number): FailureFact
 	const processed = error.problem === 'unclear' || httpCode < 400;
 	return {
 		reason: 'unreadableAnswer',
-		message: 'LivePerson\'s answer could not be read',
+		message: "LivePerson's answer could not be read",
 		description: sentences(
 			`${excerpt(error.problem === 'unclear' ? said : error.message)} (HTTP ${httpCode}).`,
 			processed ? undefined : 'This often means a proxy or gateway answered instead of LivePerson.',
@@ -129,7 +134,12 @@ export function answerFailure(error: AnswerError, httpCode: number): FailureFact
 }
 
 /** An HTTP status that is not an answer to read: 3xx, 429, 5xx, or a 4xx without request results. */
-export function statusFailure(httpCode: number, body: unknown, role: RequestRole, attempts?: Attempts): FailureFacts {
+export function statusFailure(
+	httpCode: number,
+	body: unknown,
+	role: RequestRole,
+	attempts?: Attempts,
+): FailureFacts {
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
 	const said = `LivePerson said: ${excerpt(text)}`;
 	if (httpCode === 429) {
@@ -139,7 +149,7 @@ export function statusFailure(httpCode: number, body: unknown, role: RequestRole
 			description: sentences(
 				role.notDone,
 				retried(attempts),
-				'Send fewer items at a time, or raise the node\'s Rate Limit Retries and Max Rate Limit Wait options.',
+				"Send fewer items at a time, or raise the node's Rate Limit Retries and Max Rate Limit Wait options.",
 			),
 			httpCode,
 			effect: 'no',
@@ -160,7 +170,7 @@ export function statusFailure(httpCode: number, body: unknown, role: RequestRole
 			message: `LivePerson's host answered with a redirect (HTTP ${httpCode})`,
 			description: sentences(
 				role.notDone,
-				'The node does not follow redirects, so a request is never sent twice or to another host. Check the credential\'s hosts (a proxy or an old host name may redirect).',
+				"The node does not follow redirects, so a request is never sent twice or to another host. Check the credential's hosts (a proxy or an old host name may redirect).",
 			),
 			httpCode,
 			effect: role.main ? 'unknown' : 'no',
@@ -170,7 +180,11 @@ export function statusFailure(httpCode: number, body: unknown, role: RequestRole
 		return {
 			reason: 'refused',
 			message: 'LivePerson does not know this account or endpoint (HTTP 404)',
-			description: sentences(role.notDone, 'Check the Account ID in the credential, and its hosts.', said),
+			description: sentences(
+				role.notDone,
+				'Check the Account ID in the credential, and its hosts.',
+				said,
+			),
 			httpCode,
 			effect: 'no',
 		};
@@ -178,17 +192,29 @@ export function statusFailure(httpCode: number, body: unknown, role: RequestRole
 	return {
 		reason: 'refused',
 		message: `LivePerson refused the request (HTTP ${httpCode})`,
-		description: sentences(role.notDone, said, 'Check the Account ID in the credential and the values this request is built from.'),
+		description: sentences(
+			role.notDone,
+			said,
+			'Check the Account ID in the credential and the values this request is built from.',
+		),
 		httpCode,
 		effect: httpCode >= 200 && httpCode < 300 ? 'unknown' : 'no',
 	};
 }
 
 /** No answer came back: refused, timed out, or the connection dropped. */
-export function noAnswerFailure(error: unknown, role: RequestRole, timeoutMs: number, attempts?: Attempts): FailureFacts {
+export function noAnswerFailure(
+	error: unknown,
+	role: RequestRole,
+	timeoutMs: number,
+	attempts?: Attempts,
+): FailureFacts {
 	const code = networkCode(error);
 	const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test((error as Error)?.message ?? '');
+	const timedOut =
+		code === 'ECONNABORTED' ||
+		code === 'ETIMEDOUT' ||
+		/timeout/i.test((error as Error)?.message ?? '');
 	// No error code in the message: NodeApiError swaps messages naming ECONNRESET & co. for generic text.
 	return {
 		reason: neverSent ? 'connectionFailed' : timedOut ? 'timeout' : 'connectionLost',

@@ -92,7 +92,9 @@ async function fetchHosts(request: HttpRequest, csds: string, accountId: string)
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-	}).catch((error: Error) => unreachable(error, `LivePerson's Domain API at ${csds}`))) as FullResponse;
+	}).catch((error: Error) =>
+		unreachable(error, `LivePerson's Domain API at ${csds}`),
+	)) as FullResponse;
 	if ([400, 401, 403, 404].includes(response.statusCode)) {
 		throw new LivePersonSetupError(
 			`LivePerson's Domain API does not know account "${accountId}"`,
@@ -103,13 +105,14 @@ async function fetchHosts(request: HttpRequest, csds: string, accountId: string)
 	if (response.statusCode !== 200 || !Array.isArray(body?.baseURIs)) {
 		throw new LivePersonSetupError(
 			`LivePerson's Domain API answered HTTP ${response.statusCode} for account "${accountId}"`,
-			'The Domain API did not return the account\'s hosts. Try again later, or set the hosts in the credential\'s host overrides.',
+			"The Domain API did not return the account's hosts. Try again later, or set the hosts in the credential's host overrides.",
 			response.statusCode === 429 || response.statusCode >= 500,
 		);
 	}
 	const hosts: Record<string, string> = {};
 	for (const entry of body.baseURIs) {
-		if (typeof entry.service === 'string' && typeof entry.baseURI === 'string') hosts[entry.service] = entry.baseURI;
+		if (typeof entry.service === 'string' && typeof entry.baseURI === 'string')
+			hosts[entry.service] = entry.baseURI;
 	}
 	return hosts;
 }

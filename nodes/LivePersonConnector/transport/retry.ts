@@ -26,7 +26,13 @@ const DEFAULT_RETRY: RetrySettings = {
 	timeoutMs: 30_000,
 };
 
-function numberOption(options: IDataObject, name: string, fallback: number, min: number, max: number): number {
+function numberOption(
+	options: IDataObject,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number,
+): number {
 	const value = Number(options[name]);
 	return Number.isFinite(value) ? Math.min(Math.max(value, min), max) : fallback;
 }
@@ -35,18 +41,34 @@ function numberOption(options: IDataObject, name: string, fallback: number, min:
 export function retrySettings(options: IDataObject = {}): RetrySettings {
 	const seconds = (ms: number) => ms / 1000;
 	const interval =
-		numberOption(options, 'serverErrorRetryInterval', seconds(DEFAULT_RETRY.serverErrorDelaysMs[0]), 0, 60) * 1000;
+		numberOption(
+			options,
+			'serverErrorRetryInterval',
+			seconds(DEFAULT_RETRY.serverErrorDelaysMs[0]),
+			0,
+			60,
+		) * 1000;
 	return {
-		rateLimitRetries: numberOption(options, 'rateLimitRetries', DEFAULT_RETRY.rateLimitRetries, 0, 20),
+		rateLimitRetries: numberOption(
+			options,
+			'rateLimitRetries',
+			DEFAULT_RETRY.rateLimitRetries,
+			0,
+			20,
+		),
 		maxRateLimitWaitMs:
-			numberOption(options, 'maxRateLimitWait', seconds(DEFAULT_RETRY.maxRateLimitWaitMs), 0, 600) * 1000,
+			numberOption(options, 'maxRateLimitWait', seconds(DEFAULT_RETRY.maxRateLimitWaitMs), 0, 600) *
+			1000,
 		serverErrorDelaysMs: [interval, interval * 2, interval * 3],
 		timeoutMs: numberOption(options, 'timeout', seconds(DEFAULT_RETRY.timeoutMs), 1, 300) * 1000,
 	};
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(headers: IDataObject | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+	headers: IDataObject | undefined,
+	now = Date.now(),
+): number | undefined {
 	const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	const text = String(raw).trim();
@@ -112,7 +134,11 @@ export async function sendWithRetries(
 		if (signal?.aborted) throw new Cancelled();
 		if ('error' in sent) {
 			// A network code means the answer was lost; setup errors (bad credentials) carry none.
-			if (repeatable && networkCode(sent.error) !== undefined && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
+			if (
+				repeatable &&
+				networkCode(sent.error) !== undefined &&
+				attempts.serverErrors < settings.serverErrorDelaysMs.length
+			) {
 				await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
 				continue;
 			}
@@ -130,7 +156,11 @@ export async function sendWithRetries(
 				continue;
 			}
 		}
-		if (response.statusCode >= 500 && repeatable && attempts.serverErrors < settings.serverErrorDelaysMs.length) {
+		if (
+			response.statusCode >= 500 &&
+			repeatable &&
+			attempts.serverErrors < settings.serverErrorDelaysMs.length
+		) {
 			await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
 			continue;
 		}
@@ -140,7 +170,11 @@ export async function sendWithRetries(
 
 /** The low-level code of a network failure (ECONNRESET, ECONNREFUSED, ECONNABORTED, ETIMEDOUT...). */
 export function networkCode(error: unknown): string | undefined {
-	for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+	for (
+		let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+		current && depth < 5;
+		depth++
+	) {
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
 		current = current.cause as typeof current;
 	}

@@ -8,12 +8,19 @@ import type {
 
 import { Cancelled, LivePersonSetupError } from '../helpers/errors';
 import { appJwtServesUntil, latestAppJwt, mintAppJwtOnce, stillValid } from './appJwt';
-import { CREDENTIAL_TYPE, emptyField, readCredential, type LivePersonCredential, type ServiceName } from './credential';
+import {
+	CREDENTIAL_TYPE,
+	emptyField,
+	readCredential,
+	type LivePersonCredential,
+	type ServiceName,
+} from './credential';
 import { serviceBaseUrl, type FullResponse } from './hosts';
 import { repeatingRequest, sendWithRetries, type Outcome, type RetrySettings } from './retry';
 
 /** Any n8n context that can read the credential and send requests: execute, hooks, webhooks, load options. */
-export type LivePersonContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+export type LivePersonContext =
+	IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 /**
  * What one node run shares across its items: the credential, read once, and the AppJWT it uses.
@@ -53,15 +60,27 @@ function plainSend(session: Session, settings: RetrySettings) {
 		})) as FullResponse;
 }
 
-export async function serviceUrl(session: Session, service: ServiceName, settings: RetrySettings): Promise<string> {
+export async function serviceUrl(
+	session: Session,
+	service: ServiceName,
+	settings: RetrySettings,
+): Promise<string> {
 	const { credential } = session;
 	if (credential.mode === 'staticTokens') {
 		const url = credential.hostOverrides[service];
-		if (!url) throw new LivePersonSetupError(`Static Tokens cannot reach LivePerson's ${service}`, 'Switch the credential to Client Credentials.');
+		if (!url)
+			throw new LivePersonSetupError(
+				`Static Tokens cannot reach LivePerson's ${service}`,
+				'Switch the credential to Client Credentials.',
+			);
 		return url;
 	}
 	// The Domain API is safe to ask again, so its 5xx and lost answers follow LivePerson's retry policy.
-	return await serviceBaseUrl(repeatingRequest(plainSend(session, settings), settings, session.signal), credential, service);
+	return await serviceBaseUrl(
+		repeatingRequest(plainSend(session, settings), settings, session.signal),
+		credential,
+		service,
+	);
 }
 
 /**
@@ -69,7 +88,11 @@ export async function serviceUrl(session: Session, service: ServiceName, setting
  * (with the node's timeout, retries and Stop) and stored with the credential on the next request.
  * `rejected` is a token LivePerson just refused (40102), which must be replaced.
  */
-async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?: string): Promise<void> {
+async function ensureAppJwt(
+	session: Session,
+	settings: RetrySettings,
+	rejected?: string,
+): Promise<void> {
 	const { credential } = session;
 	if (credential.mode === 'staticTokens') {
 		if (!credential.appJwt) throw emptyField('AppJWT');
@@ -78,14 +101,19 @@ async function ensureAppJwt(session: Session, settings: RetrySettings, rejected?
 	if (session.setupFailure) throw session.setupFailure;
 	const current = credential.appJwt;
 	if (current && current !== rejected) {
-		if (session.checkedAppJwt?.token !== current) session.checkedAppJwt = { token: current, until: appJwtServesUntil(current, credential) };
+		if (session.checkedAppJwt?.token !== current)
+			session.checkedAppJwt = { token: current, until: appJwtServesUntil(current, credential) };
 		if (Date.now() / 1000 <= session.checkedAppJwt.until) return;
 	}
 	// Another execution of this process may have minted one n8n has not stored for this one yet.
 	const shared = latestAppJwt(credential, rejected ?? current);
 	if (shared) return useAppJwt(session, shared);
 	if (session.minting) return await session.minting;
-	session.minting = mintNewAppJwt(session, settings, current && current !== rejected ? current : undefined).finally(() => {
+	session.minting = mintNewAppJwt(
+		session,
+		settings,
+		current && current !== rejected ? current : undefined,
+	).finally(() => {
 		session.minting = undefined;
 	});
 	await session.minting;
@@ -97,20 +125,37 @@ function useAppJwt(session: Session, token: string): void {
 	session.unstoredAppJwt = token;
 }
 
-async function mintNewAppJwt(session: Session, settings: RetrySettings, stillUsable?: string): Promise<void> {
-	const mint = () => mintAppJwtOnce(repeatingRequest(plainSend(session, settings), settings, session.signal), session.credential);
+async function mintNewAppJwt(
+	session: Session,
+	settings: RetrySettings,
+	stillUsable?: string,
+): Promise<void> {
+	const mint = () =>
+		mintAppJwtOnce(
+			repeatingRequest(plainSend(session, settings), settings, session.signal),
+			session.credential,
+		);
 	const minted = await mint()
 		// A mint shared with an execution that was stopped meanwhile: this one mints for itself.
-		.catch((error: unknown) => (error instanceof Cancelled && !session.signal?.aborted ? mint() : Promise.reject(error)))
+		.catch((error: unknown) =>
+			error instanceof Cancelled && !session.signal?.aborted ? mint() : Promise.reject(error),
+		)
 		.then(
 			(token) => ({ token }),
 			(error: unknown) => ({ error }),
 		);
 	if ('token' in minted) return useAppJwt(session, minted.token);
 	const { error } = minted;
-	if (error instanceof LivePersonSetupError && error.transient && stillUsable && stillValid(stillUsable)) {
+	if (
+		error instanceof LivePersonSetupError &&
+		error.transient &&
+		stillUsable &&
+		stillValid(stillUsable)
+	) {
 		// Renewing early failed, but the stored token still works: keep using it.
-		session.ctx.logger.warn(`LivePerson AppJWT renewal failed (${error.message}); the current AppJWT is still valid and stays in use`);
+		session.ctx.logger.warn(
+			`LivePerson AppJWT renewal failed (${error.message}); the current AppJWT is still valid and stays in use`,
+		);
 		return;
 	}
 	if (error instanceof LivePersonSetupError && !error.transient) session.setupFailure = error;
@@ -118,8 +163,18 @@ async function mintNewAppJwt(session: Session, settings: RetrySettings, stillUsa
 }
 
 /** Sends with the session's AppJWT; a newly minted one goes through n8n's authentication once, which stores it. */
-async function sendWithAppJwt(session: Session, options: IHttpRequestOptions, settings: RetrySettings): Promise<FullResponse> {
-	const request = { ...options, returnFullResponse: true, ignoreHttpStatusErrors: true, disableFollowRedirect: true, timeout: settings.timeoutMs };
+async function sendWithAppJwt(
+	session: Session,
+	options: IHttpRequestOptions,
+	settings: RetrySettings,
+): Promise<FullResponse> {
+	const request = {
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: settings.timeoutMs,
+	};
 	const unstored = session.unstoredAppJwt;
 	if (unstored) {
 		session.unstoredAppJwt = undefined;
@@ -131,9 +186,14 @@ async function sendWithAppJwt(session: Session, options: IHttpRequestOptions, se
 			// The credential's preAuthentication stores this token instead of minting one.
 			data: { ...session.credential.raw, mintedAppJwt: '', pendingAppJwt: unstored },
 		};
-		return (await session.ctx.helpers.httpRequestWithAuthentication.call(session.ctx as IExecuteFunctions, CREDENTIAL_TYPE, { ...request, abortSignal: session.signal }, {
-			credentialsDecrypted,
-		})) as FullResponse;
+		return (await session.ctx.helpers.httpRequestWithAuthentication.call(
+			session.ctx as IExecuteFunctions,
+			CREDENTIAL_TYPE,
+			{ ...request, abortSignal: session.signal },
+			{
+				credentialsDecrypted,
+			},
+		)) as FullResponse;
 	}
 	return (await session.ctx.helpers.httpRequest({
 		...request,
@@ -173,7 +233,11 @@ export async function authenticatedRequest(
 		await ensureAppJwt(session, settings);
 		const used = session.credential.appJwt;
 		const response = await sendWithAppJwt(session, options, settings);
-		if (!remintedAfter401 && session.credential.mode === 'clientCredentials' && isExpiredAppJwtAnswer(response)) {
+		if (
+			!remintedAfter401 &&
+			session.credential.mode === 'clientCredentials' &&
+			isExpiredAppJwtAnswer(response)
+		) {
 			remintedAfter401 = true;
 			await ensureAppJwt(session, settings, used);
 			return await sendWithAppJwt(session, options, settings);
@@ -187,6 +251,12 @@ export async function authenticatedRequest(
 export function sessionSecrets(session: Session): string[] {
 	const { credential } = session;
 	const raw = credential.raw;
-	return [credential.clientSecret, credential.appJwt, credential.defaultConsumerJws, credential.webhookSecret, raw.appJwt, raw.mintedAppJwt]
-		.filter((value): value is string => typeof value === 'string' && value.length > 0);
+	return [
+		credential.clientSecret,
+		credential.appJwt,
+		credential.defaultConsumerJws,
+		credential.webhookSecret,
+		raw.appJwt,
+		raw.mintedAppJwt,
+	].filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

@@ -55,7 +55,8 @@ export function readNotification(rawBody: string): Notification | undefined {
 	} catch {
 		return undefined;
 	}
-	if (!isObject(parsed) || !isObject(parsed.body) || !Array.isArray(parsed.body.changes)) return undefined;
+	if (!isObject(parsed) || !isObject(parsed.body) || !Array.isArray(parsed.body.changes))
+		return undefined;
 	const notification: Notification = {
 		type: typeof parsed.type === 'string' ? parsed.type : '',
 		changes: parsed.body.changes.filter(isObject),
@@ -92,7 +93,9 @@ function messagingItem(eventType: EventType, change: IDataObject, sentTs: unknow
 
 function participantsOf(details: IDataObject): IDataObject[] {
 	if (!Array.isArray(details.participants)) return [];
-	return details.participants.filter(isObject).map((p) => ({ id: stringOrNull(p.id), role: stringOrNull(p.role) }));
+	return details.participants
+		.filter(isObject)
+		.map((p) => ({ id: stringOrNull(p.id), role: stringOrNull(p.role) }));
 }
 
 function conversationItem(change: IDataObject, sentTs: unknown): ChangeItem {
@@ -100,7 +103,10 @@ function conversationItem(change: IDataObject, sentTs: unknown): ChangeItem {
 	const details = isObject(result.conversationDetails) ? result.conversationDetails : {};
 	return {
 		eventType: 'ExConversationChangeNotification',
-		conversationId: stringOrNull(change.conversationId) ?? stringOrNull(change.dialogId) ?? stringOrNull(result.convId),
+		conversationId:
+			stringOrNull(change.conversationId) ??
+			stringOrNull(change.dialogId) ??
+			stringOrNull(result.convId),
 		dialogId: stringOrNull(change.dialogId),
 		changeType: stringOrNull(change.type),
 		// `state` is the main dialog, `stage` the whole conversation: with a post-conversation survey
@@ -115,8 +121,12 @@ function conversationItem(change: IDataObject, sentTs: unknown): ChangeItem {
 }
 
 /** A change as an item, or undefined for an event type the trigger does not know. */
-export function changeItem(notification: Notification, change: IDataObject): ChangeItem | undefined {
-	const isConversationChange = notification.type === CONVERSATION_NOTIFICATION || isObject(change.result);
+export function changeItem(
+	notification: Notification,
+	change: IDataObject,
+): ChangeItem | undefined {
+	const isConversationChange =
+		notification.type === CONVERSATION_NOTIFICATION || isObject(change.result);
 	if (isConversationChange) return conversationItem(change, notification.sentTs);
 	const eventType = isObject(change.event) ? change.event.type : undefined;
 	if (typeof eventType !== 'string' || !MESSAGING_EVENTS.has(eventType)) return undefined;
@@ -136,8 +146,10 @@ export const PRIVATE_AUDIENCE = 'AGENTS_AND_MANAGERS';
 
 export function passes(item: ChangeItem, filter: ChangeFilter): boolean {
 	if (!filter.events.has(item.eventType)) return false;
-	if (item.eventType === 'ExConversationChangeNotification') return !filter.closedOnly || item.state === 'CLOSE';
+	if (item.eventType === 'ExConversationChangeNotification')
+		return !filter.closedOnly || item.state === 'CLOSE';
 	// A change without a role cannot be told apart from the consumer's own echo, so it does not pass.
-	if (typeof item.originatorRole !== 'string' || !filter.roles.has(item.originatorRole)) return false;
+	if (typeof item.originatorRole !== 'string' || !filter.roles.has(item.originatorRole))
+		return false;
 	return filter.includePrivateNotes || item.messageAudience !== PRIVATE_AUDIENCE;
 }

@@ -20,7 +20,9 @@ export class WebhookKeyMissing extends Error {
 		readonly field: string,
 		readonly fix: string,
 	) {
-		super(`The credential's ${field} is empty: the LivePerson Trigger cannot check LivePerson's signatures`);
+		super(
+			`The credential's ${field} is empty: the LivePerson Trigger cannot check LivePerson's signatures`,
+		);
 		this.name = 'WebhookKeyMissing';
 	}
 }
@@ -33,10 +35,20 @@ export class WebhookKeyMissing extends Error {
 export function webhookKeyFrom(raw: ICredentialDataDecryptedObject): WebhookKey {
 	const credential = readCredential(raw);
 	const { accountId } = credential;
-	if (!accountId) throw new WebhookKeyMissing('Account ID', 'Enter your LivePerson account (site) ID in the credential.');
+	if (!accountId)
+		throw new WebhookKeyMissing(
+			'Account ID',
+			'Enter your LivePerson account (site) ID in the credential.',
+		);
 	if (credential.mode === 'clientCredentials') {
-		if (!credential.webhookSecret) throw new WebhookKeyMissing('Client Secret', 'Enter the client secret of your connector app installation.');
-		return credential.clientId ? { accountId, clientId: credential.clientId, hmacSecret: credential.webhookSecret } : { accountId, hmacSecret: credential.webhookSecret };
+		if (!credential.webhookSecret)
+			throw new WebhookKeyMissing(
+				'Client Secret',
+				'Enter the client secret of your connector app installation.',
+			);
+		return credential.clientId
+			? { accountId, clientId: credential.clientId, hmacSecret: credential.webhookSecret }
+			: { accountId, hmacSecret: credential.webhookSecret };
 	}
 	if (!credential.webhookSecret) {
 		throw new WebhookKeyMissing(
@@ -46,5 +58,7 @@ export function webhookKeyFrom(raw: ICredentialDataDecryptedObject): WebhookKey 
 	}
 	const azp = readClaims(credential.appJwt)?.azp;
 	const clientId = typeof azp === 'string' && azp !== '' ? azp : undefined;
-	return clientId ? { accountId, clientId, hmacSecret: credential.webhookSecret } : { accountId, hmacSecret: credential.webhookSecret };
+	return clientId
+		? { accountId, clientId, hmacSecret: credential.webhookSecret }
+		: { accountId, hmacSecret: credential.webhookSecret };
 }

@@ -18,7 +18,9 @@ export function changeKey(item: ChangeItem, closedOnly: boolean): string | undef
 	switch (item.eventType) {
 		case 'ContentEvent':
 		case 'RichContentEvent':
-			return typeof item.sequence === 'number' ? `${item.eventType}:${conversation}:${item.sequence}` : undefined;
+			return typeof item.sequence === 'number'
+				? `${item.eventType}:${conversation}:${item.sequence}`
+				: undefined;
 		case 'AcceptStatusEvent':
 			return typeof item.sequence === 'number'
 				? `${item.eventType}:${conversation}:${item.sequence}:${String(item.status)}:${JSON.stringify(item.sequenceList)}`
@@ -26,9 +28,13 @@ export function changeKey(item: ChangeItem, closedOnly: boolean): string | undef
 		case 'ExConversationChangeNotification': {
 			const kind = `${item.eventType}:${conversation}:${String(item.state)}:${String(item.stage)}`;
 			if (closedOnly) return kind;
-			const details = (item.rawChange.result as { conversationDetails?: { metaDataLastUpdateTs?: unknown } } | undefined)
-				?.conversationDetails;
-			return typeof details?.metaDataLastUpdateTs === 'number' ? `${kind}:${details.metaDataLastUpdateTs}` : undefined;
+			const details = (
+				item.rawChange.result as
+					{ conversationDetails?: { metaDataLastUpdateTs?: unknown } } | undefined
+			)?.conversationDetails;
+			return typeof details?.metaDataLastUpdateTs === 'number'
+				? `${kind}:${details.metaDataLastUpdateTs}`
+				: undefined;
 		}
 		default:
 			return undefined;

@@ -3,17 +3,18 @@ import { createHmac, timingSafeEqual } from 'crypto';
 export type SignatureAlgorithm = 'sha1' | 'sha256';
 
 /** Why a request was refused; none of them says anything about the key. */
-export type SignatureRefusal = 'emptyBody' | 'missing' | 'malformed' | 'unsupportedAlgorithm' | 'mismatch';
+export type SignatureRefusal =
+	'emptyBody' | 'missing' | 'malformed' | 'unsupportedAlgorithm' | 'mismatch';
 
 export type SignatureVerdict =
-	| { valid: true; algorithm: SignatureAlgorithm }
-	| { valid: false; reason: SignatureRefusal };
+	{ valid: true; algorithm: SignatureAlgorithm } | { valid: false; reason: SignatureRefusal };
 
 export const REFUSAL_MESSAGES: Record<SignatureRefusal, string> = {
 	emptyBody: 'the request has no body',
 	missing: 'the x-liveperson-signature header is missing',
 	malformed: 'the x-liveperson-signature header is not "sha1=" or "sha256=" followed by base64',
-	unsupportedAlgorithm: 'the x-liveperson-signature header names an algorithm other than sha1 or sha256',
+	unsupportedAlgorithm:
+		'the x-liveperson-signature header names an algorithm other than sha1 or sha256',
 	mismatch: 'the signature does not match the body',
 };
 
@@ -30,7 +31,11 @@ function isAlgorithm(name: string): name is SignatureAlgorithm {
  * re-serialised JSON: parsing and stringifying changes escapes, number forms and spacing, and so the
  * signature. The comparison takes the same time wherever the first differing byte is.
  */
-export function verifySignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): SignatureVerdict {
+export function verifySignature(
+	rawBody: Buffer,
+	header: string | string[] | undefined,
+	secret: string,
+): SignatureVerdict {
 	if (secret === '') throw new Error('verifySignature needs a non-empty key');
 	if (rawBody.length === 0) return { valid: false, reason: 'emptyBody' };
 	if (header === undefined || header === '') return { valid: false, reason: 'missing' };
@@ -45,5 +50,7 @@ export function verifySignature(rawBody: Buffer, header: string | string[] | und
 	// A length differing from the algorithm's digest (truncated, or another algorithm's digest under
 	// this prefix) is public knowledge and may be refused before comparing.
 	if (received.length !== DIGEST_BYTES[algorithm]) return { valid: false, reason: 'mismatch' };
-	return timingSafeEqual(received, expected) ? { valid: true, algorithm } : { valid: false, reason: 'mismatch' };
+	return timingSafeEqual(received, expected)
+		? { valid: true, algorithm }
+		: { valid: false, reason: 'mismatch' };
 }

@@ -28,13 +28,22 @@ export function inputErrorDefects(error: InputError): string[] {
 	}
 	// `problem` follows the field name ("Customer Info › Balance: must be a number"), so it is a
 	// clause of at least two words; `fix` is a sentence of its own.
-	if (typeof error.problem !== 'string' || !/\S+\s+\S+/.test(error.problem) || error.problem !== error.problem.trim()) {
+	if (
+		typeof error.problem !== 'string' ||
+		!/\S+\s+\S+/.test(error.problem) ||
+		error.problem !== error.problem.trim()
+	) {
 		defects.push(`problem ${JSON.stringify(error.problem)} is not a sentence`);
 	}
-	if (typeof error.fix !== 'string' || !/^\S.*\S[.!]$/s.test(error.fix) || !/\S+\s+\S+/.test(error.fix)) {
+	if (
+		typeof error.fix !== 'string' ||
+		!/^\S.*\S[.!]$/s.test(error.fix) ||
+		!/\S+\s+\S+/.test(error.fix)
+	) {
 		defects.push(`fix ${JSON.stringify(error.fix)} is not a sentence`);
 	}
-	if (!error.message.startsWith(`${error.field}: `)) defects.push('message does not start with the field');
+	if (!error.message.startsWith(`${error.field}: `))
+		defects.push('message does not start with the field');
 	return defects;
 }
 
@@ -47,7 +56,9 @@ export function expectInputError(action: () => unknown, field: string | RegExp):
 		thrown = error;
 	}
 	if (!(thrown instanceof InputError)) {
-		throw new Error(`expected an InputError naming ${String(field)}, got ${thrown === undefined ? 'no error' : String(thrown)}`);
+		throw new Error(
+			`expected an InputError naming ${String(field)}, got ${thrown === undefined ? 'no error' : String(thrown)}`,
+		);
 	}
 	if (typeof field === 'string') expect(thrown.field).toBe(field);
 	else expect(thrown.field).toMatch(field);

@@ -19,12 +19,16 @@ export const SAMPLE_CONVERSATION_ID = '8602832d-dce1-446b-8445-0d51f5926a42';
 
 /** Paths of values that are `''`, `null`, `undefined`, or not JSON at all (NaN, Date, functions…). */
 export function emptyOrForeignValues(value: unknown, path = '$'): string[] {
-	if (value === '' || value === null || value === undefined) return [`${path} is ${JSON.stringify(value) ?? 'undefined'}`];
+	if (value === '' || value === null || value === undefined)
+		return [`${path} is ${JSON.stringify(value) ?? 'undefined'}`];
 	if (typeof value === 'number') return Number.isFinite(value) ? [] : [`${path} is ${value}`];
 	if (typeof value === 'string' || typeof value === 'boolean') return [];
-	if (Array.isArray(value)) return value.flatMap((item, index) => emptyOrForeignValues(item, `${path}[${index}]`));
+	if (Array.isArray(value))
+		return value.flatMap((item, index) => emptyOrForeignValues(item, `${path}[${index}]`));
 	if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-		return Object.entries(value).flatMap(([key, item]) => emptyOrForeignValues(item, `${path}.${key}`));
+		return Object.entries(value).flatMap(([key, item]) =>
+			emptyOrForeignValues(item, `${path}.${key}`),
+		);
 	}
 	return [`${path} is not plain JSON (${Object.prototype.toString.call(value)})`];
 }
@@ -61,10 +65,12 @@ export function planProblems(plan: CreatePlan, accountId: string): string[] {
 		const envelope = checkEnvelope(JSON.parse(sendText), 'send');
 		if (!envelope.ok) problems.push(envelope.msg);
 		else {
-			if (envelope.req.type !== 'ms.PublishEvent') problems.push(`the SEND is a ${envelope.req.type}`);
+			if (envelope.req.type !== 'ms.PublishEvent')
+				problems.push(`the SEND is a ${envelope.req.type}`);
 			const problem = checkPublishEvent(envelope.req.body as Obj);
 			if (problem) problems.push(problem);
-			if (envelope.req.body.dialogId !== SAMPLE_CONVERSATION_ID) problems.push('the SEND goes to another dialog');
+			if (envelope.req.body.dialogId !== SAMPLE_CONVERSATION_ID)
+				problems.push('the SEND goes to another dialog');
 		}
 	}
 	return problems;
@@ -73,7 +79,9 @@ export function planProblems(plan: CreatePlan, accountId: string): string[] {
 /** Customer Info dates that are not real calendar dates (2023-02-29, month 13…). */
 export function impossibleDates(batch: unknown): string[] {
 	const problems: string[] = [];
-	const sdes = (batch as { body?: { authenticatedData?: { lp_sdes?: unknown[] } } }[])[0]?.body?.authenticatedData?.lp_sdes ?? [];
+	const sdes =
+		(batch as { body?: { authenticatedData?: { lp_sdes?: unknown[] } } }[])[0]?.body
+			?.authenticatedData?.lp_sdes ?? [];
 	for (const sde of sdes as { type?: string; info?: Record<string, unknown> }[]) {
 		if (sde.type !== 'ctmrinfo' || !sde.info) continue;
 		for (const name of ['lastPaymentDate', 'registrationDate']) {
@@ -81,7 +89,12 @@ export function impossibleDates(batch: unknown): string[] {
 			if (!date) continue;
 			const real = new Date(Date.UTC(2000, date.month - 1, date.day));
 			real.setUTCFullYear(date.year);
-			const ok = date.year >= 1 && date.year <= 9999 && real.getUTCFullYear() === date.year && real.getUTCMonth() === date.month - 1 && real.getUTCDate() === date.day;
+			const ok =
+				date.year >= 1 &&
+				date.year <= 9999 &&
+				real.getUTCFullYear() === date.year &&
+				real.getUTCMonth() === date.month - 1 &&
+				real.getUTCDate() === date.day;
 			if (!ok) problems.push(`${name} ${JSON.stringify(date)} is not a calendar date`);
 		}
 	}

@@ -37,6 +37,9 @@ export const description: INodeProperties[] = [
 		default: 'createAndSend',
 	},
 	...definitions.flatMap((definition) =>
-		updateDisplayOptions({ show: { resource: ['conversation'], operation: [definition.value] } }, definition.properties),
+		updateDisplayOptions(
+			{ show: { resource: ['conversation'], operation: [definition.value] } },
+			definition.properties,
+		),
 	),
 ];

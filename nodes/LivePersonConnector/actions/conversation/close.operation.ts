@@ -1,6 +1,10 @@
 import { LivePersonFailure } from '../../helpers/errors';
 import { closeRequest } from '../../helpers/requests';
-import { conversationConsumerIdProperty, conversationIdProperty, optionsProperty } from '../../descriptions/consumer.description';
+import {
+	conversationConsumerIdProperty,
+	conversationIdProperty,
+	optionsProperty,
+} from '../../descriptions/consumer.description';
 import type { OperationDefinition } from '../operation';
 import { consumerIdsOf } from './consumer';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
@@ -24,8 +28,15 @@ export const definition: OperationDefinition<'close'> = {
 			(sent) => conversationOutput(conversationId, sent, { closed: true, alreadyClosed: false }),
 			(error: unknown) => {
 				// LivePerson answers "Conversation is close" only after checking the consumer owns it: what was asked holds.
-				if (!(error instanceof LivePersonFailure) || error.facts.reason !== 'conversationClosed') throw error;
-				return { conversationId, closed: true, alreadyClosed: true, ...consumerIdsOf(error), livePersonResponses: [] };
+				if (!(error instanceof LivePersonFailure) || error.facts.reason !== 'conversationClosed')
+					throw error;
+				return {
+					conversationId,
+					closed: true,
+					alreadyClosed: true,
+					...consumerIdsOf(error),
+					livePersonResponses: [],
+				};
 			},
 		);
 	},

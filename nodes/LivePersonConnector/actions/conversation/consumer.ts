@@ -5,13 +5,22 @@ import { optionalIdentity } from '../../helpers/values';
 import type { Consumer, ConsumerChoice } from '../../transport';
 import type { ItemContext } from '../operation';
 
-const IDENTITY_FIX = 'Map the identifier itself, e.g. {{ $json.contactId }}, not an object or a list that holds it.';
+const IDENTITY_FIX =
+	'Map the identifier itself, e.g. {{ $json.contactId }}, not an object or a list that holds it.';
 
 /** Who the item acts for, as the panel gives it: text or digits only, never anything coerced. */
 export function consumerChoice(item: ItemContext): ConsumerChoice {
 	return {
-		consumerId: optionalIdentity('Consumer ID', item.parameter('consumerId', 'Consumer ID', ''), IDENTITY_FIX),
-		consumerJws: optionalIdentity('Options › ConsumerJWS', item.options.consumerJws, 'Map the ConsumerJWS token itself, e.g. {{ $json.consumerJws }}.'),
+		consumerId: optionalIdentity(
+			'Consumer ID',
+			item.parameter('consumerId', 'Consumer ID', ''),
+			IDENTITY_FIX,
+		),
+		consumerJws: optionalIdentity(
+			'Options › ConsumerJWS',
+			item.options.consumerJws,
+			'Map the ConsumerJWS token itself, e.g. {{ $json.consumerJws }}.',
+		),
 	};
 }
 
@@ -26,7 +35,10 @@ export function consumerFields(consumer: Consumer | undefined): IDataObject {
 /** A failure with the consumer's IDs added, so a workflow can look up where it keeps their conversation. */
 export function withConsumer(error: unknown, consumer: Consumer | undefined): unknown {
 	if (!(error instanceof LivePersonFailure) || !consumer) return error;
-	return new LivePersonFailure({ ...error.facts, data: { ...consumerFields(consumer), ...(error.facts.data ?? {}) } });
+	return new LivePersonFailure({
+		...error.facts,
+		data: { ...consumerFields(consumer), ...(error.facts.data ?? {}) },
+	});
 }
 
 /** The consumer's IDs a failure carries (see withConsumer). */

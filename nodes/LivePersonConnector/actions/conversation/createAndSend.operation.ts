@@ -1,7 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationDefinition } from '../operation';
-import { CREATE_OUTCOME, createConversation, createProperties, type CreateVariant } from './createConversation';
+import {
+	CREATE_OUTCOME,
+	createConversation,
+	createProperties,
+	type CreateVariant,
+} from './createConversation';
 
 const variant: CreateVariant = { campaign: 'optional', firstMessage: true };
 
@@ -19,7 +24,7 @@ const messageField: INodeProperties = {
 export const definition: OperationDefinition<'createAndSend'> = {
 	value: 'createAndSend',
 	name: 'Create and Send Message',
-	description: 'Open a conversation and send the customer\'s first message',
+	description: "Open a conversation and send the customer's first message",
 	action: 'Create a conversation and send a message',
 	properties: createProperties(variant, [messageField]),
 	outcome: CREATE_OUTCOME,

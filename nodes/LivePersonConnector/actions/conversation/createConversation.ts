@@ -2,14 +2,30 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { createdConversationId, publishedSequence } from '../../helpers/answers';
 import { LivePersonFailure } from '../../helpers/errors';
-import { planCreate, type CreateParameters, type FirstMessageDelivery } from '../../helpers/requests';
+import {
+	planCreate,
+	type CreateParameters,
+	type FirstMessageDelivery,
+} from '../../helpers/requests';
 import type { PersonalInfoParameters } from '../../helpers/sdes';
 import type { RequestResult } from '../../helpers/types';
 import { callConnector, callConnectorAs, type Consumer } from '../../transport';
-import { autoMessagesOption, consumerIdProperty, optionsProperty } from '../../descriptions/consumer.description';
+import {
+	autoMessagesOption,
+	consumerIdProperty,
+	optionsProperty,
+} from '../../descriptions/consumer.description';
 import { userProfileProperty } from '../../descriptions/profile.description';
-import { conversationContextProperty, routingProperty, routingWithCampaignProperty } from '../../descriptions/routing.description';
-import { customerInfoProperty, personalInfoProperty, sdesJsonProperty } from '../../descriptions/sdes.description';
+import {
+	conversationContextProperty,
+	routingProperty,
+	routingWithCampaignProperty,
+} from '../../descriptions/routing.description';
+import {
+	customerInfoProperty,
+	personalInfoProperty,
+	sdesJsonProperty,
+} from '../../descriptions/sdes.description';
 import type { ItemContext, OutcomeWords } from '../operation';
 import { consumerChoice, consumerFields, withConsumer } from './consumer';
 
@@ -23,7 +39,7 @@ export const CREATE_OUTCOME: OutcomeWords = {
 	field: 'conversationCreated',
 	notDone: 'The conversation was not created.',
 	maybe: 'The conversation may or may not have been created, so the node did not send it again.',
-	check: 'Check the consumer\'s open conversations in LivePerson before running this item again.',
+	check: "Check the consumer's open conversations in LivePerson before running this item again.",
 };
 
 const firstMessageDeliveryOption: INodeProperties = {
@@ -41,13 +57,17 @@ const firstMessageDeliveryOption: INodeProperties = {
 		{
 			name: 'In the Create Request',
 			value: 'inCreateRequest',
-			description: 'As the third request of the create batch, as LivePerson\'s CREATE reference shows',
+			description:
+				"As the third request of the create batch, as LivePerson's CREATE reference shows",
 		},
 	],
 };
 
 /** The panel of a create operation: the shared sections around the operation's own fields. */
-export function createProperties(variant: CreateVariant, own: INodeProperties[] = []): INodeProperties[] {
+export function createProperties(
+	variant: CreateVariant,
+	own: INodeProperties[] = [],
+): INodeProperties[] {
 	return [
 		consumerIdProperty,
 		...own,
@@ -57,12 +77,16 @@ export function createProperties(variant: CreateVariant, own: INodeProperties[] 
 		sdesJsonProperty,
 		variant.campaign === 'optional' ? routingWithCampaignProperty : routingProperty,
 		conversationContextProperty,
-		optionsProperty(autoMessagesOption, ...(variant.firstMessage ? [firstMessageDeliveryOption] : [])),
+		optionsProperty(
+			autoMessagesOption,
+			...(variant.firstMessage ? [firstMessageDeliveryOption] : []),
+		),
 	];
 }
 
 function readParameters(item: ItemContext, variant: CreateVariant): CreateParameters {
-	const parameter = <T>(name: string, label: string, fallback: T) => item.parameter<T>(name, label, fallback);
+	const parameter = <T>(name: string, label: string, fallback: T) =>
+		item.parameter<T>(name, label, fallback);
 	const routing = parameter<IDataObject>('routing', 'Routing', {});
 	const parameters: CreateParameters = {
 		accountId: item.session.credential.accountId,
@@ -80,12 +104,18 @@ function readParameters(item: ItemContext, variant: CreateVariant): CreateParame
 			required: true,
 		};
 	} else if (variant.campaign === 'optional') {
-		parameters.campaign = { campaignId: routing.campaignId, engagementId: routing.engagementId, required: false };
+		parameters.campaign = {
+			campaignId: routing.campaignId,
+			engagementId: routing.engagementId,
+			required: false,
+		};
 	}
 	if (variant.firstMessage) {
 		parameters.firstMessage = {
 			text: parameter<unknown>('message', 'Message', ''),
-			delivery: (item.options.firstMessageDelivery as FirstMessageDelivery | undefined) ?? 'inCreateRequest',
+			delivery:
+				(item.options.firstMessageDelivery as FirstMessageDelivery | undefined) ??
+				'inCreateRequest',
 		};
 	}
 	return parameters;
@@ -95,7 +125,8 @@ function readParameters(item: ItemContext, variant: CreateVariant): CreateParame
 function createdAnyway(error: unknown): unknown {
 	if (!(error instanceof LivePersonFailure)) return error;
 	const results = (error.facts.data?.livePersonResponses ?? []) as RequestResult[];
-	const conversationId = error.facts.reason === 'refused' ? createdConversationId(results) : undefined;
+	const conversationId =
+		error.facts.reason === 'refused' ? createdConversationId(results) : undefined;
 	if (!conversationId) return error;
 	const refused = results.find((result) => result.code !== 'OK');
 	return new LivePersonFailure({
@@ -108,13 +139,19 @@ function createdAnyway(error: unknown): unknown {
 }
 
 /** A separate first SEND that failed: the conversation exists all the same. */
-function firstMessageFailed(error: unknown, output: IDataObject, results: RequestResult[]): unknown {
+function firstMessageFailed(
+	error: unknown,
+	output: IDataObject,
+	results: RequestResult[],
+): unknown {
 	if (!(error instanceof LivePersonFailure)) return error;
 	return new LivePersonFailure({
 		...error.facts,
 		message: `The conversation was created, but its first message was not sent: ${error.facts.message}`,
 		description: `Conversation ${output.conversationId} is open. ${
-			error.facts.effect === 'unknown' ? 'The message may or may not have been sent, so the node did not send it again.' : 'Send the message into it, or close it.'
+			error.facts.effect === 'unknown'
+				? 'The message may or may not have been sent, so the node did not send it again.'
+				: 'Send the message into it, or close it.'
 		} ${error.facts.description}`,
 		effect: 'yes',
 		data: { ...output, messageSent: error.facts.effect, livePersonResponses: results },
@@ -125,17 +162,26 @@ function firstMessageFailed(error: unknown, output: IDataObject, results: Reques
  * Opens one conversation for the item: validates and maps everything before sending, then sends
  * the batch, then (if asked) the first message as a separate SEND.
  */
-export async function createConversation(item: ItemContext, variant: CreateVariant): Promise<IDataObject> {
+export async function createConversation(
+	item: ItemContext,
+	variant: CreateVariant,
+): Promise<IDataObject> {
 	const plan = planCreate(readParameters(item, variant));
 	const choice = consumerChoice(item);
 	const autoMessages = item.options.autoMessages === true;
 	let consumer: Consumer | undefined;
 	let results: RequestResult[];
 	try {
-		({ results } = await callConnectorAs(item.session, choice, { endpoint: 'conversation', requests: plan.batch, autoMessages }, item.settings, (used) => {
-			consumer = used;
-			item.secrets.push(used.consumerJws);
-		}));
+		({ results } = await callConnectorAs(
+			item.session,
+			choice,
+			{ endpoint: 'conversation', requests: plan.batch, autoMessages },
+			item.settings,
+			(used) => {
+				consumer = used;
+				item.secrets.push(used.consumerJws);
+			},
+		));
 	} catch (error) {
 		throw withConsumer(createdAnyway(error), consumer);
 	}
@@ -157,7 +203,12 @@ export async function createConversation(item: ItemContext, variant: CreateVaria
 	if (sequence !== undefined) output.sequence = sequence;
 	if (plan.firstMessageSend && consumer) {
 		try {
-			const sent = await callConnector(item.session, { endpoint: 'send', requests: [plan.firstMessageSend(conversationId)], autoMessages }, consumer.consumerJws, item.settings);
+			const sent = await callConnector(
+				item.session,
+				{ endpoint: 'send', requests: [plan.firstMessageSend(conversationId)], autoMessages },
+				consumer.consumerJws,
+				item.settings,
+			);
 			results.push(...sent);
 			const sentSequence = publishedSequence(sent);
 			if (sentSequence !== undefined) output.sequence = sentSequence;

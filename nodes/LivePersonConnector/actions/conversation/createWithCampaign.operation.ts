@@ -1,7 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationDefinition } from '../operation';
-import { CREATE_OUTCOME, createConversation, createProperties, type CreateVariant } from './createConversation';
+import {
+	CREATE_OUTCOME,
+	createConversation,
+	createProperties,
+	type CreateVariant,
+} from './createConversation';
 
 const variant: CreateVariant = { campaign: 'required', firstMessage: false };
 
@@ -13,7 +18,8 @@ const campaignFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '2739101812',
-		description: 'The messaging campaign that routes the conversation (Campaign Builder in Conversational Cloud)',
+		description:
+			'The messaging campaign that routes the conversation (Campaign Builder in Conversational Cloud)',
 	},
 	{
 		displayName: 'Engagement ID',

@@ -1,12 +1,17 @@
 import type { OperationDefinition } from '../operation';
-import { CREATE_OUTCOME, createConversation, createProperties, type CreateVariant } from './createConversation';
+import {
+	CREATE_OUTCOME,
+	createConversation,
+	createProperties,
+	type CreateVariant,
+} from './createConversation';
 
 const variant: CreateVariant = { campaign: 'none', firstMessage: false };
 
 export const definition: OperationDefinition<'createWithSdes'> = {
 	value: 'createWithSdes',
 	name: 'Create with SDEs',
-	description: 'Open a conversation with the customer\'s profile and engagement attributes',
+	description: "Open a conversation with the customer's profile and engagement attributes",
 	action: 'Create a conversation with customer attributes',
 	properties: createProperties(variant),
 	outcome: CREATE_OUTCOME,

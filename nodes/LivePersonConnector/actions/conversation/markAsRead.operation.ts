@@ -3,7 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ACCEPT_STATUS_CHOICES } from '../../helpers/profileFields';
 import { acceptStatusRequest, sequenceList } from '../../helpers/requests';
 import { choiceOptions } from '../../descriptions/choices';
-import { conversationConsumerIdProperty, conversationIdProperty, optionsProperty } from '../../descriptions/consumer.description';
+import {
+	conversationConsumerIdProperty,
+	conversationIdProperty,
+	optionsProperty,
+} from '../../descriptions/consumer.description';
 import type { OperationDefinition } from '../operation';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
@@ -15,7 +19,8 @@ const fields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. {{ $json.sequence }} or 3, 4',
-		description: 'The sequence numbers of the agent\'s messages to mark, separated by commas (or a list from an expression)',
+		description:
+			"The sequence numbers of the agent's messages to mark, separated by commas (or a list from an expression)",
 	},
 	{
 		displayName: 'Status',
@@ -32,7 +37,12 @@ export const definition: OperationDefinition<'markAsRead'> = {
 	name: 'Mark as Read',
 	description: 'Send a read (or accept) receipt for agent messages',
 	action: 'Mark messages as read',
-	properties: [conversationIdProperty, conversationConsumerIdProperty, ...fields, optionsProperty()],
+	properties: [
+		conversationIdProperty,
+		conversationConsumerIdProperty,
+		...fields,
+		optionsProperty(),
+	],
 	outcome: {
 		field: 'receiptSent',
 		notDone: 'The receipt was not sent.',
@@ -44,7 +54,14 @@ export const definition: OperationDefinition<'markAsRead'> = {
 		const conversationId = conversationIdOf(item);
 		const sequences = item.parameter<unknown>('sequences', 'Sequences', '');
 		const status = item.parameter<unknown>('status', 'Status', 'READ');
-		const sent = await sendAsConsumer(item, acceptStatusRequest(conversationId, status, sequences), { safeToRepeat: true });
-		return conversationOutput(conversationId, sent, { status: String(status).trim().toUpperCase(), sequences: sequenceList(sequences) });
+		const sent = await sendAsConsumer(
+			item,
+			acceptStatusRequest(conversationId, status, sequences),
+			{ safeToRepeat: true },
+		);
+		return conversationOutput(conversationId, sent, {
+			status: String(status).trim().toUpperCase(),
+			sequences: sequenceList(sequences),
+		});
 	},
 };

@@ -2,7 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { publishedSequence } from '../../helpers/answers';
 import { messageText, publishEventRequest, publishTextRequest } from '../../helpers/requests';
-import { autoMessagesOption, conversationConsumerIdProperty, conversationIdProperty, optionsProperty } from '../../descriptions/consumer.description';
+import {
+	autoMessagesOption,
+	conversationConsumerIdProperty,
+	conversationIdProperty,
+	optionsProperty,
+} from '../../descriptions/consumer.description';
 import type { OperationDefinition } from '../operation';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
@@ -13,7 +18,8 @@ const messageField: INodeProperties = {
 	typeOptions: { rows: 4 },
 	default: '',
 	placeholder: 'Thanks, that answers my question',
-	description: 'The message, sent as the consumer (plain text). Not used when Options › Event (JSON) is set.',
+	description:
+		'The message, sent as the consumer (plain text). Not used when Options › Event (JSON) is set.',
 };
 
 const eventOption: INodeProperties = {
@@ -21,7 +27,8 @@ const eventOption: INodeProperties = {
 	name: 'event',
 	type: 'json',
 	default: '{}',
-	description: 'Send this ms.PublishEvent event instead of the Message, for what the fields do not cover (e.g. rich content)',
+	description:
+		'Send this ms.PublishEvent event instead of the Message, for what the fields do not cover (e.g. rich content)',
 	hint: 'For example: {"type":"ContentEvent","contentType":"text/plain","message":"Hi"}',
 };
 
@@ -53,8 +60,14 @@ export const definition: OperationDefinition<'sendMessage'> = {
 		const conversationId = conversationIdOf(item);
 		const request = hasEvent(item.options.event)
 			? publishEventRequest(conversationId, item.options.event)
-			: publishTextRequest(conversationId, messageText('Message', item.parameter('message', 'Message', '')));
-		const sent = await sendAsConsumer(item, request, { safeToRepeat: false, autoMessages: item.options.autoMessages === true });
+			: publishTextRequest(
+					conversationId,
+					messageText('Message', item.parameter('message', 'Message', '')),
+				);
+		const sent = await sendAsConsumer(item, request, {
+			safeToRepeat: false,
+			autoMessages: item.options.autoMessages === true,
+		});
 		const sequence = publishedSequence(sent.results);
 		return conversationOutput(conversationId, sent, sequence === undefined ? {} : { sequence });
 	},

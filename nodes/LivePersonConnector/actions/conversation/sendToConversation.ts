@@ -10,8 +10,13 @@ import { consumerChoice, consumerFields, withConsumer } from './consumer';
 
 /** The item's Conversation ID: text or digits, required. */
 export function conversationIdOf(item: ItemContext): string {
-	const fix = 'Map the conversationId a create returned or the LivePerson Trigger received, e.g. {{ $json.conversationId }}.';
-	const id = optionalIdentity('Conversation ID', item.parameter('conversationId', 'Conversation ID', ''), fix);
+	const fix =
+		'Map the conversationId a create returned or the LivePerson Trigger received, e.g. {{ $json.conversationId }}.';
+	const id = optionalIdentity(
+		'Conversation ID',
+		item.parameter('conversationId', 'Conversation ID', ''),
+		fix,
+	);
 	if (!id) throw new InputError('Conversation ID', 'is empty', fix);
 	return id;
 }
@@ -34,7 +39,12 @@ export async function sendAsConsumer(
 		const { results } = await callConnectorAs(
 			item.session,
 			choice,
-			{ endpoint: 'send', requests: [request], autoMessages: options.autoMessages, safeToRepeat: options.safeToRepeat },
+			{
+				endpoint: 'send',
+				requests: [request],
+				autoMessages: options.autoMessages,
+				safeToRepeat: options.safeToRepeat,
+			},
 			item.settings,
 			(used) => {
 				consumer = used;
@@ -48,7 +58,11 @@ export async function sendAsConsumer(
 }
 
 /** The output of an operation on a conversation. */
-export function conversationOutput(conversationId: string | undefined, sent: Sent, extra: IDataObject = {}): IDataObject {
+export function conversationOutput(
+	conversationId: string | undefined,
+	sent: Sent,
+	extra: IDataObject = {},
+): IDataObject {
 	return {
 		...(conversationId ? { conversationId } : {}),
 		...extra,

@@ -3,7 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CHAT_STATE_CHOICES } from '../../helpers/profileFields';
 import { chatStateRequest } from '../../helpers/requests';
 import { choiceOptions } from '../../descriptions/choices';
-import { conversationConsumerIdProperty, conversationIdProperty, optionsProperty } from '../../descriptions/consumer.description';
+import {
+	conversationConsumerIdProperty,
+	conversationIdProperty,
+	optionsProperty,
+} from '../../descriptions/consumer.description';
 import type { OperationDefinition } from '../operation';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
@@ -13,7 +17,8 @@ const chatStateField: INodeProperties = {
 	type: 'options',
 	default: 'COMPOSING',
 	options: choiceOptions(CHAT_STATE_CHOICES),
-	description: 'Agents see "typing…" from Composing until another chat state (not a message) clears it',
+	description:
+		'Agents see "typing…" from Composing until another chat state (not a message) clears it',
 };
 
 export const definition: OperationDefinition<'sendTyping'> = {
@@ -21,7 +26,12 @@ export const definition: OperationDefinition<'sendTyping'> = {
 	name: 'Send Typing Indicator',
 	description: 'Tell the agent the consumer is typing, paused, or away (ChatStateEvent)',
 	action: 'Send a typing indicator into a conversation',
-	properties: [conversationIdProperty, conversationConsumerIdProperty, chatStateField, optionsProperty()],
+	properties: [
+		conversationIdProperty,
+		conversationConsumerIdProperty,
+		chatStateField,
+		optionsProperty(),
+	],
 	outcome: {
 		field: 'chatStateSent',
 		notDone: 'The chat state was not sent.',
@@ -32,7 +42,11 @@ export const definition: OperationDefinition<'sendTyping'> = {
 	async execute(item) {
 		const conversationId = conversationIdOf(item);
 		const chatState = item.parameter<unknown>('chatState', 'Chat State', 'COMPOSING');
-		const sent = await sendAsConsumer(item, chatStateRequest(conversationId, chatState), { safeToRepeat: true });
-		return conversationOutput(conversationId, sent, { chatState: String(chatState).trim().toUpperCase() });
+		const sent = await sendAsConsumer(item, chatStateRequest(conversationId, chatState), {
+			safeToRepeat: true,
+		});
+		return conversationOutput(conversationId, sent, {
+			chatState: String(chatState).trim().toUpperCase(),
+		});
 	},
 };
