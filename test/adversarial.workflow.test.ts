@@ -9,20 +9,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { faultPresets, startEmulator, type Emulator, type EmulatorAnswer } from './emulator';
 import { HarnessCredentialsHelper, runWorkflow, type CredentialsInput } from './harness';
-import { clearNodeCaches } from './support/caches';
+import { emulatorPerFile } from './support/emulatorPerFile';
 import { leakedSecrets } from './support/secrets';
 import { LP_NODE, clientCredential, lpWorkflow, staticCredential } from './support/workflows';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	clearNodeCaches();
-});
+const emulator = emulatorPerFile();
 
 const create = (extra: IDataObject = {}) =>
 	lpWorkflow(

@@ -7,27 +7,12 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
 import { AdaptiveLimit } from '../nodes/LivePersonConnector/actions/scheduler';
-import {
-	decodeJwtPayload,
-	faultPresets,
-	startEmulator,
-	type Emulator,
-	type RecordedRequest,
-} from './emulator';
+import { decodeJwtPayload, faultPresets, type RecordedRequest } from './emulator';
 import { runWorkflow } from './harness';
-import { clearNodeCaches } from './support/caches';
+import { emulatorPerFile } from './support/emulatorPerFile';
 import { LP_NODE, clientCredential, lpWorkflow } from './support/workflows';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	clearNodeCaches();
-});
+const emulator = emulatorPerFile();
 
 const create = (concurrency: number) => ({
 	operation: 'createWithSdes',

@@ -5,9 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from './emulator';
 import { runWorkflow } from './harness';
-import { clearNodeCaches } from './support/caches';
+import { emulatorPerFile } from './support/emulatorPerFile';
 import {
 	LP_NODE,
 	clientCredential,
@@ -16,16 +15,7 @@ import {
 	staticCredential,
 } from './support/workflows';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	clearNodeCaches();
-});
+const emulator = emulatorPerFile();
 
 const asConsumer = {
 	consumerId: '={{ $json.ext_consumer_id }}',

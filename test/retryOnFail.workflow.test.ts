@@ -5,27 +5,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	decodeJwtPayload,
-	faultPresets,
-	startEmulator,
-	type Emulator,
-	type RecordedRequest,
-} from './emulator';
+import { decodeJwtPayload, faultPresets, type RecordedRequest } from './emulator';
 import { runWorkflow } from './harness';
-import { clearNodeCaches } from './support/caches';
+import { emulatorPerFile } from './support/emulatorPerFile';
 import { LP_NODE, clientCredential, lpWorkflow } from './support/workflows';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-	emulator = await startEmulator();
-});
-afterAll(async () => await emulator.close());
-beforeEach(() => {
-	emulator.reset();
-	clearNodeCaches();
-});
+const emulator = emulatorPerFile();
 
 const consumerOf = (request: RecordedRequest) =>
 	decodeJwtPayload(request.headers['x-lp-on-behalf'] ?? '')?.ext_consumer_id as string | undefined;
