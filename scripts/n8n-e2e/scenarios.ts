@@ -84,6 +84,18 @@ function pairedIndex(item: RunItem): number | undefined {
 	return p?.item;
 }
 
+/** Saves a credential and runs n8n's credential test on it, as the credential dialog does. */
+async function saveAndTest(api: N8nApi, name: string, data: Record<string, unknown>) {
+	const saved = await api.createCredential(name, CREDENTIAL_TYPE, data);
+	const result = await api.testCredential({
+		id: saved.id,
+		name: saved.name,
+		type: CREDENTIAL_TYPE,
+		data,
+	});
+	return { saved, result };
+}
+
 function executionError(execution: Execution): string {
 	const e = execution.data.resultData.error;
 	return e ? `${e.message ?? ''}${e.description ? ` (${e.description})` : ''}` : '';
@@ -176,17 +188,7 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 	let wrongSecret: CredentialRef | undefined;
 	await checks.check('cred.client-credentials', async () => {
 		const data = clientCredentialData(emu);
-		const saved = await api.createCredential(
-			'LivePerson (Client Credentials)',
-			CREDENTIAL_TYPE,
-			data,
-		);
-		const result = await api.testCredential({
-			id: saved.id,
-			name: saved.name,
-			type: CREDENTIAL_TYPE,
-			data,
-		});
+		const { saved, result } = await saveAndTest(api, 'LivePerson (Client Credentials)', data);
 		assert(result.status === 'OK', `credential test: ${result.status} ${result.message}`);
 		assert(
 			emu.requestsTo('sentinel').some((r) => r.status === 200),
@@ -210,13 +212,7 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 			appJwt: tokens.appJwt,
 			consumerJws: tokens.consumerJws,
 		};
-		const saved = await api.createCredential('LivePerson (Static Tokens)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({
-			id: saved.id,
-			name: saved.name,
-			type: CREDENTIAL_TYPE,
-			data,
-		});
+		const { saved, result } = await saveAndTest(api, 'LivePerson (Static Tokens)', data);
 		assert(result.status === 'OK', `credential test: ${result.status} ${result.message}`);
 
 		// And a conversation opened with it, for the Default ConsumerJWS.
@@ -243,13 +239,7 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 
 	await checks.check('cred.wrong-secret', async () => {
 		const data = clientCredentialData(emu, { clientSecret: 'not-the-client-secret' });
-		const saved = await api.createCredential('LivePerson (wrong secret)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({
-			id: saved.id,
-			name: saved.name,
-			type: CREDENTIAL_TYPE,
-			data,
-		});
+		const { saved, result } = await saveAndTest(api, 'LivePerson (wrong secret)', data);
 		assert(result.status !== 'OK', `a wrong secret tested ${result.status}: ${result.message}`);
 		assert(
 			/client id or client secret|secret/i.test(result.message),
@@ -301,13 +291,7 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 				appJwt: emu.mintAppJwt(),
 				consumerJws: '',
 			};
-			const saved = await api.createCredential('LivePerson (wrong host)', CREDENTIAL_TYPE, data);
-			const result = await api.testCredential({
-				id: saved.id,
-				name: saved.name,
-				type: CREDENTIAL_TYPE,
-				data,
-			});
+			const { result } = await saveAndTest(api, 'LivePerson (wrong host)', data);
 			assert(
 				result.status !== 'OK',
 				`a Messaging Domain answering 404 tested ${result.status}: ${result.message}`,
@@ -326,13 +310,7 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 			appJwt: 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.bm90LWEtdG9rZW4',
 			consumerJws: '',
 		};
-		const saved = await api.createCredential('LivePerson (wrong AppJWT)', CREDENTIAL_TYPE, data);
-		const result = await api.testCredential({
-			id: saved.id,
-			name: saved.name,
-			type: CREDENTIAL_TYPE,
-			data,
-		});
+		const { result } = await saveAndTest(api, 'LivePerson (wrong AppJWT)', data);
 		assert(result.status !== 'OK', `a wrong AppJWT tested ${result.status}: ${result.message}`);
 		assert(
 			/AppJWT/i.test(result.message),

@@ -17,25 +17,36 @@ export interface LpNodeOptions {
 	withConsumerOfOutput?: boolean;
 }
 
+function startNode(): INode {
+	return {
+		id: 'start',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+}
+
+/** A LivePerson Connector node, `column` places to the right of the start node, with the test credential. */
+function lpNode(id: string, name: string, column: number, parameters: IDataObject): INode {
+	return {
+		id,
+		name,
+		type: LP_TYPE,
+		typeVersion: 1,
+		position: [240 * column, 0],
+		parameters: { resource: 'conversation', ...parameters },
+		credentials: { livePersonConnectorApi: CREDENTIAL },
+	};
+}
+
 /** Start -> LivePerson Connector (-> a node using conversationId). */
 export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {}) {
 	const nodes: INode[] = [
+		startNode(),
 		{
-			id: 'start',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: 'lp',
-			name: LP_NODE,
-			type: LP_TYPE,
-			typeVersion: 1,
-			position: [240, 0],
-			parameters: { resource: 'conversation', ...parameters },
-			credentials: { livePersonConnectorApi: CREDENTIAL },
+			...lpNode('lp', LP_NODE, 1, parameters),
 			...(options.onError ? { onError: options.onError } : {}),
 			...(options.retryOnFail
 				? {
@@ -132,28 +143,11 @@ export function readExample(file: string): { workflow: WorkflowDefinition; sampl
  * that lives with a conversation would chain them: later steps map `{{ $json.conversationId }}`.
  */
 export function lpChain(steps: Array<IDataObject & { name: string }>) {
-	const nodes: INode[] = [
-		{
-			id: 'start',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-	];
+	const nodes: INode[] = [startNode()];
 	const connections: IDataObject = {};
 	let previous = 'Start';
 	steps.forEach(({ name, ...parameters }, index) => {
-		nodes.push({
-			id: `lp-${index}`,
-			name,
-			type: LP_TYPE,
-			typeVersion: 1,
-			position: [240 * (index + 1), 0],
-			parameters: { resource: 'conversation', ...parameters },
-			credentials: { livePersonConnectorApi: CREDENTIAL },
-		});
+		nodes.push(lpNode(`lp-${index}`, name, index + 1, parameters));
 		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
 		previous = name;
 	});
