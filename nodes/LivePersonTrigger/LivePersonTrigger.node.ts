@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -8,11 +9,10 @@ import {
 
 import { properties, triggerPanel } from './descriptions/trigger.description';
 import { CREDENTIAL_TYPE } from './helpers/credential';
+import { forgetTrigger } from './helpers/seenChanges';
 import { receive } from './receive';
+import { readWebhookKey } from './webhookKey';
 
-// No webhookMethods: LivePerson's app-installation API, the only way to set webhook endpoints, needs an
-// admin login bearer, not this credential, so an admin registers the URL in the Connector App Hub.
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class LivePersonTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'LivePerson Trigger',
@@ -33,6 +33,30 @@ export class LivePersonTrigger implements INodeType {
 		],
 		triggerPanel,
 		properties,
+	};
+
+	/**
+	 * Run by n8n on activation (or when listening for a test event) and on deactivation. Nothing is
+	 * registered at LivePerson: its webhook URLs are set in the connector app installation, by an
+	 * admin in the Connector App Hub, through an API that takes an admin login, not this credential.
+	 * Activation fails instead, naming the field, when the credential cannot check LivePerson's
+	 * signatures (every webhook would fail); deactivation drops the node's memory of seen changes.
+	 */
+	webhookMethods = {
+		default: {
+			// LivePerson cannot be asked with this credential; "no" makes n8n run create's check.
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				await readWebhookKey.call(this);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				forgetTrigger(this.getWorkflow().id, this.getNode().id);
+				return true;
+			},
+		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -1,5 +1,4 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_ROLES, DEFAULT_EVENTS } from './descriptions/trigger.description';
 import {
@@ -9,15 +8,10 @@ import {
 	type ChangeFilter,
 	type ChangeItem,
 } from './helpers/changes';
-import { LivePersonSetupError } from '../LivePersonConnector/helpers/errors';
-import {
-	CREDENTIAL_TYPE,
-	WebhookKeyMissing,
-	webhookKeyFrom,
-	type WebhookKey,
-} from './helpers/credential';
-import { changeKey, firstSighting } from './helpers/seenChanges';
+import type { WebhookKey } from './helpers/credential';
+import { changeKey, firstSighting, triggerOf } from './helpers/seenChanges';
 import { REFUSAL_MESSAGES, verifySignature } from './helpers/signature';
+import { readWebhookKey } from './webhookKey';
 
 /** The parts of n8n's request (express, with the raw body n8n keeps) the trigger reads. */
 interface RawRequest {
@@ -71,21 +65,6 @@ function senderMismatch(
 		: "the x-liveperson-client-id header is not the credential's client ID";
 }
 
-async function readKey(this: IWebhookFunctions): Promise<WebhookKey> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	try {
-		return webhookKeyFrom(credentials);
-	} catch (error) {
-		const description =
-			error instanceof WebhookKeyMissing
-				? error.fix
-				: error instanceof LivePersonSetupError
-					? error.description
-					: undefined;
-		throw new NodeOperationError(this.getNode(), (error as Error).message, { description });
-	}
-}
-
 type TriggerFilter = ChangeFilter & { dropDuplicates: boolean };
 
 function filterOf(this: IWebhookFunctions): TriggerFilter {
@@ -110,7 +89,7 @@ function itemsOf(this: IWebhookFunctions, rawBody: Buffer, filter: TriggerFilter
 		);
 		return [];
 	}
-	const trigger = `${this.getWorkflow().id ?? ''}/${this.getNode().id}/${this.getMode()}`;
+	const trigger = triggerOf(this.getWorkflow().id, this.getNode().id, this.getMode());
 	const items: ChangeItem[] = [];
 	for (const change of notification.changes) {
 		const item = changeItem(notification, change);
@@ -131,7 +110,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const res = this.getResponseObject() as unknown as RawResponse;
 	// Everything that can fail on the node's setup fails before answering, so n8n answers 500 and
 	// records the failed execution, and LivePerson keeps the event for a retry.
-	const key = await readKey.call(this);
+	const key = await readWebhookKey.call(this);
 	const filter = filterOf.call(this);
 	const rawBody = await rawBodyOf(this.getRequestObject() as unknown as RawRequest);
 	const headers = this.getHeaderData();

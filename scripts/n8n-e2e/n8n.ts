@@ -266,6 +266,27 @@ export class N8nApi {
 		}
 	}
 
+	/**
+	 * Why n8n could not activate the workflow, or null (none yet). n8n with the publication service
+	 * (2.x) activates after answering and keeps each trigger's error in the publication status;
+	 * older n8n keeps an activation error per workflow.
+	 */
+	async activationError(id: string): Promise<string | null> {
+		try {
+			const status = (await this.request('GET', `/rest/workflows/${id}/publication-status`)) as {
+				status?: string;
+				triggers?: Array<{ errorMessage?: string | null }>;
+			};
+			if (status.status !== 'failed' && status.status !== 'partial') return null;
+			const messages = (status.triggers ?? []).map((t) => t.errorMessage).filter(Boolean);
+			return messages.join('; ') || status.status;
+		} catch (error) {
+			if (!(error instanceof RestError) || error.status !== 404) throw error;
+		}
+		const error: unknown = await this.request('GET', `/rest/active-workflows/error/${id}`);
+		return typeof error === 'string' && error !== '' ? error : null;
+	}
+
 	async deactivate(id: string): Promise<void> {
 		const workflow = await this.getWorkflow(id);
 		try {

@@ -838,4 +838,53 @@ export async function triggerChecks(ctx: Context): Promise<void> {
 		);
 		return `signed delivery to ${url} -> execution ${execution.id}, message and conversationId in the output`;
 	});
+
+	await ctx.checks.check('trigger.activation-refused', async () => {
+		const trigger = ownTriggerType(ctx);
+		if (!trigger) throw new Skip('the package has no trigger node yet');
+		const credential = await ctx.api.createCredential(
+			'LivePerson (Static Tokens, no Webhook Secret)',
+			CREDENTIAL_TYPE,
+			{
+				authentication: 'staticTokens',
+				accountId: ctx.emu.accountId,
+				domain: ctx.emu.baseUrl,
+				appJwt: ctx.emu.mintAppJwt(),
+			},
+		);
+		const node = {
+			id: randomUUID(),
+			name: 'LivePerson Trigger',
+			type: trigger.name,
+			typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: {},
+			credentials: { [CREDENTIAL_TYPE]: credential },
+		};
+		const created = await ctx.api.createWorkflow(
+			chain('e2e trigger without a webhook key', [
+				node,
+				noOp('Agent Replied'),
+			]) as unknown as Record<string, unknown>,
+		);
+		const id = String(created.id);
+		// 1.x refuses in the activation request; 2.x answers it, then activates (retrying for about
+		// 15 s), and records why it could not.
+		let message: string | null = null;
+		try {
+			await ctx.api.activate(id);
+		} catch (error) {
+			message = error instanceof Error ? error.message : String(error);
+		}
+		const deadline = Date.now() + 60_000;
+		while (message === null && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			message = await ctx.api.activationError(id);
+		}
+		await ctx.api.deactivate(id).catch(() => undefined);
+		assert(message !== null, 'n8n activated a trigger whose credential cannot verify signatures');
+		assert(/Webhook Secret is empty/.test(message), `activation failed otherwise: ${message}`);
+		return `activation refused: ${message.slice(0, 160)}`;
+	});
 }

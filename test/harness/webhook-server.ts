@@ -3,7 +3,10 @@
 // request (`rawBody`) and JSON is parsed into `body`, n8n-core's WebhookContext runs the node's
 // webhook(), its answer goes out, and when it returns `workflowData` the workflow runs in
 // WorkflowExecute from that node (mode `webhook` under /webhook/, `manual` under /webhook-test/).
-import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
+// Before it serves, it runs each node's webhookMethods in n8n-core's HookContext as n8n's
+// activation does (packages/cli/src/webhooks/webhook.service.ts `createWebhookIfNotExists`), for the
+// production and the test webhook, and close() runs `delete` as deactivation does.
+import { ExecutionLifecycleHooks, HookContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
 	INode,
@@ -11,6 +14,9 @@ import type {
 	IWebhookDescription,
 	IWebhookResponseData,
 	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowActivateMode,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow, jsonParse } from 'n8n-workflow';
 import * as http from 'node:http';
@@ -171,6 +177,48 @@ function endpointsOf(workflow: Workflow, types: LoadedTypes): Endpoint[] {
 	return endpoints;
 }
 
+type LifecycleMethod = 'checkExists' | 'create' | 'delete';
+
+/** One webhookMethods call on one endpoint, in n8n's HookContext; undefined when the node has none. */
+async function runLifecycleMethod(
+	method: LifecycleMethod,
+	endpoint: Endpoint,
+	context: {
+		workflow: Workflow;
+		types: LoadedTypes;
+		additionalData: IWorkflowExecuteAdditionalData;
+	},
+	mode: WorkflowExecuteMode,
+	activation: WorkflowActivateMode,
+	isTest: boolean,
+): Promise<boolean | undefined> {
+	const { workflow, types, additionalData } = context;
+	const nodeType = types.nodeTypes.getByNameAndVersion(
+		endpoint.node.type,
+		endpoint.node.typeVersion,
+	);
+	const fn = nodeType.webhookMethods?.[endpoint.description.name as 'default']?.[method];
+	if (!fn) return undefined;
+	const webhookData: IWebhookData = {
+		httpMethod: endpoint.description.httpMethod as IWebhookData['httpMethod'],
+		node: endpoint.node.name,
+		path: endpoint.path,
+		webhookDescription: endpoint.description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		isTest,
+	};
+	const hook = new HookContext(
+		workflow,
+		endpoint.node,
+		additionalData,
+		mode,
+		activation,
+		webhookData,
+	);
+	return await fn.call(hook);
+}
+
 /**
  * Starts an HTTP server on a free 127.0.0.1 port serving the webhook nodes of `workflowOrPath`.
  * Both the production and the test URL of every node stay live until close(); static data set by
@@ -218,6 +266,34 @@ export async function startWebhookServer(
 		settings,
 	};
 	const endpoints = endpointsOf(workflow, types);
+	const lifecycle = {
+		workflow,
+		types,
+		additionalData: createAdditionalData({
+			hooks: new ExecutionLifecycleHooks('trigger', 'activation', workflowData),
+			executionId: 'activation',
+			credentialsHelper,
+			workflowId,
+		}),
+	};
+	// Activation, then "listen for test event": an error here is n8n refusing to activate.
+	for (const endpoint of endpoints) {
+		for (const [mode, activation, isTest] of [
+			['trigger', 'activate', false],
+			['manual', 'manual', true],
+		] as const) {
+			const exists = await runLifecycleMethod(
+				'checkExists',
+				endpoint,
+				lifecycle,
+				mode,
+				activation,
+				isTest,
+			);
+			if (exists === false)
+				await runLifecycleMethod('create', endpoint, lifecycle, mode, activation, isTest);
+		}
+	}
 	const calls: WebhookCall[] = [];
 	const runs: Array<Promise<WorkflowRunResult>> = [];
 	let baseUrl = '';
@@ -359,6 +435,8 @@ export async function startWebhookServer(
 		runs: async () => await Promise.all(runs),
 		close: async () => {
 			await Promise.allSettled(runs);
+			for (const endpoint of endpoints)
+				await runLifecycleMethod('delete', endpoint, lifecycle, 'internal', 'update', false);
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();

@@ -10,7 +10,12 @@ import {
 	type Emulator,
 	type RawDeliveryOptions,
 } from '../emulator';
-import { holdGate, startWebhookServer, type WebhookServer } from '../harness';
+import {
+	HarnessCredentialsHelper,
+	holdGate,
+	startWebhookServer,
+	type WebhookServer,
+} from '../harness';
 import { clientCredential } from '../support/workflows';
 import {
 	ALL_EVENTS,
@@ -217,17 +222,36 @@ describe('signature and sender checks, over HTTP', () => {
 		expect((await receivedItems(s))[0][0]).toMatchObject({ conversationId: id, text: 'static' });
 	});
 
-	it('a static-tokens credential saved before the Webhook Secret existed fails the execution, naming the field', async () => {
-		const s = await serveTrigger(
-			{},
-			{
-				authentication: 'staticTokens',
-				domain: emulator.baseUrl,
-				appJwt: emulator.mintAppJwt(),
-				clientSecret: '',
-				clientId: '',
-			},
+	const staticWithoutSecret = () => ({
+		authentication: 'staticTokens',
+		domain: emulator.baseUrl,
+		appJwt: emulator.mintAppJwt(),
+		clientSecret: '',
+		clientId: '',
+	});
+
+	it('a static-tokens credential saved before the Webhook Secret existed cannot be activated: n8n shows the field and the fix', async () => {
+		const activation = serveTrigger({}, staticWithoutSecret());
+		await expect(activation).rejects.toThrow(
+			"The credential's Webhook Secret is empty: the LivePerson Trigger cannot check LivePerson's signatures",
 		);
+		await expect(activation).rejects.toMatchObject({
+			description: expect.stringContaining(
+				'enter the client secret of your connector app installation as the Webhook Secret',
+			),
+		});
+	});
+
+	it('a credential emptied while the workflow is active fails each execution, naming the field', async () => {
+		const credentialsHelper = await HarnessCredentialsHelper.create();
+		const s = await startWebhookServer(triggerWorkflow({ events: ALL_EVENTS }), {
+			credentials: clientCredential(emulator),
+			credentialsHelper,
+		});
+		servers.push(s);
+		emulator.webhooks.clear();
+		emulator.webhooks.register({ url: s.url(TRIGGER), events: ALL_WEBHOOK_EVENTS });
+		credentialsHelper.setCredentials(clientCredential(emulator, staticWithoutSecret()));
 		const [delivery] = await emulator.webhooks.deliver(CONTENT, emojiBody);
 		expect(delivery.status).toBe(500);
 		expect(s.calls[0].error?.message).toBe(
@@ -420,6 +444,25 @@ describe('duplicates', () => {
 			['once'],
 			['new'],
 		]);
+	});
+
+	it('deactivation forgets what was seen: after reactivation the same delivery runs again', async () => {
+		const workflow = {
+			...triggerWorkflow({ events: ALL_EVENTS, options: { dropDuplicates: true } }),
+			id: 'reactivated',
+		};
+		const body = Buffer.from(JSON.stringify(notification([agentChange('c-re', 'again', 3)])));
+		const runsPerActivation: number[] = [];
+		for (let activation = 0; activation < 2; activation++) {
+			const s = await startWebhookServer(workflow, { credentials: clientCredential(emulator) });
+			emulator.webhooks.clear();
+			emulator.webhooks.register({ url: s.url(TRIGGER), events: ALL_WEBHOOK_EVENTS });
+			await emulator.webhooks.deliver(CONTENT, body);
+			await emulator.webhooks.deliver(CONTENT, body);
+			runsPerActivation.push((await s.runs()).length);
+			await s.close();
+		}
+		expect(runsPerActivation).toEqual([1, 1]);
 	});
 
 	it('without it, every delivery runs; typing is never dropped', async () => {

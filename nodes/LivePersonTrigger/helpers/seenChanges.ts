@@ -41,6 +41,17 @@ export function changeKey(item: ChangeItem, closedOnly: boolean): string | undef
 	}
 }
 
+/** Whose memory: one per trigger node, apart for its production and its test webhook. */
+export function triggerOf(workflowId: string | undefined, nodeId: string, mode: string): string {
+	return `${workflowId ?? ''}/${nodeId}/${mode === 'manual' ? 'manual' : 'webhook'}`;
+}
+
+/** Drops what a trigger node remembers, for both of its webhooks. */
+export function forgetTrigger(workflowId: string | undefined, nodeId: string): void {
+	seenByTrigger.delete(triggerOf(workflowId, nodeId, 'webhook'));
+	seenByTrigger.delete(triggerOf(workflowId, nodeId, 'manual'));
+}
+
 /** True the first time `key` is offered for `trigger`, false for every repeat still remembered. */
 export function firstSighting(trigger: string, key: string): boolean {
 	let seen = seenByTrigger.get(trigger);
