@@ -49,11 +49,20 @@ async function installTools(): Promise<string> {
 			.map((t) => t.join('@'))
 			.join(', ')}`,
 	);
-	await run('npm install', 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-		cwd: dir,
-		logFile: path.join(dir, 'npm-install.log'),
-		timeoutMs: 10 * 60_000,
-	});
+	// A second try for a registry hiccup: the install is idempotent.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await run('npm install', 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+				cwd: dir,
+				logFile: path.join(dir, `npm-install-${attempt}.log`),
+				timeoutMs: 10 * 60_000,
+			});
+			break;
+		} catch (error) {
+			if (attempt === 2) throw error;
+			console.log(`lint:n8n: npm install failed (${(error as Error).message}); trying once more`);
+		}
+	}
 	fs.writeFileSync(path.join(dir, MARKER), new Date().toISOString());
 	return dir;
 }
