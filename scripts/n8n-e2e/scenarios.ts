@@ -723,6 +723,20 @@ function ownTriggerType(ctx: Context): Record<string, any> | undefined {
 	);
 }
 
+/** The package's trigger node, with its newest version, a webhook id and the given credential. */
+function triggerNode(trigger: Record<string, any>, credential: unknown) {
+	return {
+		id: randomUUID(),
+		name: 'LivePerson Trigger',
+		type: trigger.name,
+		typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: {},
+		credentials: { [CREDENTIAL_TYPE]: credential },
+	};
+}
+
 /** A new open conversation for a fresh consumer, opened by the Connector through n8n. */
 async function openConversation(ctx: Context, label: string): Promise<string> {
 	assert(
@@ -809,16 +823,7 @@ export async function triggerChecks(ctx: Context): Promise<void> {
 			'no Client Credentials credential (cred.client-credentials failed)',
 		);
 		const conversationId = await openConversation(ctx, 'trigger');
-		const node = {
-			id: randomUUID(),
-			name: 'LivePerson Trigger',
-			type: trigger.name,
-			typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
-			position: [0, 0],
-			webhookId: randomUUID(),
-			parameters: {},
-			credentials: { [CREDENTIAL_TYPE]: ctx.clientCredentials },
-		};
+		const node = triggerNode(trigger, ctx.clientCredentials);
 		const message = `e2e agent reply ${Date.now()}`;
 		const { url, execution } = await runOnAgentReply(
 			ctx,
@@ -852,19 +857,9 @@ export async function triggerChecks(ctx: Context): Promise<void> {
 				appJwt: ctx.emu.mintAppJwt(),
 			},
 		);
-		const node = {
-			id: randomUUID(),
-			name: 'LivePerson Trigger',
-			type: trigger.name,
-			typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
-			position: [0, 0],
-			webhookId: randomUUID(),
-			parameters: {},
-			credentials: { [CREDENTIAL_TYPE]: credential },
-		};
 		const created = await ctx.api.createWorkflow(
 			chain('e2e trigger without a webhook key', [
-				node,
+				triggerNode(trigger, credential),
 				noOp('Agent Replied'),
 			]) as unknown as Record<string, unknown>,
 		);

@@ -5,6 +5,7 @@ import type {
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeTypes,
 	IPinData,
 	IRun,
 	IWorkflowBase,
@@ -82,6 +83,42 @@ export function readWorkflowFile(filePath: string): WorkflowDefinition {
 	return parsed;
 }
 
+/** The engine's Workflow and the IWorkflowBase its hooks carry, both from one definition. */
+export function workflowOf(
+	definition: WorkflowDefinition,
+	workflowId: string,
+	nodeTypes: INodeTypes,
+	active: boolean,
+): { workflow: Workflow; workflowData: IWorkflowBase } {
+	const settings: IWorkflowSettings = definition.settings ?? { executionOrder: 'v1' };
+	const { name, nodes, connections, staticData } = definition;
+	return {
+		workflow: new Workflow({
+			id: workflowId,
+			name,
+			nodes,
+			connections,
+			nodeTypes,
+			settings,
+			staticData,
+			active,
+		}),
+		workflowData: {
+			id: workflowId,
+			name: name ?? 'Harness workflow',
+			active,
+			isArchived: false,
+			activeVersionId: null,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			nodes,
+			connections,
+			settings,
+			staticData,
+		},
+	};
+}
+
 function settle<T>(promise: Promise<T>) {
 	return promise.then(
 		(value) => ({ ok: true as const, value, at: Date.now() }),
@@ -107,37 +144,14 @@ export async function runWorkflow(
 
 	const executionId = options.executionId ?? String(++executionCounter);
 	const mode = options.mode ?? 'manual';
-	const settings: IWorkflowSettings = definition.settings ?? { executionOrder: 'v1' };
 	const workflowId = definition.id ?? 'harness-workflow';
-	const workflow = new Workflow({
-		id: workflowId,
-		name: definition.name,
-		nodes: definition.nodes,
-		connections: definition.connections,
-		nodeTypes: types.nodeTypes,
-		settings,
-		staticData: definition.staticData,
-		active: false,
-	});
+	const { workflow, workflowData } = workflowOf(definition, workflowId, types.nodeTypes, false);
 	const startNode = options.startNode
 		? workflow.getNode(options.startNode)
 		: workflow.getStartNode();
 	if (!startNode)
 		throw new Error(`Start node ${options.startNode ?? ''} not found in the workflow`);
 
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name: definition.name ?? 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: definition.nodes,
-		connections: definition.connections,
-		settings,
-		staticData: definition.staticData,
-	};
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	const executedNodes: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {

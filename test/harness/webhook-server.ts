@@ -13,7 +13,6 @@ import type {
 	IWebhookData,
 	IWebhookDescription,
 	IWebhookResponseData,
-	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
@@ -28,7 +27,7 @@ import type { CredentialsInput } from './credentials-store';
 import { HOLD_TYPE, HarnessHold } from './hold-node';
 import { REPO_ROOT, loadNodesAndCredentials, type LoadedTypes } from './package-loader';
 import type { WorkflowRunResult } from './run-result';
-import { readWorkflowFile, runWorkflow, type WorkflowDefinition } from './run-workflow';
+import { readWorkflowFile, runWorkflow, workflowOf, type WorkflowDefinition } from './run-workflow';
 
 export interface WebhookServerOptions {
 	credentials?: CredentialsInput;
@@ -242,29 +241,7 @@ export async function startWebhookServer(
 	// memory) is not shared between two servers of the same file.
 	const workflowId = definition.id ?? `harness-webhook-workflow-${++serverCount}`;
 	definition.id = workflowId;
-	const settings = definition.settings ?? { executionOrder: 'v1' };
-	const workflow = new Workflow({
-		id: workflowId,
-		name: definition.name,
-		nodes: definition.nodes,
-		connections: definition.connections,
-		nodeTypes: types.nodeTypes,
-		settings,
-		staticData: definition.staticData,
-		active: true,
-	});
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name: definition.name ?? 'Harness workflow',
-		active: true,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes: definition.nodes,
-		connections: definition.connections,
-		settings,
-	};
+	const { workflow, workflowData } = workflowOf(definition, workflowId, types.nodeTypes, true);
 	const endpoints = endpointsOf(workflow, types);
 	const lifecycle = {
 		workflow,
