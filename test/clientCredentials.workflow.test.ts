@@ -140,19 +140,21 @@ describe('Client Credentials', () => {
 	});
 });
 
+/** What n8n stored with the credential after one successful execution for `contactId`. */
+async function storedAfterOneRun(emulator: Emulator, contactId: string): Promise<IDataObject> {
+	const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
+	const result = await runWorkflow(createForConsumer(), {
+		credentialsHelper: helper,
+		input: [{ contactId }],
+	});
+	expect(result.status).toBe('success');
+	return helper.stored('livePersonConnectorApi')!;
+}
+
 test('an AppJWT minted before the secret was changed is not used: the node mints with the new values', async () => {
 	const emulator = await startEmulator();
 	try {
-		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
-		expect(
-			(
-				await runWorkflow(createForConsumer(), {
-					credentialsHelper: helper,
-					input: [{ contactId: 'before' }],
-				})
-			).status,
-		).toBe('success');
-		const stored = helper.stored('livePersonConnectorApi')!;
+		const stored = await storedAfterOneRun(emulator, 'before');
 		expect(emulator.requestsTo('sentinel')).toHaveLength(1);
 
 		// The same stored token, but the secret was changed (to a wrong one) since it was minted.
@@ -192,16 +194,7 @@ test('an AppJWT minted for another client ID is not used, whatever process minte
 test('nothing derived from the client secret is stored with the credential (the editor loads it)', async () => {
 	const emulator = await startEmulator();
 	try {
-		const helper = await HarnessCredentialsHelper.create(clientCredential(emulator));
-		expect(
-			(
-				await runWorkflow(createForConsumer(), {
-					credentialsHelper: helper,
-					input: [{ contactId: 'stored' }],
-				})
-			).status,
-		).toBe('success');
-		const stored = helper.stored('livePersonConnectorApi')!;
+		const stored = await storedAfterOneRun(emulator, 'stored');
 		const given = clientCredential(emulator).livePersonConnectorApi.data as IDataObject;
 		const added = Object.fromEntries(Object.entries(stored).filter(([key]) => !(key in given)));
 		expect(Object.keys(added).sort()).toEqual(['mintedAppJwt', 'pendingAppJwt']);

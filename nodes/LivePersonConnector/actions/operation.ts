@@ -21,6 +21,8 @@ export interface ItemContext {
 	settings: RetrySettings;
 	/** The item's Options collection. */
 	options: IDataObject;
+	/** The operation's `safeToRepeat`: whether its requests may be sent again after a 5xx or a lost answer. */
+	safeToRepeat: boolean;
 	/** Tokens this item used: the router takes them out of anything it reports. */
 	secrets: string[];
 	/** A parameter of this item; one whose expression fails is bad input named `label`, and nothing is sent. */

@@ -61,6 +61,7 @@ function itemContext(
 	index: number,
 	session: Session,
 	secrets: string[],
+	safeToRepeat: boolean,
 	read: IDataObject = {},
 ): ItemContext {
 	const parameter = <T>(name: string, label: string, fallback: T): T => {
@@ -76,7 +77,8 @@ function itemContext(
 		'Options',
 		{},
 	) as ItemContext['options'];
-	return { index, session, settings: retrySettings(options), options, secrets, parameter };
+	const settings = retrySettings(options);
+	return { index, session, settings, options, safeToRepeat, secrets, parameter };
 }
 
 /** The description as the boundary wrote it, before this run added what it knows. */
@@ -179,7 +181,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				throw error;
 			});
 			secrets.push(...sessionSecrets(opened));
-			const item = itemContext(this, i, opened, secrets, readEarly[i]);
+			const item = itemContext(this, i, opened, secrets, definition.safeToRepeat, readEarly[i]);
 			readEarly[i] = undefined;
 			item.settings.onRateLimited = () => limit.rateLimited();
 			item.settings.onAnswered = () => limit.answered();

@@ -24,7 +24,7 @@ export const definition: OperationDefinition<'close'> = {
 	safeToRepeat: true,
 	async execute(item) {
 		const conversationId = conversationIdOf(item);
-		return await sendAsConsumer(item, closeRequest(conversationId), { safeToRepeat: true }).then(
+		return await sendAsConsumer(item, closeRequest(conversationId)).then(
 			(sent) => conversationOutput(conversationId, sent, { closed: true, alreadyClosed: false }),
 			(error: unknown) => {
 				// LivePerson answers "Conversation is close" only after checking the consumer owns it: what was asked holds.

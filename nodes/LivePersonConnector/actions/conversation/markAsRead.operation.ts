@@ -54,11 +54,7 @@ export const definition: OperationDefinition<'markAsRead'> = {
 		const conversationId = conversationIdOf(item);
 		const sequences = item.parameter<unknown>('sequences', 'Sequences', '');
 		const status = item.parameter<unknown>('status', 'Status', 'READ');
-		const sent = await sendAsConsumer(
-			item,
-			acceptStatusRequest(conversationId, status, sequences),
-			{ safeToRepeat: true },
-		);
+		const sent = await sendAsConsumer(item, acceptStatusRequest(conversationId, status, sequences));
 		return conversationOutput(conversationId, sent, {
 			status: String(status).trim().toUpperCase(),
 			sequences: sequenceList(sequences),

@@ -65,7 +65,6 @@ export const definition: OperationDefinition<'sendMessage'> = {
 					messageText('Message', item.parameter('message', 'Message', '')),
 				);
 		const sent = await sendAsConsumer(item, request, {
-			safeToRepeat: false,
 			autoMessages: item.options.autoMessages === true,
 		});
 		const sequence = publishedSequence(sent.results);

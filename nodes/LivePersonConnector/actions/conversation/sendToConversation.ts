@@ -26,11 +26,14 @@ export interface Sent {
 	results: RequestResult[];
 }
 
-/** One SEND as the item's consumer; failures carry the consumer's IDs. */
+/**
+ * One SEND as the item's consumer, sent again after a 5xx or a lost answer only when the operation
+ * is safe to repeat; failures carry the consumer's IDs.
+ */
 export async function sendAsConsumer(
 	item: ItemContext,
 	request: ConnectorRequest,
-	options: { safeToRepeat: boolean; autoMessages?: boolean },
+	options: { autoMessages?: boolean } = {},
 ): Promise<Sent> {
 	assertFits(request);
 	const choice = consumerChoice(item);
@@ -43,7 +46,7 @@ export async function sendAsConsumer(
 				endpoint: 'send',
 				requests: [request],
 				autoMessages: options.autoMessages,
-				safeToRepeat: options.safeToRepeat,
+				safeToRepeat: item.safeToRepeat,
 			},
 			item.settings,
 			(used) => {

@@ -42,9 +42,7 @@ export const definition: OperationDefinition<'sendTyping'> = {
 	async execute(item) {
 		const conversationId = conversationIdOf(item);
 		const chatState = item.parameter<unknown>('chatState', 'Chat State', 'COMPOSING');
-		const sent = await sendAsConsumer(item, chatStateRequest(conversationId, chatState), {
-			safeToRepeat: true,
-		});
+		const sent = await sendAsConsumer(item, chatStateRequest(conversationId, chatState));
 		return conversationOutput(conversationId, sent, {
 			chatState: String(chatState).trim().toUpperCase(),
 		});

@@ -47,7 +47,7 @@ export const definition: OperationDefinition<'updateProfile'> = {
 			),
 			sdesJson: item.parameter<unknown>('sdesJson', 'Additional SDEs (JSON)', ''),
 		});
-		const sent = await sendAsConsumer(item, request, { safeToRepeat: true });
+		const sent = await sendAsConsumer(item, request);
 		return conversationOutput(undefined, sent, { profileUpdated: true });
 	},
 };
