@@ -27,7 +27,7 @@ import {
 import * as os from 'os';
 import * as path from 'path';
 
-import type { EmulatorStats } from '../test/emulator/types';
+import type { EmulatorStats } from '../emulator/src/types';
 import { RESULT_PREFIX } from './child';
 import { startEmulatorProcess, type EmulatorProcess } from './emulatorProcess';
 import { formatProfileSummary, summariseProfileFile, type ProfileSummary } from './profile';

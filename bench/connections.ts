@@ -15,7 +15,7 @@ import { OutboundHttp } from '@n8n/backend-network';
 import { Container } from '@n8n/di';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { startEmulator } from '../test/emulator';
+import { startEmulator } from '../emulator/src';
 
 const REQUESTS = 20;
 

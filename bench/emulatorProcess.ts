@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 
-import type { EmulatorStats } from '../test/emulator/types';
+import type { EmulatorStats } from '../emulator/src/types';
 
 export interface EmulatorProcess {
 	baseUrl: string;
@@ -17,14 +17,14 @@ export interface EmulatorProcess {
 	stop(): Promise<void>;
 }
 
-// The emulator's defaults (test/emulator/server.ts DEFAULTS), which the CLI uses when not told otherwise.
+// The emulator's defaults (emulator/src/server.ts DEFAULTS), which the CLI uses when not told otherwise.
 const ACCOUNT = '12345678';
 const CLIENT_ID = 'emulator-app-install-1';
 const CLIENT_SECRET = 'emulator-client-secret-0123456789';
 
-/** Starts the compiled CLI (test/emulator/cli.js beside this file's build) on a free port. */
+/** Starts the compiled CLI (emulator/src/cli.js beside this file's build) on a free port. */
 export async function startEmulatorProcess(latencyMs: number, seed = 7): Promise<EmulatorProcess> {
-	const cli = path.join(__dirname, '..', 'test', 'emulator', 'cli.js');
+	const cli = path.join(__dirname, '..', 'emulator', 'src', 'cli.js');
 	const child: ChildProcess = spawn(
 		process.execPath,
 		[cli, '--port', '0', '--quiet', '--seed', String(seed), '--latency-ms', String(latencyMs)],

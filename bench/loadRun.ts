@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { decodeJwtPayload, faultPresets, startEmulator } from '../test/emulator';
+import { decodeJwtPayload, faultPresets, startEmulator } from '../emulator/src';
 import { runWorkflow } from '../test/harness';
 import { clientCredential, LP_NODE, lpWorkflow } from '../test/support/workflows';
 

@@ -14,7 +14,7 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 process.env.N8N_USER_FOLDER ??= path.join(__dirname, '..', '.n8n-test');
 process.env.N8N_RUNNERS_ENABLED ??= 'false';
 
-import { startEmulator, type WebhookDelivery } from '../test/emulator';
+import { startEmulator, type WebhookDelivery } from '../emulator/src';
 import { startWebhookServer } from '../test/harness';
 import { clientCredential } from '../test/support/workflows';
 import { TRIGGER, openConversation, triggerWorkflow } from '../test/trigger/support';

@@ -14,7 +14,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import * as path from 'path';
 
-import { startEmulator, type Emulator } from '../test/emulator';
+import { startEmulator, type Emulator } from '../emulator/src';
 import {
 	HarnessCredentialsHelper,
 	readWorkflowFile,

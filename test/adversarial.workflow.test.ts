@@ -7,7 +7,7 @@ import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 import type { IDataObject } from 'n8n-workflow';
 
-import { faultPresets, startEmulator, type Emulator, type EmulatorAnswer } from './emulator';
+import { faultPresets, startEmulator, type Emulator, type EmulatorAnswer } from '../emulator/src';
 import { HarnessCredentialsHelper, runWorkflow, type CredentialsInput } from './harness';
 import { emulatorPerFile } from './support/emulatorPerFile';
 import { leakedSecrets } from './support/secrets';

@@ -12,8 +12,8 @@ import {
 	type RunSpec,
 	type Workload,
 } from '../bench/spec';
-import { startEmulator } from './emulator';
-import type { Emulator, RecordedRequest } from './emulator';
+import { startEmulator } from '../emulator/src';
+import type { Emulator, RecordedRequest } from '../emulator/src';
 import { REPO_ROOT } from './harness';
 import { clearNodeCaches } from './support/caches';
 

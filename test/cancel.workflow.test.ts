@@ -3,7 +3,7 @@
  * mint, a host lookup, a rate-limit wait, a slow create. The execution ends at once and nothing is
  * sent after it.
  */
-import { faultPresets, startEmulator, type EndpointName, type FaultSpec } from './emulator';
+import { faultPresets, startEmulator, type EndpointName, type FaultSpec } from '../emulator/src';
 import { runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { clientCredential, lpWorkflow } from './support/workflows';

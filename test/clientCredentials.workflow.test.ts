@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { faultPresets, startEmulator, type Emulator } from './emulator';
+import { faultPresets, startEmulator, type Emulator } from '../emulator/src';
 import { HarnessCredentialsHelper, runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { leakedSecrets, visibleText } from './support/secrets';

@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator } from '../emulator/src';
 import { seedExamples, seedParameters } from './fixtures/seedExamples';
 import { runWorkflow } from './harness';
 import { LP_NODE, lpWorkflow, receivedBatches, staticCredential } from './support/workflows';

@@ -2,7 +2,7 @@
 // server-side credential test (see test/harness/credential-test.ts) against the emulator.
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator } from '../emulator/src';
 import { HarnessCredentialsHelper, REPO_ROOT, loadNodesAndCredentials } from './harness';
 import { testCredential } from './harness/credential-test';
 

@@ -2,8 +2,8 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-import { decodeJwtPayload, faultPresets, startEmulator, webhookSignature } from './emulator';
-import type { Emulator, WebhookDelivery } from './emulator';
+import { decodeJwtPayload, faultPresets, startEmulator, webhookSignature } from '../emulator/src';
+import type { Emulator, WebhookDelivery } from '../emulator/src';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -2,8 +2,8 @@
 // which the benchmark (bench/) reads to count TCP connections and show a client's concurrency.
 import * as http from 'http';
 
-import { startEmulator } from './emulator';
-import type { Emulator, EmulatorStats } from './emulator';
+import { startEmulator } from '../emulator/src';
+import type { Emulator, EmulatorStats } from '../emulator/src';
 
 interface Answer {
 	status: number;

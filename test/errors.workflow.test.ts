@@ -1,4 +1,4 @@
-import { faultPresets, startEmulator, type Emulator } from './emulator';
+import { faultPresets, startEmulator, type Emulator } from '../emulator/src';
 import { runWorkflow } from './harness';
 import { leakedSecrets, visibleText } from './support/secrets';
 import { LP_NODE, lpWorkflow, staticCredential } from './support/workflows';

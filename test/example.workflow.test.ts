@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator } from '../emulator/src';
 import { runWorkflow } from './harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from './support/workflows';
 

@@ -1,6 +1,6 @@
 /**
  * Property-based tests of the mapping layer, with the LivePerson emulator's own validator
- * (test/emulator/validation.ts, written from the API page independently of the node) as the
+ * (emulator/src/validation.ts, written from the API page independently of the node) as the
  * oracle for "valid per the API page".
  *
  * 1. For any parameters at all (valid values, edge values, garbage, for every field), planCreate

@@ -10,7 +10,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { startEmulator } from './emulator';
+import { startEmulator } from '../emulator/src';
 import { loadNodesAndCredentials, REPO_ROOT, runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { LP_NODE, LP_TYPE, clientCredential, lpWorkflow } from './support/workflows';

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { decodeJwtPayload, faultPresets, type RecordedRequest } from './emulator';
+import { decodeJwtPayload, faultPresets, type RecordedRequest } from '../emulator/src';
 import { runWorkflow } from './harness';
 import { emulatorPerFile } from './support/emulatorPerFile';
 import { LP_NODE, clientCredential, lpWorkflow } from './support/workflows';

@@ -9,7 +9,7 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
-import { DEFAULTS, issuedTokens } from './emulator';
+import { DEFAULTS, issuedTokens } from '../emulator/src';
 import type { CredentialsInput } from './harness/credentials-store';
 import { onWorkflowRun } from './harness/run-workflow';
 import { onWebhookCall } from './harness/webhook-server';

@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { startEmulator, type Emulator } from '../../test/emulator';
+import { startEmulator, type Emulator } from '../../emulator/src';
 import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } from './cache';
 import { ensureDebianPackages } from './debian';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';

@@ -5,8 +5,8 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 
-import type { Emulator } from '../../test/emulator';
-import { decodeJwtPayload } from '../../test/emulator/tokens';
+import type { Emulator } from '../../emulator/src';
+import { decodeJwtPayload } from '../../emulator/src/tokens';
 import { outputOf, type Execution, type N8nApi, type N8nInstance, type RunItem } from './n8n';
 import { Skip, type Checks } from './report';
 import {

@@ -18,7 +18,7 @@ import {
 	type Emulator,
 	type FaultSpec,
 	type RecordedRequest,
-} from '../emulator';
+} from '../../emulator/src';
 import { runWorkflow } from '../harness';
 import { clearNodeCaches } from './caches';
 import { leakedSecrets, visibleText } from './secrets';

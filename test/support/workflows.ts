@@ -2,7 +2,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import * as path from 'path';
 
-import type { Emulator } from '../emulator';
+import type { Emulator } from '../../emulator/src';
 import { readWorkflowFile, type WorkflowDefinition } from '../harness';
 
 export const LP_NODE = 'LivePerson';

@@ -2,7 +2,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-import { startEmulator, webhookSignature, type Emulator } from '../emulator';
+import { startEmulator, webhookSignature, type Emulator } from '../../emulator/src';
 import { ALL_WEBHOOK_EVENTS, openConversation } from './support';
 
 let emu: Emulator;

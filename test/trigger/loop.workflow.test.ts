@@ -6,7 +6,7 @@
 import * as path from 'path';
 
 import { runDemo } from '../../scripts/demo';
-import { startEmulator } from '../emulator';
+import { startEmulator } from '../../emulator/src';
 import { readWorkflowFile, runWorkflow, startWebhookServer } from '../harness';
 import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../support/workflows';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import type { Emulator, WebhookEventType } from '../emulator';
+import type { Emulator, WebhookEventType } from '../../emulator/src';
 import type { WorkflowDefinition } from '../harness';
 import { CREDENTIAL } from '../support/workflows';
 

@@ -9,7 +9,7 @@ import {
 	webhookSignature,
 	type Emulator,
 	type RawDeliveryOptions,
-} from '../emulator';
+} from '../../emulator/src';
 import {
 	HarnessCredentialsHelper,
 	holdGate,

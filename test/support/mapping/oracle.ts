@@ -12,7 +12,7 @@ import {
 	checkRequestConversation,
 	checkSetUserProfile,
 	type Obj,
-} from '../../emulator/validation';
+} from '../../../emulator/src/validation';
 
 export const MAX_BODY = 5000;
 export const SAMPLE_CONVERSATION_ID = '8602832d-dce1-446b-8445-0d51f5926a42';

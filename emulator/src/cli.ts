@@ -1,5 +1,5 @@
 /**
- * Standalone emulator:  npx ts-node --transpile-only test/emulator/cli.ts [--port 8080] [--seed 1]
+ * Standalone emulator:  npx ts-node --transpile-only emulator/src/cli.ts [--port 8080] [--seed 1]
  *                                    [--account 12345678] [--client-id ...] [--client-secret ...]
  *                                    [--latency-ms 0] [--quiet]
  */
