@@ -3,8 +3,9 @@
 module.exports = {
 	LivePersonConnector: require('./dist/nodes/LivePersonConnector/LivePersonConnector.node')
 		.LivePersonConnector,
-	LivePersonTrigger: require('./dist/nodes/LivePersonTrigger/LivePersonTrigger.node')
-		.LivePersonTrigger,
+	LivePersonConnectorTrigger:
+		require('./dist/nodes/LivePersonConnectorTrigger/LivePersonConnectorTrigger.node')
+			.LivePersonConnectorTrigger,
 	LivePersonConnectorApi: require('./dist/credentials/LivePersonConnectorApi.credentials')
 		.LivePersonConnectorApi,
 };

@@ -1,7 +1,7 @@
 /** What the benchmark's parent process tells a client child to do, and what the child reports. */
 
 /** The concurrency the bench prints as "default": the node's own default for Options › Items in Parallel. */
-export { DEFAULT_CONCURRENCY } from '../nodes/LivePersonConnector/actions/scheduler';
+export { DEFAULT_CONCURRENCY } from '../nodes/shared/descriptions/options';
 
 export type ClientKind = 'node' | 'raw';
 

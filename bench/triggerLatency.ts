@@ -1,6 +1,6 @@
 /**
  * npm run bench:trigger [-- --webhooks 1000] [-- --one-run-at-a-time]
- * How long the LivePerson Trigger takes to answer LivePerson: the emulator sends signed agent-message
+ * How long the LivePerson Connector Trigger takes to answer LivePerson: the emulator sends signed agent-message
  * webhooks one after the other over HTTP to the trigger running in n8n-core (each answer awaited,
  * the workflow runs piling up behind, or with --one-run-at-a-time each run finished before the next
  * webhook), and the time from sending each request to the end of its answer is measured on the
@@ -45,7 +45,7 @@ async function main() {
 			? 'each run finished before the next webhook'
 			: 'workflow runs piling up behind';
 		console.log(
-			`${count} signed agent-message webhooks, one after the other (${backlog}), to the LivePerson Trigger in n8n-core…`,
+			`${count} signed agent-message webhooks, one after the other (${backlog}), to the LivePerson Connector Trigger in n8n-core…`,
 		);
 		const started = Date.now();
 		const deliveries: WebhookDelivery[] = [];

@@ -1,22 +1,16 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestMethods,
-	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 
-import { mintAppJwt, appJwtNeedsReplacing } from '../nodes/LivePersonConnector/transport/appJwt';
-import {
-	DEFAULT_CSDS_HOST,
-	readCredential,
-} from '../nodes/LivePersonConnector/transport/credential';
-import { repeatingRequest, retrySettings } from '../nodes/LivePersonConnector/transport/retry';
+import { checkMessagingDomain, connectorApi } from '../nodes/LivePersonConnector/transport/api';
+import { DEFAULT_CSDS_HOST } from '../nodes/shared/transport/credential';
+import { preAuthenticateAppJwt } from '../nodes/shared/transport/preAuthentication';
 
 const clientCredentials = { show: { authentication: ['clientCredentials'] } };
 const staticTokens = { show: { authentication: ['staticTokens'] } };
@@ -173,13 +167,16 @@ export class LivePersonConnectorApi implements ICredentialType {
 			default: '',
 			displayOptions: staticTokens,
 			description:
-				'Only for the LivePerson Trigger: the client secret of your connector app installation, which LivePerson uses to sign its webhooks. With Client Credentials the Client Secret is used.',
+				'Only for the LivePerson Connector Trigger: the client secret of your connector app installation, which LivePerson uses to sign its webhooks. With Client Credentials the Client Secret is used.',
 		},
+		// The AppJWT preAuthentication minted, stored by n8n. A password, so n8n blanks it before the
+		// credential reaches the browser: a working bearer token must never leave the server.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Minted AppJWT',
 			name: 'mintedAppJwt',
 			type: 'hidden',
-			typeOptions: { expirable: true },
+			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
 		{
@@ -193,34 +190,15 @@ export class LivePersonConnectorApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		// Also checks the host fields, so a value that can never work fails the credential test by name.
-		const credential = readCredential(credentials);
-		if (credential.mode !== 'clientCredentials') return {};
-		const pending = typeof credentials.pendingAppJwt === 'string' ? credentials.pendingAppJwt : '';
-		if (pending && !appJwtNeedsReplacing(pending, credential))
-			return { mintedAppJwt: pending, pendingAppJwt: '' };
-		const settings = retrySettings();
-		const send = async (options: IHttpRequestOptions) =>
-			(await this.helpers.httpRequest({
-				...options,
-				timeout: settings.timeoutMs,
-				disableFollowRedirect: true,
-			})) as {
-				statusCode: number;
-				body: unknown;
-			};
-		const mintedAppJwt = await mintAppJwt(repeatingRequest(send, settings), credential);
-		return { mintedAppJwt, pendingAppJwt: '' } as IDataObject;
+		// Static Tokens: only a credential test gets here (executions send the token as it is).
+		if (credentials.authentication === 'staticTokens')
+			return await checkMessagingDomain(this.helpers, credentials);
+		return await preAuthenticateAppJwt(this.helpers, credentials, connectorApi);
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: `={{ ${isClientCredentials} ? $credentials.mintedAppJwt : $credentials.appJwt }}`,
-			},
-		},
-	};
+	// No `authenticate`: the node sets the AppJWT itself (raw, as the Connector API wants it), and
+	// a credential type with one makes n8n offer "Custom API Call", which cannot work here (the
+	// ConsumerJWS is per consumer).
 
 	// With client credentials, preAuthentication mints an AppJWT when none is stored (a wrong ID or
 	// secret fails there, naming the value); the request then checks the account with the Domain API.
@@ -231,6 +209,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			baseURL: `={{ ${testHost}.includes("://") ? ${testHost} : "https://" + ${testHost} }}`,
 			url: `={{ ${isClientCredentials} ? "/api/account/" + ${accountId} + "/service/asyncMessagingEnt/baseURI.json?version=1.0" : "/api/account/" + ${accountId} + "/messaging/consumer/conversation/send?v=3" }}`,
 			headers: {
+				Authorization: `={{ ${isClientCredentials} ? "" : $credentials.appJwt }}`,
 				'X-LP-ON-BEHALF': `={{ ${isClientCredentials} ? "" : $credentials.consumerJws }}`,
 			},
 			body: {},

@@ -4,7 +4,7 @@
  *
  *   1. a CRM event for a contact without a conversation: examples/crm-contact-conversation opens one;
  *   2. the agent replies in LivePerson: the signed webhook reaches examples/agent-reply-to-crm's
- *      LivePerson Trigger, which records the reply on the contact;
+ *      LivePerson Connector Trigger, which records the reply on the contact;
  *   3. the contact writes again: the same example sends into the conversation the CRM kept;
  *   4. the contact is resolved: the example closes the conversation.
  *
@@ -25,12 +25,12 @@ import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from '../test/suppo
 
 const LIFECYCLE_EXAMPLE = 'crm-contact-conversation.workflow.json';
 const REPLY_EXAMPLE = 'agent-reply-to-crm.workflow.json';
-const TRIGGER_NODE = 'LivePerson Trigger';
+const TRIGGER_NODE = 'LivePerson Connector Trigger';
 const REPLY_RECORD_NODE = 'Record on CRM Contact';
 
 export interface DemoResult {
 	conversationId: string;
-	/** The agent's reply as the LivePerson Trigger received it. */
+	/** The agent's reply as the LivePerson Connector Trigger received it. */
 	replyReceived: IDataObject;
 	/** The sequence of the contact's second message, sent into the same conversation. */
 	secondMessageSequence: number;
@@ -70,7 +70,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 				'cqm.ExConversationChangeNotification',
 			],
 		});
-		log(`The LivePerson Trigger of examples/${REPLY_EXAMPLE} listens at ${url}`);
+		log(`The LivePerson Connector Trigger of examples/${REPLY_EXAMPLE} listens at ${url}`);
 
 		const { workflow, sample } = readExample(LIFECYCLE_EXAMPLE);
 		const [pinned] = sample as Array<IDataObject & { contact: IDataObject }>;
@@ -120,10 +120,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 			.find((item) => item.conversationId === conversationId && item.text === agentReply);
 		if (!replyReceived)
 			throw new Error(
-				"The LivePerson Trigger did not receive the agent's reply for the conversation opened",
+				"The LivePerson Connector Trigger did not receive the agent's reply for the conversation opened",
 			);
 		log(
-			`   received by the LivePerson Trigger: "${String(replyReceived.text)}" (conversation ${String(replyReceived.conversationId)}, sequence ${String(replyReceived.sequence)}, ${String(replyReceived.originatorRole)})`,
+			`   received by the LivePerson Connector Trigger: "${String(replyReceived.text)}" (conversation ${String(replyReceived.conversationId)}, sequence ${String(replyReceived.sequence)}, ${String(replyReceived.originatorRole)})`,
 		);
 		for (const record of runs.flatMap((run) => run.jsonOf(REPLY_RECORD_NODE)))
 			log(`   recorded on the contact: ${JSON.stringify(record)}`);

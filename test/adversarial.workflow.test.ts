@@ -210,14 +210,15 @@ describe('outcomes reported as they are', () => {
 		expect(emulator.requestsTo('conversation')).toHaveLength(0);
 	});
 
-	test('7. a Consumer ID that makes the headers too large is refused before the create is sent', async () => {
+	test('7. a Consumer ID that makes the headers too large is refused before a consumer is minted for it', async () => {
 		const [item] = await run(create(), [{ contactId: 'x'.repeat(20_000) }]);
 		expect(item.details).toMatchObject({
 			reason: 'invalidInput',
 			conversationCreated: 'no',
 			field: 'Consumer ID',
 		});
-		expect(item.error).toMatch(/makes request headers of about \d+ bytes/);
+		expect(item.error).toMatch(/would not fit the 8192-byte limit on request headers/);
+		expect(emulator.requestsTo('idp')).toHaveLength(0);
 		expect(emulator.requestsTo('conversation')).toHaveLength(0);
 	});
 });
@@ -433,7 +434,7 @@ describe('inputs never silently changed, texts bounded', () => {
 			[{}],
 		);
 		expect(item.error).toMatch(
-			/^Message makes a request of \d+ characters; LivePerson rejects requests over 5000/,
+			/^Message brings the request to \d+ characters; LivePerson rejects requests over 5000/,
 		);
 		expect(emulator.requests).toHaveLength(0);
 	});

@@ -338,7 +338,7 @@ test('executions that start before n8n has stored an AppJWT share one mint (queu
 });
 
 test('a credential problem is an n8n UserError of level warning, so n8n logs a failed credential test without a stack trace', () => {
-	const { LivePersonSetupError } = require('../dist/nodes/LivePersonConnector/helpers/errors');
+	const { LivePersonSetupError } = require('../dist/nodes/shared/errors');
 	const { UserError } = require('n8n-workflow');
 	const error = new LivePersonSetupError(
 		'LivePerson refused the Client ID or Client Secret',

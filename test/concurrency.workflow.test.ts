@@ -6,7 +6,7 @@
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
-import { AdaptiveLimit } from '../nodes/LivePersonConnector/actions/scheduler';
+import { AdaptiveLimit } from '../nodes/shared/actions/scheduler';
 import { decodeJwtPayload, faultPresets, type RecordedRequest } from '../emulator/src';
 import { runWorkflow } from './harness';
 import { emulatorPerFile } from './support/emulatorPerFile';

@@ -78,7 +78,8 @@ describe('Client Credentials', () => {
 		expect(check.path).toBe(
 			`/api/account/${emulator.accountId}/service/asyncMessagingEnt/baseURI.json`,
 		);
-		expect(check.headers.authorization).toBe(minted);
+		// The Domain API takes no token: the minted one stays with the credential.
+		expect(check.headers.authorization ?? '').toBe('');
 	});
 
 	it('names the Client ID / Client Secret, without the secret, when the secret is wrong', async () => {
@@ -111,10 +112,23 @@ describe('Static Tokens', () => {
 
 		await expect(testCredential(TYPE, data)).resolves.toEqual(OK);
 
+		// First the Messaging Domain is checked without tokens, then the test request carries them.
 		const sends = emulator.requestsTo('send');
-		expect(sends).toHaveLength(1);
-		expect(sends[0].headers.authorization).toBe(data.appJwt);
+		expect(sends).toHaveLength(2);
+		expect(sends[0].headers.authorization).toBeUndefined();
+		expect(sends[1].headers.authorization).toBe(data.appJwt);
 		expect(emulator.requestsTo('sentinel')).toHaveLength(0);
+	});
+
+	it('names the Messaging Domain and the account when the domain answers 404', async () => {
+		emulator.faults.add({ on: 'send', times: Infinity, action: { type: 'status', status: 404 } });
+
+		const result = await testCredential(TYPE, staticTokens());
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Messaging Domain');
+		expect(result.message).toContain(emulator.accountId);
+		expect(result.message).not.toMatch(/^(Error: )?Not Found$/);
 	});
 
 	it('reports the 40102 rule for an expired AppJWT', async () => {

@@ -139,7 +139,7 @@ describe('bad input is refused before anything is sent, naming the item, the fie
 			"a message over LivePerson's 5000-character limit",
 			{ operation: 'createAndSend', message: '={{ $json.text }}' },
 			{ text: 'x'.repeat(5001) },
-			/^Message makes a request of \d+ characters; LivePerson rejects requests over 5000 \[item 0\]$/,
+			/^Message brings the request to \d+ characters; LivePerson rejects requests over 5000 \[item 0\]$/,
 			/Shorten the message/,
 		],
 		[

@@ -367,7 +367,7 @@ describe('what LivePerson refuses, with a reason a workflow can route on', () =>
 		[
 			'a message over 5,000 characters',
 			{ operation: 'sendMessage', consumerId: 'x', conversationId: 'c', message: 'x'.repeat(5000) },
-			'Message makes a request of',
+			'Message brings the request to',
 		],
 		[
 			'a chat state LivePerson does not know',

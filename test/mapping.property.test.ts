@@ -12,8 +12,11 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { codeVerdict, matchAnswers } from '../nodes/LivePersonConnector/helpers/answers';
-import { AnswerError } from '../nodes/LivePersonConnector/helpers/errors';
+import {
+	AnswerError,
+	codeVerdict,
+	matchAnswers,
+} from '../nodes/LivePersonConnector/transport/answers';
 import {
 	TTR_DEF_NAMES,
 	planCreate,
@@ -21,7 +24,7 @@ import {
 	type CreatePlan,
 	type FirstMessageDelivery,
 } from '../nodes/LivePersonConnector/helpers/requests';
-import { InputError } from '../nodes/LivePersonConnector/helpers/errors';
+import { InputError } from '../nodes/shared/errors';
 import {
 	AGE_FIELDS,
 	AGE_RANGES,
@@ -30,13 +33,9 @@ import {
 	PERSONAL_INFO_FIELDS,
 	PHONE_TYPES,
 } from '../nodes/LivePersonConnector/helpers/sdeFields';
-import type { ConnectorRequest } from '../nodes/LivePersonConnector/helpers/types';
+import type { ConnectorRequest } from '../nodes/LivePersonConnector/transport/types';
 import type { PersonalInfoParameters } from '../nodes/LivePersonConnector/helpers/sdes';
-import {
-	isBlank,
-	isCalendarDate,
-	optionalIdentity,
-} from '../nodes/LivePersonConnector/helpers/values';
+import { isBlank, isCalendarDate, optionalIdentity } from '../nodes/shared/values';
 import {
 	blank,
 	brokenJson,

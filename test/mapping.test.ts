@@ -11,10 +11,11 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
+	AnswerError,
 	createdConversationId,
 	matchAnswers,
 	publishedSequence,
-} from '../nodes/LivePersonConnector/helpers/answers';
+} from '../nodes/LivePersonConnector/transport/answers';
 import {
 	TTR_DEF_NAMES,
 	conversationRequestBody,
@@ -23,8 +24,8 @@ import {
 	userProfileBody,
 	type CreateParameters,
 } from '../nodes/LivePersonConnector/helpers/requests';
-import { AnswerError, InputError } from '../nodes/LivePersonConnector/helpers/errors';
-import { looksLikeJws, readClaims, renewalDue } from '../nodes/LivePersonConnector/helpers/jwt';
+import { InputError } from '../nodes/shared/errors';
+import { looksLikeJws, readClaims, renewalDue } from '../nodes/shared/jwt';
 import {
 	CUSTOMER_INFO_FIELDS,
 	GENDERS,
@@ -39,8 +40,8 @@ import {
 	personalInfoSde,
 	sdesFromJson,
 } from '../nodes/LivePersonConnector/helpers/sdes';
-import type { ConnectorRequest, RequestResult } from '../nodes/LivePersonConnector/helpers/types';
-import { describeValue } from '../nodes/LivePersonConnector/helpers/values';
+import type { ConnectorRequest, RequestResult } from '../nodes/LivePersonConnector/transport/types';
+import { describeValue } from '../nodes/shared/values';
 import { expectInputError, inputErrorDefects } from './support/mapping/inputErrors';
 import { SAMPLE_CONVERSATION_ID, planProblems } from './support/mapping/oracle';
 

@@ -37,10 +37,12 @@ test('index.js exports the node and credential classes from dist/ for programmat
 	expect(Object.keys(exported).sort()).toEqual([
 		'LivePersonConnector',
 		'LivePersonConnectorApi',
-		'LivePersonTrigger',
+		'LivePersonConnectorTrigger',
 	]);
 	expect(new exported.LivePersonConnector().description.name).toBe('livePersonConnector');
-	expect(new exported.LivePersonTrigger().description.name).toBe('livePersonTrigger');
+	expect(new exported.LivePersonConnectorTrigger().description.name).toBe(
+		'livePersonConnectorTrigger',
+	);
 	expect(new exported.LivePersonConnectorApi().name).toBe('livePersonConnectorApi');
 	expect(pkg.main).toBe('index.js');
 });

@@ -1,7 +1,7 @@
 /**
  * What a user sees of the node before running it (issue 8's panel findings), read from the built
  * package as n8n loads it, with n8n's own expression engine for the canvas subtitle; and what the
- * node says when "Custom API Call" is chosen or a client secret is wrong.
+ * node says when an unknown operation is chosen or a client secret is wrong.
  */
 import {
 	Workflow,
@@ -10,7 +10,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as fs from 'fs';
+import * as path from 'path';
+
 import { startEmulator } from '../emulator/src';
+import { NODES_OVER_THE_KERNEL } from '../scripts/kernelNodes';
+import { withSubtitle } from '../scripts/sync-subtitles';
 import { loadNodesAndCredentials, REPO_ROOT, runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { LP_NODE, LP_TYPE, clientCredential, lpWorkflow } from './support/workflows';
@@ -51,6 +56,23 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 }
 
 describe('the panel', () => {
+	test("the node files' subtitle literals are the ones derived from their operations (npm run lint:fix writes them)", () => {
+		for (const { file, node } of NODES_OVER_THE_KERNEL) {
+			const source = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+			expect(withSubtitle(source, node)).toBe(source);
+		}
+	});
+
+	test('n8n offers no "Custom API Call": no credential of the package can authenticate a request for another node', async () => {
+		// n8n adds it to Resource and Operation when a credential has `authenticate` or extends an OAuth type.
+		const { credentialTypes } = await loadNodesAndCredentials(REPO_ROOT);
+		for (const type of ['livePersonConnectorApi']) {
+			const credential = credentialTypes.getByName(type);
+			expect(credential.authenticate).toBeUndefined();
+			expect(credential.extends ?? []).toEqual([]);
+		}
+	});
+
 	test('the canvas subtitle shows the operation as the panel names it, not its raw value', () => {
 		const operations = description.properties.find((p) => p.name === 'operation')!
 			.options as Array<{ name: string; value: string }>;
@@ -109,17 +131,15 @@ describe('the panel', () => {
 });
 
 describe('at run time', () => {
-	test('"Custom API Call" fails with what to use instead, not "Could not get parameter"', async () => {
+	test('an operation the node does not have (e.g. an old "Custom API Call" choice) fails by name, sending nothing', async () => {
 		const emulator = await startEmulator();
 		try {
 			const result = await runWorkflow(lpWorkflow({ resource: '__CUSTOM_API_CALL__' }), {
 				credentials: clientCredential(emulator),
 			});
 			const error = result.nodeError(LP_NODE) as Error & { description?: string };
-			expect(error.message).toBe(
-				'Custom API Call is not an operation of the LivePerson Connector node',
-			);
-			expect(error.description).toMatch(/HTTP Request node/);
+			expect(error.message).toMatch(/is not supported by the LivePerson Connector node$/);
+			expect(error.description).toMatch(/Pick one of the operations/);
 			expect(emulator.requests).toHaveLength(0);
 		} finally {
 			await emulator.close();

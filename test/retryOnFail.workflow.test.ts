@@ -62,9 +62,14 @@ describe.each([
 		expect(error.description).toMatch(/^Not sent again by n8n's Retry On Fail/);
 		expect(error.description).toMatch(/may or may not have been created/);
 		const [first] = conversationsOf(input[0].contactId);
-		expect(error.description).toContain(`item 0 (conversation ${first.conversationId})`);
+		expect(error.description).toContain(`item 0 (conversationId ${first.conversationId}`);
 		expect(error.context?.processedItems).toEqual([
-			{ item: 0, conversationId: first.conversationId },
+			{
+				item: 0,
+				effect: 'yes',
+				conversationId: first.conversationId,
+				ext_consumer_id: input[0].contactId,
+			},
 		]);
 
 		expect(createsFor(input[0].contactId)).toHaveLength(1);
@@ -170,8 +175,18 @@ test('items in parallel: the run still stops at item 2, and item 3, sent meanwhi
 	const [first] = conversationsOf(input[0].contactId);
 	const [third] = conversationsOf(input[2].contactId);
 	expect(error.context?.processedItems).toEqual([
-		{ item: 0, conversationId: first.conversationId },
-		{ item: 2, conversationId: third.conversationId },
+		{
+			item: 0,
+			effect: 'yes',
+			conversationId: first.conversationId,
+			ext_consumer_id: input[0].contactId,
+		},
+		{
+			item: 2,
+			effect: 'yes',
+			conversationId: third.conversationId,
+			ext_consumer_id: input[2].contactId,
+		},
 	]);
 	for (const { contactId } of input) expect(createsFor(contactId)).toHaveLength(1);
 });

@@ -1,6 +1,6 @@
 /**
  * After every test file: scans everything the LivePerson nodes produced in every run of that file
- * (output items, errors, descriptions), every answer and log line of the LivePerson Trigger's
+ * (output items, errors, descriptions), every answer and log line of the LivePerson Connector Trigger's
  * webhook calls, and everything logged through n8n's logger or the console, for any token an
  * emulator signed and any secret a credential held, tokens the test fed in as input included
  * (of a failed item sent to the error output, only the node's own fields are scanned: n8n merges
@@ -17,7 +17,7 @@ import { distinctivePart, leakedSecrets, visibleText } from './support/secrets';
 
 const LP_TYPES = [
 	'n8n-nodes-liveperson.livePersonConnector',
-	'n8n-nodes-liveperson.livePersonTrigger',
+	'n8n-nodes-liveperson.livePersonConnectorTrigger',
 ];
 const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt', 'webhookSecret'];
 

@@ -6,8 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as conversation from './actions/conversation/Conversation.resource';
-import { router } from './actions/router';
+import { nodeCredentials, nodeProperties } from '../shared/actions/resource';
+import { route } from '../shared/actions/router';
+import { connectorNode } from './actions/connectorNode';
 
 export class LivePersonConnector implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,32 +17,20 @@ export class LivePersonConnector implements INodeType {
 		icon: { light: 'file:liveperson.svg', dark: 'file:liveperson.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// The canvas subtitle: the operation's name as the panel shows it, not its internal value.
-		// Written out as one string literal because n8n's verification scan, which ignores
-		// eslint-disable comments, accepts only a literal subtitle. test/panel.test.ts checks it
-		// against the name of every operation, so an operation added or renamed must be added here.
+		// The chosen operation's name. A literal, as n8n's verification scan asks: written by
+		// `npm run lint:fix` from the operations (subtitleOf), checked by test/panel.test.ts.
 		subtitle:
-			'={{ {"createWithSdes":"Create with SDEs","createWithCampaign":"Create with Campaign","createAndSend":"Create and Send Message","sendMessage":"Send Message","updateProfile":"Update Profile (SDEs)","sendTyping":"Send Typing Indicator","markAsRead":"Mark as Read","close":"Close Conversation"}[$parameter["operation"]] ?? $parameter["operation"] }}',
+			'={{ {"conversation.createWithSdes":"Create with SDEs","conversation.createWithCampaign":"Create with Campaign","conversation.createAndSend":"Create and Send Message","conversation.sendMessage":"Send Message","conversation.updateProfile":"Update Profile (SDEs)","conversation.sendTyping":"Send Typing Indicator","conversation.markAsRead":"Mark as Read","conversation.close":"Close Conversation"}[$parameter["resource"] + "." + $parameter["operation"]] ?? $parameter["operation"] }}',
 		description: 'Open LivePerson messaging conversations and carry them on: send, update, close',
 		defaults: { name: 'LivePerson Connector' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'livePersonConnectorApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Conversation', value: 'conversation' }],
-				default: 'conversation',
-			},
-			...conversation.description,
-		],
+		credentials: nodeCredentials(connectorNode),
+		properties: nodeProperties(connectorNode),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await route.call(this, connectorNode);
 	}
 }

@@ -351,7 +351,7 @@ export async function exampleChecks(ctx: Context): Promise<void> {
 			if (!trigger) {
 				assert(
 					ownTrigger,
-					'the example has no Manual Trigger nor LivePerson Trigger to start it from',
+					'the example has no Manual Trigger nor LivePerson Connector Trigger to start it from',
 				);
 				const conversationId = await openConversation(ctx, 'example');
 				const { execution } = await runOnAgentReply(
@@ -727,7 +727,7 @@ function ownTriggerType(ctx: Context): Record<string, any> | undefined {
 function triggerNode(trigger: Record<string, any>, credential: unknown) {
 	return {
 		id: randomUUID(),
-		name: 'LivePerson Trigger',
+		name: 'LivePerson Connector Trigger',
 		type: trigger.name,
 		typeVersion: Array.isArray(trigger.version) ? Math.max(...trigger.version) : trigger.version,
 		position: [0, 0],
@@ -813,7 +813,7 @@ async function runOnAgentReply(
 	}
 }
 
-/** The LivePerson Trigger: production webhook, signed delivery from the emulator, one execution. */
+/** The LivePerson Connector Trigger: production webhook, signed delivery from the emulator, one execution. */
 export async function triggerChecks(ctx: Context): Promise<void> {
 	await ctx.checks.check('trigger.signed-webhook', async () => {
 		const trigger = ownTriggerType(ctx);

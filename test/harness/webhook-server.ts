@@ -366,7 +366,7 @@ export async function startWebhookServer(
 				);
 			return finish(call);
 		}
-		// n8n's `onReceived` mode answers for a node that did not; the LivePerson Trigger always does.
+		// n8n's `onReceived` mode answers for a node that did not; the LivePerson Connector Trigger always does.
 		if (!result.noWebhookResponse) answerJson(res, 200, { message: 'Workflow was started' });
 		call.answeredBeforeRun = res.writableEnded;
 		call.run = runWorkflow(definition, {

@@ -1,14 +1,14 @@
 import * as path from 'path';
 
-const dist = path.join(__dirname, '..', '..', 'dist', 'nodes', 'LivePersonConnector', 'transport');
+const dist = path.join(__dirname, '..', '..', 'dist', 'nodes');
 
 /**
- * Forgets the node's in-memory host, ConsumerJWS and AppJWT caches, which (as in n8n) outlive an execution.
+ * Forgets the nodes' in-memory host, ConsumerJWS and AppJWT caches, which (as in n8n) outlive an execution.
  * The harness loads the built package with this test file's module registry, so these are the
  * very modules the node runs with.
  */
 export function clearNodeCaches(): void {
-	require(path.join(dist, 'hosts')).clearHostCache();
-	require(path.join(dist, 'consumer')).clearConsumerCache();
-	require(path.join(dist, 'appJwt')).clearAppJwtCache();
+	require(path.join(dist, 'shared', 'transport', 'hosts')).clearHostCache();
+	require(path.join(dist, 'LivePersonConnector', 'transport', 'consumer')).clearConsumerCache();
+	require(path.join(dist, 'shared', 'transport', 'appJwt')).clearAppJwtCache();
 }

@@ -7,13 +7,13 @@ import {
 	readNotification,
 	type ChangeFilter,
 	type ChangeItem,
-} from '../../nodes/LivePersonTrigger/helpers/changes';
-import { webhookKeyFrom } from '../../nodes/LivePersonTrigger/helpers/credential';
+} from '../../nodes/LivePersonConnectorTrigger/helpers/changes';
+import { webhookKeyFrom } from '../../nodes/LivePersonConnectorTrigger/helpers/credential';
 import {
 	MAX_KEYS_PER_TRIGGER,
 	changeKey,
 	firstSighting,
-} from '../../nodes/LivePersonTrigger/helpers/seenChanges';
+} from '../../nodes/LivePersonConnectorTrigger/helpers/seenChanges';
 
 const CONV = '5491244f-e462-4c63-bf4e-faf4b2d3e7b5';
 const SURVEY = '0c2a3d45-0000-4000-8000-00000000a11c';

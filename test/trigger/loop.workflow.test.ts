@@ -1,6 +1,6 @@
 /**
  * The loop a CRM needs: a workflow opens a conversation with the Connector node, the agent replies
- * in LivePerson (the emulator), and the LivePerson Trigger's workflow receives that reply for that
+ * in LivePerson (the emulator), and the LivePerson Connector Trigger's workflow receives that reply for that
  * conversation. Both are the importable examples, run in n8n-core.
  */
 import * as path from 'path';
@@ -21,7 +21,7 @@ test('open a conversation, the agent replies, the trigger workflow records the r
 	});
 	try {
 		emulator.webhooks.register({
-			url: crm.url('LivePerson Trigger'),
+			url: crm.url('LivePerson Connector Trigger'),
 			events: [
 				'ms.MessagingEventNotification.ContentEvent',
 				'cqm.ExConversationChangeNotification',

@@ -1,5 +1,5 @@
 /**
- * The LivePerson Trigger's signature check, table-driven and apart from the node (as n8n's Zendesk
+ * The LivePerson Connector Trigger's signature check, table-driven and apart from the node (as n8n's Zendesk
  * and Twilio triggers test theirs): every case is raw bytes, a header and a key, and the verdict.
  */
 import { createHmac } from 'crypto';
@@ -7,7 +7,7 @@ import { createHmac } from 'crypto';
 import {
 	verifySignature,
 	type SignatureVerdict,
-} from '../../nodes/LivePersonTrigger/helpers/signature';
+} from '../../nodes/LivePersonConnectorTrigger/helpers/signature';
 
 const SECRET = 'installation-secret-0123456789';
 const OTHER_SECRET = 'another-installation-secret-987';

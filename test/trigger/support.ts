@@ -4,8 +4,8 @@ import type { Emulator, WebhookEventType } from '../../emulator/src';
 import type { WorkflowDefinition } from '../harness';
 import { CREDENTIAL } from '../support/workflows';
 
-export const TRIGGER = 'LivePerson Trigger';
-export const TRIGGER_TYPE = 'n8n-nodes-liveperson.livePersonTrigger';
+export const TRIGGER = 'LivePerson Connector Trigger';
+export const TRIGGER_TYPE = 'n8n-nodes-liveperson.livePersonConnectorTrigger';
 export const ALL_EVENTS = [
 	'AcceptStatusEvent',
 	'ChatStateEvent',
@@ -23,7 +23,7 @@ export const ALL_WEBHOOK_EVENTS: WebhookEventType[] = [
 
 let webhookIds = 0;
 
-/** LivePerson Trigger -> Received (a node that only passes items on), optionally held at a gate first. */
+/** LivePerson Connector Trigger -> Received (a node that only passes items on), optionally held at a gate first. */
 export function triggerWorkflow(
 	parameters: INodeParameters = {},
 	options: { holdAt?: string } = {},

@@ -1,5 +1,5 @@
 /**
- * The LivePerson Trigger's webhook() in n8n-core (WebhookContext, then WorkflowExecute), called over
+ * The LivePerson Connector Trigger's webhook() in n8n-core (WebhookContext, then WorkflowExecute), called over
  * real HTTP on 127.0.0.1 with the emulator's raw bytes and signatures.
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -170,7 +170,7 @@ describe('signature and sender checks, over HTTP', () => {
 				{
 					level: 'warn',
 					message: expect.stringMatching(
-						/^LivePerson Trigger "LivePerson Trigger" refused a webhook: /,
+						/^LivePerson Connector Trigger "LivePerson Connector Trigger" refused a webhook: /,
 					),
 				},
 			]);
@@ -233,7 +233,7 @@ describe('signature and sender checks, over HTTP', () => {
 	it('a static-tokens credential saved before the Webhook Secret existed cannot be activated: n8n shows the field and the fix', async () => {
 		const activation = serveTrigger({}, staticWithoutSecret());
 		await expect(activation).rejects.toThrow(
-			"The credential's Webhook Secret is empty: the LivePerson Trigger cannot check LivePerson's signatures",
+			"The credential's Webhook Secret is empty: the LivePerson Connector Trigger cannot check LivePerson's signatures",
 		);
 		await expect(activation).rejects.toMatchObject({
 			description: expect.stringContaining(
@@ -255,7 +255,7 @@ describe('signature and sender checks, over HTTP', () => {
 		const [delivery] = await emulator.webhooks.deliver(CONTENT, emojiBody);
 		expect(delivery.status).toBe(500);
 		expect(s.calls[0].error?.message).toBe(
-			"The credential's Webhook Secret is empty: the LivePerson Trigger cannot check LivePerson's signatures",
+			"The credential's Webhook Secret is empty: the LivePerson Connector Trigger cannot check LivePerson's signatures",
 		);
 		expect(delivery.responseBody).not.toContain('Webhook Secret');
 	});

@@ -1,22 +1,8 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { Choice } from '../helpers/choices';
 import type { TextField } from '../helpers/profileFields';
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-const byDisplayName = (a: INodeProperties, b: INodeProperties) =>
-	a.displayName.localeCompare(b.displayName);
-
-/** A panel option list from a table of LivePerson's values, in the alphabetical order n8n's lint asks for. */
-export function choiceOptions(choices: readonly Choice[]): INodePropertyOptions[] {
-	return choices
-		.map(({ value, name, description }) => ({
-			name,
-			value,
-			...(description ? { description } : {}),
-		}))
-		.sort(byName);
-}
+export { choiceOptions, sortedOptions } from '../../shared/descriptions/panel';
 
 export function textFieldProperty(field: TextField): INodeProperties {
 	return {
@@ -28,9 +14,4 @@ export function textFieldProperty(field: TextField): INodeProperties {
 		...(field.placeholder ? { placeholder: field.placeholder } : {}),
 		...(field.description ? { description: field.description } : {}),
 	};
-}
-
-/** A collection's options, sorted by display name as n8n's lint asks. */
-export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort(byDisplayName);
 }

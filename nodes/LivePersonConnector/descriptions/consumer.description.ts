@@ -1,7 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY } from '../actions/scheduler';
-import { sortedOptions } from './choices';
+import { optionsCollection } from '../../shared/descriptions/options';
 
 export const consumerIdProperty: INodeProperties = {
 	displayName: 'Consumer ID',
@@ -30,7 +29,7 @@ export const conversationIdProperty: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. {{ $json.conversationId }}',
 	description:
-		'The conversationId a create operation returned, or the one the LivePerson Trigger received',
+		'The conversationId a create operation returned, or the one the LivePerson Connector Trigger received',
 };
 
 export const consumerJwsOption: INodeProperties = {
@@ -53,61 +52,7 @@ export const autoMessagesOption: INodeProperties = {
 		'Whether to send the Client-Properties header that lets LivePerson send its automatic messages (welcome, queue position). LivePerson needs it on the create and on every later message.',
 };
 
-export const reliabilityOptions: INodeProperties[] = [
-	{
-		displayName: 'Items in Parallel',
-		name: 'concurrency',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
-		default: DEFAULT_CONCURRENCY,
-		description:
-			'How many items are sent to LivePerson at once. Halved when LivePerson answers 429, grown back slowly. Items for the same consumer always go one after the other, in input order. 1 sends every item after the previous one.',
-	},
-	{
-		displayName: 'Rate Limit Retries',
-		name: 'rateLimitRetries',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 20, numberPrecision: 0 },
-		default: 5,
-		description:
-			'How many times to retry a request LivePerson rate-limited (HTTP 429). A 429 proves nothing was processed, so retrying never duplicates anything.',
-	},
-	{
-		displayName: 'Max Rate Limit Wait (Seconds)',
-		name: 'maxRateLimitWait',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 600 },
-		default: 60,
-		description:
-			'Most time one request may spend waiting out rate limits (Retry-After, or 1 s doubling) before its item fails',
-	},
-	{
-		displayName: 'Server Error Retry Interval (Seconds)',
-		name: 'serverErrorRetryInterval',
-		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 60 },
-		default: 5,
-		description:
-			'Requests that are safe to repeat (host lookup, token minting) are retried three times after a server error, after 1, 2 and 3 times this interval. Creates and messages are never retried after a server error.',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 300 },
-		default: 30,
-		description: 'How long to wait for each LivePerson answer',
-	},
-];
-
-/** An operation's Options collection: the ConsumerJWS, the reliability options and its own. */
+/** A conversation operation's Options collection: the ConsumerJWS, the reliability options and its own. */
 export function optionsProperty(...own: INodeProperties[]): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sortedOptions([consumerJwsOption, ...reliabilityOptions, ...own]),
-	};
+	return optionsCollection(consumerJwsOption, ...own);
 }

@@ -1,4 +1,4 @@
-import type { Choice } from './choices';
+import type { Choice } from '../../shared/choices';
 
 /**
  * The User Profile, Routing and Conversation Context sections field by field. Both the node panel

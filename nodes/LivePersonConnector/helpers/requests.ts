@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { valuesOf } from './choices';
-import { InputError } from './errors';
+import { valuesOf } from '../../shared/choices';
+import { InputError } from '../../shared/errors';
 import {
 	ACCEPT_STATUS_CHOICES,
 	CHAT_STATE_CHOICES,
@@ -11,7 +11,7 @@ import {
 	type TextField,
 } from './profileFields';
 import { buildSdes, type PersonalInfoParameters } from './sdes';
-import { MAX_BODY_CHARACTERS, REQUEST_TYPES, type ConnectorRequest } from './types';
+import { MAX_BODY_CHARACTERS, REQUEST_TYPES, type ConnectorRequest } from '../transport/types';
 import {
 	compact,
 	describeValue,
@@ -20,8 +20,9 @@ import {
 	optionalEnum,
 	optionalString,
 	requiredString,
+	checkDepth,
 	tryParseJson,
-} from './values';
+} from '../../shared/values';
 
 export const TTR_DEF_NAMES = valuesOf(TTR_DEF_NAME_CHOICES);
 export const CHAT_STATES = valuesOf(CHAT_STATE_CHOICES);
@@ -162,6 +163,7 @@ export function messageText(field: string, text: unknown): string {
 export function publishEventRequest(conversationId: string, raw: unknown): ConnectorRequest {
 	const field = 'Options › Event (JSON)';
 	const value = typeof raw === 'string' ? tryParseJson(raw)?.value : raw;
+	checkDepth(field, value);
 	if (!isPlainObject(value) || typeof value.type !== 'string' || value.type === '') {
 		throw new InputError(
 			field,
@@ -193,7 +195,7 @@ export function chatStateRequest(conversationId: string, state: unknown): Connec
 export function sequenceList(raw: unknown): number[] {
 	const field = 'Sequences';
 	const parts = Array.isArray(raw)
-		? raw
+		? raw.map((part) => (typeof part === 'string' ? part.trim() : part))
 		: typeof raw === 'string'
 			? raw
 					.split(',')
@@ -278,7 +280,7 @@ export function planCreate(parameters: CreateParameters): CreatePlan {
 		const text = messageText('Message', parameters.firstMessage.text);
 		if (parameters.firstMessage.delivery === 'separateSend') {
 			plan.firstMessageSend = (conversationId) => publishTextRequest(conversationId, text);
-			assertFits(plan.firstMessageSend('00000000-0000-0000-0000-000000000000'), 'Message');
+			assertFits(plan.firstMessageSend('00000000-0000-0000-0000-000000000000'), { Message: text });
 		} else {
 			batch.push({
 				kind: 'req',
@@ -292,32 +294,43 @@ export function planCreate(parameters: CreateParameters): CreatePlan {
 	return plan;
 }
 
-/** The part of a request whose serialised size is largest, to blame when the whole is too large. */
-function largestPart(request: ConnectorRequest | ConnectorRequest[]): string {
-	const parts: Array<[string, number]> = [];
-	for (const item of Array.isArray(request) ? request : [request]) {
-		if (item.type === REQUEST_TYPES.publishEvent)
-			parts.push(['Message', JSON.stringify(item.body).length]);
-		if (item.type === REQUEST_TYPES.setUserProfile)
-			parts.push(['User Profile and SDEs', JSON.stringify(item.body).length]);
-		if (item.type === REQUEST_TYPES.requestConversation)
-			parts.push(['Conversation Context', JSON.stringify(item.body).length]);
+/** The part of a create batch whose serialised size is largest, to blame when the whole is too large. */
+function largestPart(requests: ConnectorRequest[]): Record<string, unknown> {
+	const parts: Record<string, unknown> = {};
+	for (const item of requests) {
+		if (item.type === REQUEST_TYPES.publishEvent) parts.Message = item.body;
+		if (item.type === REQUEST_TYPES.setUserProfile) parts['User Profile and SDEs'] = item.body;
+		if (item.type === REQUEST_TYPES.requestConversation) parts['Conversation Context'] = item.body;
 	}
-	return parts.sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'The request';
+	return parts;
 }
 
-/** LivePerson refuses a request body over 5,000 characters: counted as sent, JSON escapes included. */
+const SIZE_FIXES: Record<string, string> = {
+	Message: 'Shorten the message, or send a long text as several messages.',
+	'Conversation ID':
+		'Map the conversationId a create returned or the trigger received, e.g. {{ $json.conversationId }}.',
+};
+
+/**
+ * LivePerson refuses a request body over 5,000 characters. The refusal names the largest of the
+ * user's inputs the request was built from (`inputs`, by field label), so the fix is in that field.
+ */
+export function tooLarge(size: number, inputs: Record<string, unknown>): InputError {
+	const [field] = Object.entries(inputs)
+		.map(([label, value]) => [label, (JSON.stringify(value) ?? '').length] as const)
+		.sort((a, b) => b[1] - a[1])[0] ?? ['The request'];
+	return new InputError(
+		field,
+		`brings the request to ${size} characters; LivePerson rejects requests over ${MAX_BODY_CHARACTERS}`,
+		SIZE_FIXES[field] ?? 'Send fewer or shorter values.',
+	);
+}
+
+/** A create batch (or its first message) LivePerson would refuse for its size is refused before anything is sent. */
 export function assertFits(
 	request: ConnectorRequest | ConnectorRequest[],
-	field = largestPart(request),
+	inputs: Record<string, unknown> = largestPart(Array.isArray(request) ? request : [request]),
 ): void {
 	const size = JSON.stringify(request).length;
-	if (size <= MAX_BODY_CHARACTERS) return;
-	throw new InputError(
-		field,
-		`make${field === 'Message' ? 's' : ''} a request of ${size} characters; LivePerson rejects requests over ${MAX_BODY_CHARACTERS}`,
-		field === 'Message'
-			? 'Shorten the message, or send a long text as several messages.'
-			: 'Send fewer or shorter values.',
-	);
+	if (size > MAX_BODY_CHARACTERS) throw tooLarge(size, inputs);
 }

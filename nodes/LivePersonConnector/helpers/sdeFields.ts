@@ -1,5 +1,5 @@
-import { valuesOf, type Choice } from './choices';
-import type { Range } from './values';
+import { valuesOf, type Choice } from '../../shared/choices';
+import type { Range } from '../../shared/values';
 
 /**
  * The two SDE types LivePerson accepts when a conversation is created, field by field

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from './errors';
-import { listed } from './text';
+import { InputError } from '../../shared/errors';
+import { listed } from '../../shared/text';
 import {
 	ADDRESS_FIELDS,
 	AGE_FIELDS,
@@ -25,7 +25,7 @@ import {
 	optionalString,
 	isPlainObject,
 	tryParseJson,
-} from './values';
+} from '../../shared/values';
 
 const CUSTOMER_INFO = 'Customer Info (SDE)';
 const PERSONAL_INFO = 'Personal Info (SDE)';

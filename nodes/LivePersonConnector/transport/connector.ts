@@ -1,23 +1,26 @@
 import {
-	AnswerError,
 	Cancelled,
 	InputError,
 	LivePersonFailure,
 	LivePersonSetupError,
-} from '../helpers/errors';
-import { matchAnswers, parseJson } from '../helpers/answers';
-import type { ConnectorRequest, RequestResult } from '../helpers/types';
-import { forgetConsumerJws, resolveConsumer, type Consumer, type ConsumerChoice } from './consumer';
+	type FailureFacts,
+} from '../../shared/errors';
+import { noAnswerFailure, statusFailure, type RequestRole } from '../../shared/transport/failures';
+import type { FullResponse } from '../../shared/transport/hosts';
+import type { Attempts, RetrySettings } from '../../shared/transport/retry';
+import { authenticatedRequest, serviceUrl } from '../../shared/transport/session';
+import { AnswerError, matchAnswers, parseJson } from './answers';
+import type { ConnectorSession } from './api';
 import {
-	answerFailure,
-	authFailure,
-	noAnswerFailure,
-	statusFailure,
-	type RequestRole,
-} from './failures';
-import type { FullResponse } from './hosts';
-import type { Attempts, RetrySettings } from './retry';
-import { authenticatedRequest, serviceUrl, type Session } from './session';
+	forgetConsumerJws,
+	MAX_HEADER_BYTES,
+	resolveConsumer,
+	type Consumer,
+	type ConsumerChoice,
+} from './consumer';
+import { answerFailure, authFailure } from './failures';
+import { tooLarge } from '../helpers/requests';
+import { MAX_BODY_CHARACTERS, type ConnectorRequest, type RequestResult } from './types';
 
 export type ConnectorEndpoint = 'conversation' | 'send';
 
@@ -27,8 +30,18 @@ export interface ConnectorCall {
 	requests: ConnectorRequest[];
 	/** Adds the Client-Properties header that lets LivePerson send its automatic messages. */
 	autoMessages?: boolean;
-	/** A request whose repetition has no further effect (closing, a profile, a chat state, a receipt). */
+	/** A request whose repetition later can neither duplicate nor undo anything (closing, a receipt). */
 	safeToRepeat?: boolean;
+	/** The user's inputs the request is built from, by field label: the largest is named when it is too large. */
+	inputs?: Record<string, unknown>;
+}
+
+/** The body as sent, refused before anything is sent (or minted) when LivePerson would refuse its size. */
+function bodyOf(call: ConnectorCall): string {
+	const body = JSON.stringify(call.endpoint === 'send' ? call.requests[0] : call.requests);
+	if (body.length > MAX_BODY_CHARACTERS)
+		throw tooLarge(body.length, call.inputs ?? { 'The request': call.requests });
+	return body;
 }
 
 const CLIENT_PROPERTIES = JSON.stringify({
@@ -36,8 +49,6 @@ const CLIENT_PROPERTIES = JSON.stringify({
 	features: ['AUTO_MESSAGES'],
 });
 const MAIN_REQUEST: RequestRole = { main: true };
-/** Common front-end limits on a request's headers (nginx: 8 KB); LivePerson documents none. */
-const MAX_HEADER_BYTES = 8 * 1024;
 
 /**
  * Sends a CONVERSATION batch or a SEND as `consumerJws` and returns each request's result, matched
@@ -46,10 +57,11 @@ const MAX_HEADER_BYTES = 8 * 1024;
  * they were processed.
  */
 export async function callConnector(
-	session: Session,
+	session: ConnectorSession,
 	call: ConnectorCall,
 	consumerJws: string,
 	settings: RetrySettings,
+	body = bodyOf(call),
 ): Promise<RequestResult[]> {
 	const baseUrl = await serviceUrl(session, 'asyncMessagingEnt', settings);
 	const path = call.endpoint === 'send' ? '/conversation/send' : '/conversation';
@@ -65,7 +77,7 @@ export async function callConnector(
 			url: `${baseUrl}/api/account/${encodeURIComponent(session.credential.accountId)}/messaging/consumer${path}`,
 			qs: { v: '3' },
 			headers,
-			body: JSON.stringify(call.endpoint === 'send' ? call.requests[0] : call.requests),
+			body,
 			json: false,
 		},
 		// A create or a message is never sent twice; what has no further effect may be.
@@ -79,11 +91,15 @@ export async function callConnector(
 			noAnswerFailure(outcome.error, MAIN_REQUEST, settings.timeoutMs, outcome.attempts),
 		);
 	}
-	return readAnswer(outcome.response, call, outcome.attempts);
+	return readAnswer(session, outcome.response, call, outcome.attempts);
 }
 
 /** Headers a front end would refuse are refused before anything is sent, naming where the ConsumerJWS came from. */
-function checkHeaderSize(session: Session, choice: ConsumerChoice, consumerJws: string): void {
+function checkHeaderSize(
+	session: ConnectorSession,
+	choice: ConsumerChoice,
+	consumerJws: string,
+): void {
 	// The AppJWT may not be minted yet: count a typical one (about 700 characters) at least.
 	const headerBytes =
 		Math.max(session.credential.appJwt.length, 1024) +
@@ -109,16 +125,17 @@ function checkHeaderSize(session: Session, choice: ConsumerChoice, consumerJws: 
  * (40103, which proves nothing was processed) is forgotten, minted once more, and the request resent.
  */
 export async function callConnectorAs(
-	session: Session,
+	session: ConnectorSession,
 	choice: ConsumerChoice,
 	call: ConnectorCall,
 	settings: RetrySettings,
 	onConsumer?: (consumer: Consumer) => void,
 ): Promise<{ consumer: Consumer; results: RequestResult[] }> {
+	const body = bodyOf(call);
 	let consumer = await resolveConsumer(session, choice, settings);
 	onConsumer?.(consumer);
 	checkHeaderSize(session, choice, consumer.consumerJws);
-	const first = await callConnector(session, call, consumer.consumerJws, settings).then(
+	const first = await callConnector(session, call, consumer.consumerJws, settings, body).then(
 		(results) => ({ results }),
 		(error: unknown) => ({ error }),
 	);
@@ -133,26 +150,37 @@ export async function callConnectorAs(
 	await forgetConsumerJws(session, consumer.mintedFor, settings);
 	consumer = await resolveConsumer(session, choice, settings);
 	onConsumer?.(consumer);
-	return { consumer, results: await callConnector(session, call, consumer.consumerJws, settings) };
+	return {
+		consumer,
+		results: await callConnector(session, call, consumer.consumerJws, settings, body),
+	};
 }
 
 function readAnswer(
+	session: ConnectorSession,
 	response: FullResponse,
 	call: ConnectorCall,
 	attempts: Attempts,
 ): RequestResult[] {
+	const failed = (facts: FailureFacts) =>
+		new LivePersonFailure(attempts.serverErrors > 0 ? { ...facts, resent: true } : facts);
 	const status = response.statusCode;
 	const parsed = safeParse(response.body);
-	if (status === 401) throw new LivePersonFailure(authFailure(parsed, status, MAIN_REQUEST));
+	if (status === 401)
+		throw failed(authFailure(parsed, status, MAIN_REQUEST, session.credential.mode));
 	// Any 2xx may mean LivePerson processed the request: read it; a 400 with results is a refusal.
 	if ((status >= 200 && status < 300) || (status === 400 && isRequestAnswer(parsed))) {
+		let results: RequestResult[] | undefined;
+		let problem: unknown;
 		try {
-			return matchAnswers(call.requests, response.body);
+			results = matchAnswers(call.requests, response.body);
 		} catch (error) {
-			throw unusableAnswer(error, status);
+			problem = error;
 		}
+		if (results) return results;
+		throw failed(unusableAnswer(problem, status).facts);
 	}
-	throw new LivePersonFailure(statusFailure(status, parsed, MAIN_REQUEST, attempts));
+	throw failed(statusFailure(status, parsed, MAIN_REQUEST, attempts));
 }
 
 function unusableAnswer(error: unknown, status: number): LivePersonFailure {

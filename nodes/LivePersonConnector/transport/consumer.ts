@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from 'crypto';
 
-import { Cancelled, InputError, LivePersonFailure, LivePersonSetupError } from '../helpers/errors';
-import { looksLikeJws, readClaims } from '../helpers/jwt';
-import { noAnswerFailure, statusFailure, type RequestRole } from './failures';
-import type { RetrySettings } from './retry';
-import { authenticatedRequest, serviceUrl, type Session } from './session';
+import {
+	Cancelled,
+	InputError,
+	LivePersonFailure,
+	LivePersonSetupError,
+} from '../../shared/errors';
+import { looksLikeJws, readClaims } from '../../shared/jwt';
+import { noAnswerFailure, statusFailure, type RequestRole } from '../../shared/transport/failures';
+import type { RetrySettings } from '../../shared/transport/retry';
+import { authenticatedRequest, once, serviceUrl } from '../../shared/transport/session';
+import type { ConnectorSession } from './api';
 
 /** Enough for a long CRM import; a ConsumerJWS never expires, so eviction only costs a re-mint. */
 const MAX_CACHED_CONSUMERS = 10000;
@@ -26,12 +32,40 @@ export interface Consumer {
 	mintedFor?: string;
 }
 
+/** Common front-end limits on a request's headers (nginx: 8 KB); LivePerson documents none. */
+export const MAX_HEADER_BYTES = 8 * 1024;
+/** What the other headers of a request take at most (a typical AppJWT is ~700 characters). */
+export const OTHER_HEADER_BYTES = 1024 + 300;
+
+/**
+ * How long the ConsumerJWS LivePerson mints for a consumer ID will be: an RS256 JWS whose payload
+ * holds the account, the ID and a 36-character LivePerson ID, as base64url (4 characters per 3 bytes).
+ */
+function expectedJwsLength(consumerId: string): number {
+	const payloadBytes = Buffer.byteLength(JSON.stringify(consumerId)) + 120;
+	return 80 + Math.ceil((payloadBytes * 4) / 3) + 1 + 342;
+}
+
+/** A Consumer ID whose ConsumerJWS could never be sent is refused before a consumer is registered for it. */
+function checkMintable(consumerId: string): void {
+	const length = expectedJwsLength(consumerId);
+	if (length + OTHER_HEADER_BYTES <= MAX_HEADER_BYTES) return;
+	throw new InputError(
+		'Consumer ID',
+		`is ${consumerId.length} characters long: its ConsumerJWS (about ${length} characters) would not fit the ${MAX_HEADER_BYTES}-byte limit on request headers`,
+		"Use a shorter consumer ID, e.g. the CRM contact's ID rather than a whole record.",
+	);
+}
+
 const BEFORE_THE_REQUEST: RequestRole = { main: false, notDone: 'No ConsumerJWS was minted.' };
 
-function describeConsumer(consumerJws: string, consumerId?: string): Consumer {
+/** The consumer a ConsumerJWS names, from its claims: what the node acts as, whatever was asked. */
+function describeConsumer(consumerJws: string): Consumer {
 	const claims = readClaims(consumerJws) ?? {};
 	const ext =
-		consumerId ?? (typeof claims.ext_consumer_id === 'string' ? claims.ext_consumer_id : undefined);
+		typeof claims.ext_consumer_id === 'string' || typeof claims.ext_consumer_id === 'number'
+			? String(claims.ext_consumer_id)
+			: undefined;
 	const lp = typeof claims.lp_consumer_id === 'string' ? claims.lp_consumer_id : undefined;
 	return {
 		consumerJws,
@@ -56,7 +90,7 @@ function checkedJws(consumerJws: string, field: string): string {
  * Consumer ID (client credentials), or the credential's default ConsumerJWS (static tokens).
  */
 export async function resolveConsumer(
-	session: Session,
+	session: ConnectorSession,
 	choice: ConsumerChoice,
 	settings: RetrySettings,
 ): Promise<Consumer> {
@@ -71,8 +105,12 @@ export async function resolveConsumer(
 				'Switch the credential to Client Credentials, or clear Consumer ID and give a ConsumerJWS in Options.',
 			);
 		}
-		const consumerJws = await consumerJwsFor(session, choice.consumerId, settings);
-		return { ...describeConsumer(consumerJws, choice.consumerId), mintedFor: choice.consumerId };
+		checkMintable(choice.consumerId);
+		// Minting comes before the item's own request: stopped there, nothing of the item happened.
+		const consumerJws = await consumerJwsFor(session, choice.consumerId, settings).catch(
+			(error: unknown) => Promise.reject(error instanceof Cancelled ? new Cancelled('no') : error),
+		);
+		return { ...describeConsumer(consumerJws), mintedFor: choice.consumerId };
 	}
 	if (!credential.defaultConsumerJws) {
 		throw new InputError(
@@ -94,19 +132,16 @@ export async function resolveConsumer(
  * another credential must never receive it.
  */
 async function cacheKey(
-	session: Session,
+	session: ConnectorSession,
 	consumerId: string,
 	settings: RetrySettings,
 ): Promise<string> {
 	// The scope is the same for every item of the run: worked out once.
-	session.consumerCacheScope ??= cacheScope(session, settings).catch((error: unknown) => {
-		session.consumerCacheScope = undefined;
-		throw error;
-	});
-	return `${await session.consumerCacheScope}\u0000${consumerId}`;
+	const scope = await once(session, 'consumerCacheScope', () => cacheScope(session, settings));
+	return `${scope}\u0000${consumerId}`;
 }
 
-async function cacheScope(session: Session, settings: RetrySettings): Promise<string> {
+async function cacheScope(session: ConnectorSession, settings: RetrySettings): Promise<string> {
 	const { credential } = session;
 	const idp = await serviceUrl(session, 'idp', settings);
 	const messaging = await serviceUrl(session, 'asyncMessagingEnt', settings);
@@ -122,15 +157,18 @@ async function cacheScope(session: Session, settings: RetrySettings): Promise<st
 
 /** Forgets a ConsumerJWS LivePerson refused (40103), so the next one is minted afresh. */
 export async function forgetConsumerJws(
-	session: Session,
+	session: ConnectorSession,
 	consumerId: string,
 	settings: RetrySettings,
 ): Promise<void> {
 	consumerJwsCache.delete(await cacheKey(session, consumerId, settings));
 }
 
+/** Mints in progress in this process, by cache key: executions that need the same consumer at once share one. */
+const minting = new Map<string, Promise<string>>();
+
 async function consumerJwsFor(
-	session: Session,
+	session: ConnectorSession,
 	consumerId: string,
 	settings: RetrySettings,
 ): Promise<string> {
@@ -142,6 +180,40 @@ async function consumerJwsFor(
 		consumerJwsCache.set(key, cached);
 		return cached;
 	}
+	const running = minting.get(key);
+	if (running) {
+		// A mint shared with an execution that was stopped meanwhile: this one mints for itself.
+		const shared = await running.then(
+			(token) => ({ token }),
+			(error: unknown) => ({ error }),
+		);
+		if ('token' in shared) return shared.token;
+		if (!(shared.error instanceof Cancelled) || session.signal?.aborted) throw shared.error;
+	}
+	const mint = mintConsumerJws(session, consumerId, settings).then((token) => {
+		consumerJwsCache.set(key, token);
+		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS)
+			consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
+		return token;
+	});
+	minting.set(key, mint);
+	try {
+		return await mint;
+	} finally {
+		if (minting.get(key) === mint) minting.delete(key);
+	}
+}
+
+/**
+ * A ConsumerJWS from LivePerson's IDP, checked to name the consumer asked for: one that names
+ * another (an IDP or a proxy before it answering for someone else) is never cached or used, or
+ * one customer's messages would land in another's conversation.
+ */
+async function mintConsumerJws(
+	session: ConnectorSession,
+	consumerId: string,
+	settings: RetrySettings,
+): Promise<string> {
 	const idp = await serviceUrl(session, 'idp', settings);
 	const outcome = await authenticatedRequest(
 		session,
@@ -157,8 +229,7 @@ async function consumerJwsFor(
 		settings,
 	);
 	if (outcome.kind === 'noAnswer') {
-		if (outcome.error instanceof LivePersonSetupError || outcome.error instanceof Cancelled)
-			throw outcome.error;
+		if (outcome.error instanceof LivePersonSetupError) throw outcome.error;
 		throw new LivePersonFailure({
 			...noAnswerFailure(outcome.error, BEFORE_THE_REQUEST, settings.timeoutMs, outcome.attempts),
 			message: `LivePerson's IDP did not mint a ConsumerJWS for consumer "${consumerId}"`,
@@ -171,9 +242,17 @@ async function consumerJwsFor(
 		typeof token === 'string' &&
 		looksLikeJws(token)
 	) {
-		consumerJwsCache.set(key, token);
-		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS)
-			consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
+		const named = describeConsumer(token).ext_consumer_id;
+		if (named !== consumerId) {
+			throw new LivePersonFailure({
+				reason: 'consumerMismatch',
+				message: `LivePerson's IDP answered consumer "${consumerId}" with a ConsumerJWS for ${named === undefined ? 'no named consumer' : `consumer "${named}"`}`,
+				description:
+					'No ConsumerJWS was used, and nothing was sent for this item. Check the IDP host in the credential (and any proxy between n8n and LivePerson): the answer names someone else.',
+				httpCode: response.statusCode,
+				effect: 'no',
+			});
+		}
 		return token;
 	}
 	if (response.statusCode === 429 || response.statusCode >= 500) {

@@ -1,21 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { AnswerError, type FailureFacts } from '../helpers/errors';
-import { excerpt } from '../helpers/text';
-import { networkCode, type Attempts } from './retry';
+import type { FailureFacts } from '../../shared/errors';
+import { excerpt } from '../../shared/text';
+import type { AuthMode } from '../../shared/transport/credential';
+import { sentences, type RequestRole } from '../../shared/transport/failures';
+import type { AnswerError } from './answers';
 
-/**
- * LivePerson's answers (or their absence) as failure facts. What a failure means for the
- * operation (a conversation not created, a message maybe sent) is added at the router, in the
- * operation's own words; here only `effect` says whether the failed request may have had it.
- */
+/** LivePerson's answers that only the Connector API gives: 401 bodies and request results. */
 
-/** Whether the failed request is the one with the operation's effect (a create, a send) or comes before it. */
-export interface RequestRole {
-	main: boolean;
-	/** For requests before the main one: what failed, e.g. `No ConsumerJWS was minted.` */
-	notDone?: string;
-}
+const REMINTED_APP_JWT_REFUSED = {
+	message: 'LivePerson rejected the AppJWT, also a newly minted one',
+	fix: "Check that the Account ID is the account the connector app is installed on, and that the app installation is enabled in LivePerson's Connector App Hub.",
+};
 
 const AUTH_ERRORS: Record<number, { message: string; fix: string }> = {
 	40001: {
@@ -24,7 +20,7 @@ const AUTH_ERRORS: Record<number, { message: string; fix: string }> = {
 	},
 	40102: {
 		message: 'LivePerson rejected the AppJWT: it is invalid or has expired',
-		fix: 'With Static Tokens, mint a new AppJWT (it lasts one hour) or switch the credential to Client Credentials, which renews it automatically. Check that the Account ID is the account the AppJWT was minted for.',
+		fix: 'Mint a new AppJWT (it lasts one hour) or switch the credential to Client Credentials, which renews it automatically. Check that the Account ID is the account the AppJWT was minted for.',
 	},
 	40103: {
 		message: 'LivePerson rejected the ConsumerJWS',
@@ -40,25 +36,24 @@ const AUTH_ERRORS: Record<number, { message: string; fix: string }> = {
 	},
 };
 
-function retried(attempts?: Attempts): string {
-	if (!attempts || attempts.rateLimited + attempts.serverErrors === 0) return '';
-	const parts = [];
-	if (attempts.rateLimited)
-		parts.push(
-			`${attempts.rateLimited} time(s) after rate limits (${Math.round(attempts.waitedMs / 1000)} s waited)`,
-		);
-	if (attempts.serverErrors) parts.push(`${attempts.serverErrors} time(s) after server errors`);
-	return `The node retried ${parts.join(' and ')}.`;
-}
-
-function sentences(...parts: Array<string | undefined>): string {
-	return parts.filter((part) => part).join(' ');
-}
-
-export function authFailure(body: unknown, httpCode: number, role: RequestRole): FailureFacts {
+/**
+ * A 401 with LivePerson's error body. `mode` is the credential's: with Client Credentials a 40102
+ * reaches here only when a freshly minted AppJWT was refused too.
+ */
+export function authFailure(
+	body: unknown,
+	httpCode: number,
+	role: RequestRole,
+	mode: AuthMode,
+): FailureFacts {
 	const details = (body as { body?: IDataObject } | undefined)?.body ?? {};
 	const errorCode = typeof details.errorCode === 'number' ? details.errorCode : undefined;
-	const known = errorCode === undefined ? undefined : AUTH_ERRORS[errorCode];
+	const known =
+		errorCode === 40102 && mode === 'clientCredentials'
+			? REMINTED_APP_JWT_REFUSED
+			: errorCode === undefined
+				? undefined
+				: AUTH_ERRORS[errorCode];
 	const said = [details.title, details.details]
 		.filter((part) => typeof part === 'string')
 		.join(': ');
@@ -130,105 +125,5 @@ export function answerFailure(error: AnswerError, httpCode: number): FailureFact
 		httpCode,
 		effect: processed ? 'unknown' : 'no',
 		data: error.results.length ? { livePersonResponses: error.results } : undefined,
-	};
-}
-
-/** An HTTP status that is not an answer to read: 3xx, 429, 5xx, or a 4xx without request results. */
-export function statusFailure(
-	httpCode: number,
-	body: unknown,
-	role: RequestRole,
-	attempts?: Attempts,
-): FailureFacts {
-	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-	const said = `LivePerson said: ${excerpt(text)}`;
-	if (httpCode === 429) {
-		return {
-			reason: 'rateLimited',
-			message: 'LivePerson rate-limited the request (HTTP 429)',
-			description: sentences(
-				role.notDone,
-				retried(attempts),
-				"Send fewer items at a time, or raise the node's Rate Limit Retries and Max Rate Limit Wait options.",
-			),
-			httpCode,
-			effect: 'no',
-		};
-	}
-	if (httpCode >= 500) {
-		return {
-			reason: 'serverError',
-			message: `LivePerson answered with a server error (HTTP ${httpCode})`,
-			description: sentences(role.notDone, retried(attempts), said),
-			httpCode,
-			effect: role.main ? 'unknown' : 'no',
-		};
-	}
-	if (httpCode >= 300 && httpCode < 400) {
-		return {
-			reason: 'redirected',
-			message: `LivePerson's host answered with a redirect (HTTP ${httpCode})`,
-			description: sentences(
-				role.notDone,
-				"The node does not follow redirects, so a request is never sent twice or to another host. Check the credential's hosts (a proxy or an old host name may redirect).",
-			),
-			httpCode,
-			effect: role.main ? 'unknown' : 'no',
-		};
-	}
-	if (httpCode === 404) {
-		return {
-			reason: 'refused',
-			message: 'LivePerson does not know this account or endpoint (HTTP 404)',
-			description: sentences(
-				role.notDone,
-				'Check the Account ID in the credential, and its hosts.',
-				said,
-			),
-			httpCode,
-			effect: 'no',
-		};
-	}
-	return {
-		reason: 'refused',
-		message: `LivePerson refused the request (HTTP ${httpCode})`,
-		description: sentences(
-			role.notDone,
-			said,
-			'Check the Account ID in the credential and the values this request is built from.',
-		),
-		httpCode,
-		effect: httpCode >= 200 && httpCode < 300 ? 'unknown' : 'no',
-	};
-}
-
-/** No answer came back: refused, timed out, or the connection dropped. */
-export function noAnswerFailure(
-	error: unknown,
-	role: RequestRole,
-	timeoutMs: number,
-	attempts?: Attempts,
-): FailureFacts {
-	const code = networkCode(error);
-	const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-	const timedOut =
-		code === 'ECONNABORTED' ||
-		code === 'ETIMEDOUT' ||
-		/timeout/i.test((error as Error)?.message ?? '');
-	// No error code in the message: NodeApiError swaps messages naming ECONNRESET & co. for generic text.
-	return {
-		reason: neverSent ? 'connectionFailed' : timedOut ? 'timeout' : 'connectionLost',
-		message: neverSent
-			? 'Could not connect to LivePerson'
-			: timedOut
-				? `LivePerson did not answer within ${Math.round(timeoutMs / 1000)} s`
-				: 'The connection to LivePerson dropped before it answered',
-		description: sentences(
-			role.notDone,
-			retried(attempts),
-			timedOut ? 'The Timeout option sets how long the node waits.' : undefined,
-			code ? `(network error ${code})` : undefined,
-		),
-		effect: role.main && !neverSent ? 'unknown' : 'no',
 	};
 }

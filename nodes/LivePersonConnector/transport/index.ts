@@ -1,5 +1,8 @@
+export {
+	connectorApi,
+	CREDENTIAL_TYPE,
+	type ConnectorCredential,
+	type ConnectorSession,
+} from './api';
 export { callConnector, callConnectorAs, type ConnectorCall } from './connector';
 export type { Consumer, ConsumerChoice } from './consumer';
-export { CREDENTIAL_TYPE } from './credential';
-export { retrySettings, type RetrySettings } from './retry';
-export { openSession, sessionSecrets, type LivePersonContext, type Session } from './session';

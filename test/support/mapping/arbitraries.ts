@@ -16,7 +16,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { SdeFieldKind } from '../../../nodes/LivePersonConnector/helpers/sdeFields';
-import type { Range } from '../../../nodes/LivePersonConnector/helpers/values';
+import type { Range } from '../../../nodes/shared/values';
 
 export type Pair = [input: unknown, expected: unknown];
 

@@ -2,7 +2,7 @@
  * Assertions shared by the mapping tests: every InputError must name the field as the user sees it
  * in the node panel, and say what is wrong and what to do in real sentences.
  */
-import { InputError } from '../../../nodes/LivePersonConnector/helpers/errors';
+import { InputError } from '../../../nodes/shared/errors';
 
 /** Labels the node panel shows, as the mapping prefixes them; an InputError field starts with one. */
 export const FIELD_PREFIXES = [

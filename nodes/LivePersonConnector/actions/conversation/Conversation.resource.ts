@@ -1,7 +1,7 @@
-import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
-
-import type { OperationOf } from '../node.type';
-import type { OperationDefinition } from '../operation';
+import type { ResourceDefinition } from '../../../shared/actions/resource';
+import { operationsOf } from '../../../shared/actions/operation';
+import { connectorApi } from '../../transport';
+import { consumerOrderKey } from './consumer';
 import { definition as close } from './close.operation';
 import { definition as createAndSend } from './createAndSend.operation';
 import { definition as createWithCampaign } from './createWithCampaign.operation';
@@ -11,7 +11,7 @@ import { definition as sendMessage } from './sendMessage.operation';
 import { definition as sendTyping } from './sendTyping.operation';
 import { definition as updateProfile } from './updateProfile.operation';
 
-export const operations: { [Value in OperationOf<'conversation'>]: OperationDefinition<Value> } = {
+export const operations = operationsOf(
 	createWithSdes,
 	createWithCampaign,
 	createAndSend,
@@ -20,26 +20,24 @@ export const operations: { [Value in OperationOf<'conversation'>]: OperationDefi
 	sendTyping,
 	markAsRead,
 	close,
+);
+
+/** The Connector API's own `details.reason` words (see docs/reliability.md). */
+export const CONVERSATION_REASONS = [
+	'consumerJwsRejected',
+	'consumerMismatch',
+	'consumerHasOpenConversation',
+	'conversationClosed',
+	'conversationNotFound',
+] as const;
+
+export const conversation: ResourceDefinition = {
+	value: 'conversation',
+	name: 'Conversation',
+	api: connectorApi,
+	operations,
+	defaultOperation: 'createAndSend',
+	orderKey: consumerOrderKey,
+	reportFields: ['conversationId', 'ext_consumer_id'],
+	reasons: CONVERSATION_REASONS,
 };
-
-const definitions: OperationDefinition[] = Object.values(operations);
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['conversation'] } },
-		options: definitions
-			.map(({ name, value, description, action }) => ({ name, value, description, action }))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-		default: 'createAndSend',
-	},
-	...definitions.flatMap((definition) =>
-		updateDisplayOptions(
-			{ show: { resource: ['conversation'], operation: [definition.value] } },
-			definition.properties,
-		),
-	),
-];

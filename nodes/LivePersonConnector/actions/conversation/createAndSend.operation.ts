@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import {
 	CREATE_OUTCOME,
 	createConversation,
@@ -21,7 +21,7 @@ const messageField: INodeProperties = {
 	description: 'The first message, sent as the consumer (plain text)',
 };
 
-export const definition: OperationDefinition<'createAndSend'> = {
+export const definition: ConversationOperation<'createAndSend'> = {
 	value: 'createAndSend',
 	name: 'Create and Send Message',
 	description: "Open a conversation and send the customer's first message",

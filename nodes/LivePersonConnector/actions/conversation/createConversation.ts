@@ -1,14 +1,14 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { createdConversationId, publishedSequence } from '../../helpers/answers';
-import { LivePersonFailure } from '../../helpers/errors';
+import { createdConversationId, publishedSequence } from '../../transport/answers';
+import { LivePersonFailure } from '../../../shared/errors';
 import {
 	planCreate,
 	type CreateParameters,
 	type FirstMessageDelivery,
 } from '../../helpers/requests';
 import type { PersonalInfoParameters } from '../../helpers/sdes';
-import type { RequestResult } from '../../helpers/types';
+import type { RequestResult } from '../../transport/types';
 import { callConnector, callConnectorAs, type Consumer } from '../../transport';
 import {
 	autoMessagesOption,
@@ -26,7 +26,8 @@ import {
 	personalInfoProperty,
 	sdesJsonProperty,
 } from '../../descriptions/sdes.description';
-import type { ItemContext, OutcomeWords } from '../operation';
+import type { OutcomeWords } from '../../../shared/actions/operation';
+import type { ConversationItem } from './consumer';
 import { consumerChoice, consumerFields, withConsumer } from './consumer';
 
 /** How the three create operations differ; everything else they share. */
@@ -84,7 +85,7 @@ export function createProperties(
 	];
 }
 
-function readParameters(item: ItemContext, variant: CreateVariant): CreateParameters {
+function readParameters(item: ConversationItem, variant: CreateVariant): CreateParameters {
 	const parameter = <T>(name: string, label: string, fallback: T) =>
 		item.parameter<T>(name, label, fallback);
 	const routing = parameter<IDataObject>('routing', 'Routing', {});
@@ -163,7 +164,7 @@ function firstMessageFailed(
  * the batch, then (if asked) the first message as a separate SEND.
  */
 export async function createConversation(
-	item: ItemContext,
+	item: ConversationItem,
 	variant: CreateVariant,
 ): Promise<IDataObject> {
 	const plan = planCreate(readParameters(item, variant));

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import {
 	CREATE_OUTCOME,
 	createConversation,
@@ -32,7 +32,7 @@ const campaignFields: INodeProperties[] = [
 	},
 ];
 
-export const definition: OperationDefinition<'createWithCampaign'> = {
+export const definition: ConversationOperation<'createWithCampaign'> = {
 	value: 'createWithCampaign',
 	name: 'Create with Campaign',
 	description: 'Open a conversation routed by a messaging campaign and engagement',

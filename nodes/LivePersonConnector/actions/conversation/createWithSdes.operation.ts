@@ -1,4 +1,4 @@
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import {
 	CREATE_OUTCOME,
 	createConversation,
@@ -8,7 +8,7 @@ import {
 
 const variant: CreateVariant = { campaign: 'none', firstMessage: false };
 
-export const definition: OperationDefinition<'createWithSdes'> = {
+export const definition: ConversationOperation<'createWithSdes'> = {
 	value: 'createWithSdes',
 	name: 'Create with SDEs',
 	description: "Open a conversation with the customer's profile and engagement attributes",

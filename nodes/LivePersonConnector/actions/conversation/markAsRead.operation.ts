@@ -8,7 +8,7 @@ import {
 	conversationIdProperty,
 	optionsProperty,
 } from '../../descriptions/consumer.description';
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
 const fields: INodeProperties[] = [
@@ -32,7 +32,7 @@ const fields: INodeProperties[] = [
 	},
 ];
 
-export const definition: OperationDefinition<'markAsRead'> = {
+export const definition: ConversationOperation<'markAsRead'> = {
 	value: 'markAsRead',
 	name: 'Mark as Read',
 	description: 'Send a read (or accept) receipt for agent messages',
@@ -49,12 +49,20 @@ export const definition: OperationDefinition<'markAsRead'> = {
 		maybe: 'The receipt may or may not have been sent.',
 		check: 'Sending it again does no harm.',
 	},
+	// A receipt only ever adds to a message's status (inferred: LivePerson keeps the furthest one),
+	// so a late repeat undoes nothing.
 	safeToRepeat: true,
 	async execute(item) {
 		const conversationId = conversationIdOf(item);
 		const sequences = item.parameter<unknown>('sequences', 'Sequences', '');
 		const status = item.parameter<unknown>('status', 'Status', 'READ');
-		const sent = await sendAsConsumer(item, acceptStatusRequest(conversationId, status, sequences));
+		const sent = await sendAsConsumer(
+			item,
+			acceptStatusRequest(conversationId, status, sequences),
+			{
+				inputs: { Sequences: sequences },
+			},
+		);
 		return conversationOutput(conversationId, sent, {
 			status: String(status).trim().toUpperCase(),
 			sequences: sequenceList(sequences),

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { publishedSequence } from '../../helpers/answers';
+import { isPlainObject, tryParseJson } from '../../../shared/values';
+import { publishedSequence } from '../../transport/answers';
 import { messageText, publishEventRequest, publishTextRequest } from '../../helpers/requests';
 import {
 	autoMessagesOption,
@@ -8,7 +9,7 @@ import {
 	conversationIdProperty,
 	optionsProperty,
 } from '../../descriptions/consumer.description';
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
 const messageField: INodeProperties = {
@@ -32,13 +33,22 @@ const eventOption: INodeProperties = {
 	hint: 'For example: {"type":"ContentEvent","contentType":"text/plain","message":"Hi"}',
 };
 
+/** Whether Options › Event (JSON) says anything: empty text and an empty object (`{}`, `{ }`, `{\n}`) do not. */
 function hasEvent(value: unknown): boolean {
 	if (value === undefined || value === null) return false;
-	const text = typeof value === 'string' ? value.trim() : JSON.stringify(value);
-	return text !== '' && text !== '{}';
+	if (typeof value === 'string') {
+		if (value.trim() === '') return false;
+		const parsed = tryParseJson(value);
+		return !(parsed && isEmptyObject(parsed.value));
+	}
+	return !isEmptyObject(value);
 }
 
-export const definition: OperationDefinition<'sendMessage'> = {
+function isEmptyObject(value: unknown): boolean {
+	return isPlainObject(value) && Object.keys(value).length === 0;
+}
+
+export const definition: ConversationOperation<'sendMessage'> = {
 	value: 'sendMessage',
 	name: 'Send Message',
 	description: 'Send a message into an open conversation, as the consumer',
@@ -58,14 +68,18 @@ export const definition: OperationDefinition<'sendMessage'> = {
 	safeToRepeat: false,
 	async execute(item) {
 		const conversationId = conversationIdOf(item);
-		const request = hasEvent(item.options.event)
-			? publishEventRequest(conversationId, item.options.event)
-			: publishTextRequest(
-					conversationId,
-					messageText('Message', item.parameter('message', 'Message', '')),
-				);
+		const event = item.options.event;
+		const text = hasEvent(event)
+			? undefined
+			: messageText('Message', item.parameter('message', 'Message', ''));
+		const request =
+			text === undefined
+				? publishEventRequest(conversationId, event)
+				: publishTextRequest(conversationId, text);
 		const sent = await sendAsConsumer(item, request, {
 			autoMessages: item.options.autoMessages === true,
+			inputs:
+				text === undefined ? { 'Options › Event (JSON)': request.body.event } : { Message: text },
 		});
 		const sequence = publishedSequence(sent.results);
 		return conversationOutput(conversationId, sent, sequence === undefined ? {} : { sequence });

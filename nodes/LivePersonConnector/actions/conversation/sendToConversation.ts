@@ -1,17 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../../helpers/errors';
-import { assertFits } from '../../helpers/requests';
-import type { ConnectorRequest, RequestResult } from '../../helpers/types';
-import { optionalIdentity } from '../../helpers/values';
+import { InputError } from '../../../shared/errors';
+import type { ConnectorRequest, RequestResult } from '../../transport/types';
+import { optionalIdentity } from '../../../shared/values';
 import { callConnectorAs, type Consumer } from '../../transport';
-import type { ItemContext } from '../operation';
+import type { ConversationItem } from './consumer';
 import { consumerChoice, consumerFields, withConsumer } from './consumer';
 
 /** The item's Conversation ID: text or digits, required. */
-export function conversationIdOf(item: ItemContext): string {
+export function conversationIdOf(item: ConversationItem): string {
 	const fix =
-		'Map the conversationId a create returned or the LivePerson Trigger received, e.g. {{ $json.conversationId }}.';
+		'Map the conversationId a create returned or the LivePerson Connector Trigger received, e.g. {{ $json.conversationId }}.';
 	const id = optionalIdentity(
 		'Conversation ID',
 		item.parameter('conversationId', 'Conversation ID', ''),
@@ -31,11 +30,19 @@ export interface Sent {
  * is safe to repeat; failures carry the consumer's IDs.
  */
 export async function sendAsConsumer(
-	item: ItemContext,
+	item: ConversationItem,
 	request: ConnectorRequest,
-	options: { autoMessages?: boolean } = {},
+	options: {
+		autoMessages?: boolean;
+		/** The user's inputs besides the Conversation ID the request is built from, by field label. */
+		inputs?: Record<string, unknown>;
+	} = {},
 ): Promise<Sent> {
-	assertFits(request);
+	const conversationId = (request.body.dialogId ?? request.body.conversationId) as unknown;
+	const inputs = {
+		...(conversationId === undefined ? {} : { 'Conversation ID': conversationId }),
+		...options.inputs,
+	};
 	const choice = consumerChoice(item);
 	let consumer: Consumer | undefined;
 	try {
@@ -47,6 +54,7 @@ export async function sendAsConsumer(
 				requests: [request],
 				autoMessages: options.autoMessages,
 				safeToRepeat: item.safeToRepeat,
+				inputs,
 			},
 			item.settings,
 			(used) => {

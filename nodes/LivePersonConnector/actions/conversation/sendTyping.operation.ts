@@ -8,7 +8,7 @@ import {
 	conversationIdProperty,
 	optionsProperty,
 } from '../../descriptions/consumer.description';
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import { conversationIdOf, conversationOutput, sendAsConsumer } from './sendToConversation';
 
 const chatStateField: INodeProperties = {
@@ -21,7 +21,10 @@ const chatStateField: INodeProperties = {
 		'Agents see "typing…" from Composing until another chat state (not a message) clears it',
 };
 
-export const definition: OperationDefinition<'sendTyping'> = {
+/** Longest a chat state waits out rate limits: later, it would describe a moment that has passed. */
+export const CHAT_STATE_MAX_WAIT_MS = 5_000;
+
+export const definition: ConversationOperation<'sendTyping'> = {
 	value: 'sendTyping',
 	name: 'Send Typing Indicator',
 	description: 'Tell the agent the consumer is typing, paused, or away (ChatStateEvent)',
@@ -36,10 +39,17 @@ export const definition: OperationDefinition<'sendTyping'> = {
 		field: 'chatStateSent',
 		notDone: 'The chat state was not sent.',
 		maybe: 'The chat state may or may not have been sent.',
-		check: 'Sending it again does no harm.',
+		check: 'A chat state is of the moment: send the current one if it still matters.',
 	},
-	safeToRepeat: true,
+	// Chat states are ephemeral: repeated or delayed, an old COMPOSING could arrive after a newer
+	// PAUSE and leave the agent seeing "typing…". So one is never sent again after an answer that
+	// may mean it arrived, and waits out rate limits only briefly.
+	safeToRepeat: false,
 	async execute(item) {
+		item.settings.maxRateLimitWaitMs = Math.min(
+			item.settings.maxRateLimitWaitMs,
+			CHAT_STATE_MAX_WAIT_MS,
+		);
 		const conversationId = conversationIdOf(item);
 		const chatState = item.parameter<unknown>('chatState', 'Chat State', 'COMPOSING');
 		const sent = await sendAsConsumer(item, chatStateRequest(conversationId, chatState));

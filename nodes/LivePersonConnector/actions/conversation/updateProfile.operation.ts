@@ -9,10 +9,10 @@ import {
 	personalInfoProperty,
 	sdesJsonProperty,
 } from '../../descriptions/sdes.description';
-import type { OperationDefinition } from '../operation';
+import type { ConversationOperation } from './consumer';
 import { conversationOutput, sendAsConsumer } from './sendToConversation';
 
-export const definition: OperationDefinition<'updateProfile'> = {
+export const definition: ConversationOperation<'updateProfile'> = {
 	value: 'updateProfile',
 	name: 'Update Profile (SDEs)',
 	description: "Replace the consumer's profile and SDEs; agents see them on the open conversation",
@@ -33,9 +33,12 @@ export const definition: OperationDefinition<'updateProfile'> = {
 		notDone: 'The profile was not updated.',
 		maybe: 'The profile may or may not have been updated.',
 		check:
-			'Run the item again if needed: the update replaces the whole profile, so repeating it does no harm.',
+			'Check the profile in LivePerson before running the item again: a late repeat could overwrite a newer update.',
 	},
-	safeToRepeat: true,
+	// A profile is last-writer-wins: repeated late, after another execution updated it, this
+	// update would undo the newer one. So it is not sent again after an answer that may mean it
+	// was applied (a 429 proves it was not, and is waited out as everywhere).
+	safeToRepeat: false,
 	async execute(item) {
 		const request = setUserProfileRequest({
 			userProfile: item.parameter<IDataObject>('userProfile', 'User Profile', {}),
@@ -47,7 +50,9 @@ export const definition: OperationDefinition<'updateProfile'> = {
 			),
 			sdesJson: item.parameter<unknown>('sdesJson', 'Additional SDEs (JSON)', ''),
 		});
-		const sent = await sendAsConsumer(item, request);
+		const sent = await sendAsConsumer(item, request, {
+			inputs: { 'User Profile and SDEs': request.body },
+		});
 		return conversationOutput(undefined, sent, { profileUpdated: true });
 	},
 };

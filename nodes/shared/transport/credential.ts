@@ -1,18 +1,16 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { LivePersonSetupError } from '../helpers/errors';
-import { readClaims } from '../helpers/jwt';
-
-export const CREDENTIAL_TYPE = 'livePersonConnectorApi';
+import { LivePersonSetupError } from '../errors';
+import { readClaims } from '../jwt';
 
 export const DEFAULT_CSDS_HOST = 'api.liveperson.net';
 
 export type AuthMode = 'clientCredentials' | 'staticTokens';
 
-/** The Domain API service names of the hosts this package talks to. */
-export type ServiceName = 'sentinel' | 'idp' | 'asyncMessagingEnt';
-
-/** The credential, read and checked once: trimmed values and host fields as validated base URLs. */
+/**
+ * A LivePerson credential as the kernel uses it, whatever the API: read and checked once, with
+ * trimmed values and host fields as validated base URLs. Each API's credential adds its own fields.
+ */
 export interface LivePersonCredential {
 	mode: AuthMode;
 	accountId: string;
@@ -20,56 +18,56 @@ export interface LivePersonCredential {
 	clientSecret: string;
 	/** Base URL of the Domain API (client credentials). */
 	csdsBaseUrl: string;
-	/** Base URLs set by hand instead of looked up (client credentials), or the messaging domain (static tokens). */
-	hostOverrides: Partial<Record<ServiceName, string>>;
-	/** The AppJWT to send: the minted one (client credentials; may be empty) or the static one. */
+	/** Base URLs set by hand instead of looked up, by Domain API service name (or the API's own host name). */
+	hostOverrides: Record<string, string>;
+	/** The AppJWT to send: the minted one (client credentials; may be empty) or a static one. */
 	appJwt: string;
-	defaultConsumerJws: string;
-	webhookSecret: string;
+	/** Every secret the credential holds, to be taken out of anything the node reports. */
+	secrets: string[];
 	/** The stored values as n8n decrypted them, for handing back to n8n when a new AppJWT is stored. */
 	raw: ICredentialDataDecryptedObject;
 }
 
-const HOST_LABELS: Record<ServiceName, { field: string; label: string }> = {
-	sentinel: { field: 'sentinelHost', label: 'Sentinel Host' },
-	idp: { field: 'idpHost', label: 'IDP Host' },
-	asyncMessagingEnt: { field: 'messagingHost', label: 'Messaging Host' },
-};
+/** A credential field that overrides a looked-up host. */
+export interface HostField {
+	/** The Domain API service name (or the API's own name for a host it derives, e.g. `proactive`). */
+	service: string;
+	field: string;
+	label: string;
+}
 
-function text(value: unknown): string {
+export function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
-export function readCredential(raw: ICredentialDataDecryptedObject): LivePersonCredential {
-	const mode: AuthMode =
-		raw.authentication === 'staticTokens' ? 'staticTokens' : 'clientCredentials';
-	const hostOverrides: Partial<Record<ServiceName, string>> = {};
-	let csdsBaseUrl = '';
-	if (mode === 'clientCredentials') {
-		csdsBaseUrl = hostBaseUrl('Domain API (CSDS) Host', text(raw.csdsHost) || DEFAULT_CSDS_HOST);
-		if (raw.overrideHosts === true) {
-			for (const [service, { field, label }] of Object.entries(HOST_LABELS)) {
-				const value = text(raw[field]);
-				if (value) hostOverrides[service as ServiceName] = hostBaseUrl(label, value);
-			}
+/**
+ * The client-credentials part every LivePerson credential shares: account, client ID and secret,
+ * the Domain API host, host overrides (only when `overrideToggle` is on, if the credential has
+ * one), and the AppJWT n8n stored after minting it.
+ */
+export function readClientCredentials(
+	raw: ICredentialDataDecryptedObject,
+	hostFields: HostField[],
+	overrideToggle?: string,
+): LivePersonCredential {
+	const hostOverrides: Record<string, string> = {};
+	if (overrideToggle === undefined || raw[overrideToggle] === true) {
+		for (const { service, field, label } of hostFields) {
+			const value = text(raw[field]);
+			if (value) hostOverrides[service] = hostBaseUrl(label, value);
 		}
-	} else {
-		const domain = text(raw.domain);
-		if (!domain) throw emptyField('Messaging Domain');
-		hostOverrides.asyncMessagingEnt = hostBaseUrl('Messaging Domain', domain);
 	}
-	const accountId = text(raw.accountId);
-	if (mode === 'staticTokens') checkAppJwtAccount(text(raw.appJwt), accountId);
+	const clientSecret = text(raw.clientSecret);
+	const appJwt = text(raw.mintedAppJwt);
 	return {
-		mode,
-		accountId,
+		mode: 'clientCredentials',
+		accountId: text(raw.accountId),
 		clientId: text(raw.clientId),
-		clientSecret: text(raw.clientSecret),
-		csdsBaseUrl,
+		clientSecret,
+		csdsBaseUrl: hostBaseUrl('Domain API (CSDS) Host', text(raw.csdsHost) || DEFAULT_CSDS_HOST),
 		hostOverrides,
-		appJwt: text(mode === 'clientCredentials' ? raw.mintedAppJwt : raw.appJwt),
-		defaultConsumerJws: mode === 'staticTokens' ? text(raw.consumerJws) : '',
-		webhookSecret: text(mode === 'clientCredentials' ? raw.clientSecret : raw.webhookSecret),
+		appJwt,
+		secrets: [clientSecret, appJwt],
 		raw,
 	};
 }
@@ -78,7 +76,7 @@ export function readCredential(raw: ICredentialDataDecryptedObject): LivePersonC
  * An AppJWT names the account it was minted for (claim `aud`): a static one for another account
  * is a wrong Account ID (or a wrong token), which LivePerson's own answers do not say plainly.
  */
-function checkAppJwtAccount(appJwt: string, accountId: string): void {
+export function checkAppJwtAccount(appJwt: string, accountId: string): void {
 	const aud = readClaims(appJwt)?.aud;
 	if (aud === undefined || !accountId || String(aud) === accountId) return;
 	throw new LivePersonSetupError(
@@ -87,36 +85,32 @@ function checkAppJwtAccount(appJwt: string, accountId: string): void {
 	);
 }
 
-export function emptyField(label: string): LivePersonSetupError {
+export function emptyField(label: string, credentialName: string): LivePersonSetupError {
 	return new LivePersonSetupError(
 		`The credential's ${label} is empty`,
-		`Open the LivePerson Connector API credential and fill in ${label}.`,
+		`Open the ${credentialName} credential and fill in ${label}.`,
 	);
-}
-
-/** The value, or a setup error naming the empty field. */
-export function required(value: string, label: string): string {
-	if (!value) throw emptyField(label);
-	return value;
 }
 
 /**
  * A host field as a base URL: `va.msg.liveperson.net` -> `https://va.msg.liveperson.net`, full
- * `http(s)://host[:port]` URLs kept. Anything that can never work is refused with what is wrong,
- * instead of being retried for half a minute per item.
+ * `http(s)://host[:port]` URLs kept, trailing slashes dropped. Anything that can never work is
+ * refused with what is wrong, instead of being retried for half a minute per item.
  */
-export function hostBaseUrl(label: string, value: string): string {
+export function hostBaseUrl(label: string, given: string): string {
 	const problem = (
 		what: string,
 		fix = 'Give the host only, e.g. va.msg.liveperson.net, or a base URL such as http://127.0.0.1:8080.',
 	) => new LivePersonSetupError(`The credential's ${label} ${what}`, fix);
 	if (
-		[...value].some(
+		[...given].some(
 			(char) => char.trim() === '' || char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127,
 		)
 	) {
 		throw problem('contains a space or a control character');
 	}
+	// `host/` and `host///` mean the host: a path is anything after the slashes.
+	const value = given.replace(/\/+$/, '');
 	const scheme = /^([a-z][a-z0-9+.-]*):(\/\/)?/i.exec(value);
 	let candidate = value;
 	if (scheme && scheme[2]) {
@@ -129,7 +123,7 @@ export function hostBaseUrl(label: string, value: string): string {
 		if (port !== undefined && port !== '443') {
 			throw problem(
 				`has a port (${port}) but no scheme, so https would be assumed`,
-				`Write the scheme: http://${value.replace(/\/+$/, '')} for a plain-HTTP host such as the local emulator, or https://….`,
+				`Write the scheme: http://${value} for a plain-HTTP host such as the local emulator, or https://….`,
 			);
 		}
 		candidate = `https://${value}`;

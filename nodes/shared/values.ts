@@ -205,12 +205,35 @@ export function optionalIdentity(field: string, value: unknown, fix: string): st
 	throw new InputError(field, `must be text or a whole number, not ${describeValue(value)}`, fix);
 }
 
-/** The parsed JSON, or undefined when the text is not JSON. */
+/** The parsed JSON, or undefined when the text is not JSON (or too deeply nested to parse). */
 export function tryParseJson(text: string): { value: unknown } | undefined {
 	try {
 		return { value: JSON.parse(text) };
 	} catch {
 		return undefined;
+	}
+}
+
+/** Deeper than any LivePerson body; deep enough that nothing legitimate is refused. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses a value nested deeper than MAX_JSON_DEPTH as bad input, before anything would overflow
+ * the stack serialising it. Counted without recursion.
+ */
+export function checkDepth(field: string, value: unknown): void {
+	let level: unknown[] = [value];
+	for (let depth = 0; level.length > 0; depth++) {
+		if (depth > MAX_JSON_DEPTH) {
+			throw new InputError(
+				field,
+				`is nested more than ${MAX_JSON_DEPTH} levels deep`,
+				'Give the object LivePerson expects: its events and SDEs are a few levels deep.',
+			);
+		}
+		level = level.flatMap((entry) =>
+			typeof entry === 'object' && entry !== null ? Object.values(entry) : [],
+		);
 	}
 }
 

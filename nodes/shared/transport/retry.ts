@@ -1,6 +1,6 @@
 import { sleep, type IDataObject, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { Cancelled } from '../helpers/errors';
+import { Cancelled } from '../errors';
 import type { FullResponse } from './hosts';
 
 /** The node's Options that govern waiting and retrying, with the runtime defaults. */
@@ -118,6 +118,9 @@ export type Outcome =
  * Sends until there is an answer worth returning. A 429 proves the request was not processed, so
  * it is always retried (within the limits). A 5xx or a lost answer is retried only when `repeatable`:
  * a create or a message may have been processed, and sending it again could duplicate it.
+ *
+ * A stop ends every wait and request at once with `Cancelled`, whose effect says whether a request
+ * may have been processed: one in flight, or an earlier attempt answered with a 5xx or lost.
  */
 export async function sendWithRetries(
 	send: () => Promise<FullResponse>,
@@ -126,20 +129,29 @@ export async function sendWithRetries(
 	signal?: AbortSignal,
 ): Promise<Outcome> {
 	const attempts: Attempts = { rateLimited: 0, waitedMs: 0, serverErrors: 0 };
+	let uncertain = false;
+	const cancelled = (inFlight: boolean) => new Cancelled(uncertain || inFlight ? 'unknown' : 'no');
+	const wait = async (ms: number) =>
+		await pause(ms, signal).catch((error: unknown) => {
+			throw error instanceof Cancelled ? cancelled(false) : error;
+		});
 	for (;;) {
+		if (signal?.aborted) throw cancelled(false);
 		const sent = await send().then(
 			(response) => ({ response }),
 			(error: unknown) => ({ error }),
 		);
-		if (signal?.aborted) throw new Cancelled();
 		if ('error' in sent) {
+			// A Cancelled comes from a step before this request (a token or host): it never left.
+			if (signal?.aborted) throw cancelled(!(sent.error instanceof Cancelled));
 			// A network code means the answer was lost; setup errors (bad credentials) carry none.
 			if (
 				repeatable &&
 				networkCode(sent.error) !== undefined &&
 				attempts.serverErrors < settings.serverErrorDelaysMs.length
 			) {
-				await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
+				uncertain = true;
+				await wait(settings.serverErrorDelaysMs[attempts.serverErrors++]);
 				continue;
 			}
 			return { kind: 'noAnswer', error: sent.error, attempts };
@@ -148,11 +160,11 @@ export async function sendWithRetries(
 		if (response.statusCode === 429) settings.onRateLimited?.();
 		else settings.onAnswered?.();
 		if (response.statusCode === 429 && attempts.rateLimited < settings.rateLimitRetries) {
-			const wait = retryAfterMs(response.headers) ?? rateLimitBackoffMs(attempts.rateLimited);
-			if (attempts.waitedMs + wait <= settings.maxRateLimitWaitMs) {
-				await pause(wait, signal);
+			const delay = retryAfterMs(response.headers) ?? rateLimitBackoffMs(attempts.rateLimited);
+			if (attempts.waitedMs + delay <= settings.maxRateLimitWaitMs) {
+				await wait(delay);
 				attempts.rateLimited++;
-				attempts.waitedMs += wait;
+				attempts.waitedMs += delay;
 				continue;
 			}
 		}
@@ -161,7 +173,8 @@ export async function sendWithRetries(
 			repeatable &&
 			attempts.serverErrors < settings.serverErrorDelaysMs.length
 		) {
-			await pause(settings.serverErrorDelaysMs[attempts.serverErrors++], signal);
+			uncertain = true;
+			await wait(settings.serverErrorDelaysMs[attempts.serverErrors++]);
 			continue;
 		}
 		return { kind: 'answer', response, attempts };

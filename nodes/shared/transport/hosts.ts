@@ -1,17 +1,16 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { LivePersonSetupError } from '../helpers/errors';
-import type { LivePersonCredential, ServiceName } from './credential';
+import { LivePersonSetupError } from '../errors';
+import type { LivePersonCredential } from './credential';
 
 /**
- * Finding an account's hosts through LivePerson's Domain API (CSDS). Shared by the credential
- * (to mint the AppJWT at Sentinel) and the node (IDP, messaging), so one lookup serves both.
+ * Finding an account's hosts through LivePerson's Domain API (CSDS). Shared by the credentials
+ * (to mint the AppJWT at Sentinel) and the nodes (IDP, messaging, storage, ...), so one lookup
+ * serves them all.
  */
 
 /** LivePerson's own SDK keeps the map 60 s; hosts change rarely, so a few minutes is safe. */
 const CACHE_MILLISECONDS = 10 * 60 * 1000;
-
-const NEEDED_SERVICES: ServiceName[] = ['sentinel', 'idp', 'asyncMessagingEnt'];
 
 export type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
@@ -32,8 +31,6 @@ function schemeOf(baseUrl: string): string {
 	return baseUrl.toLowerCase().startsWith('http://') ? 'http' : 'https';
 }
 
-const cache = new Map<string, { expires: number; hosts: Promise<Record<string, string>> }>();
-
 /**
  * The base URL of a service: the credential's override, or the Domain API's answer, which is
  * cached. Looked-up hosts take the Domain API's own scheme, so a CSDS on `http://127.0.0.1:8080`
@@ -42,36 +39,45 @@ const cache = new Map<string, { expires: number; hosts: Promise<Record<string, s
 export async function serviceBaseUrl(
 	request: HttpRequest,
 	credential: LivePersonCredential,
-	service: ServiceName,
+	service: string,
 ): Promise<string> {
 	const override = credential.hostOverrides[service];
 	if (override) return override;
 	const csds = credential.csdsBaseUrl;
-	const hosts = await lookUpHosts(request, csds, credential.accountId);
-	const host = hosts[service];
+	const key = `${csds}|${credential.accountId}`;
+	const entry = cacheEntry(request, key, csds, credential.accountId);
+	const host = (await entry.hosts)[service];
 	if (!host) {
+		// A map without a needed host is asked again next time: the account may be set up meanwhile.
+		if (cache.get(key) === entry) cache.delete(key);
 		throw new LivePersonSetupError(
 			`LivePerson's Domain API lists no "${service}" service for account ${credential.accountId}`,
-			`The Domain API at ${csds} answered without the "${service}" host this node needs. Check that the Account ID is right and that the account has Connector API messaging enabled, or set the host in the credential's host overrides.`,
+			`The Domain API at ${csds} answered without the "${service}" host this node needs. Check that the Account ID is right and that the feature is enabled on the account, or set the host in the credential's host overrides.`,
 		);
 	}
 	return toBaseUrl(host, schemeOf(csds));
 }
 
-async function lookUpHosts(request: HttpRequest, csds: string, accountId: string) {
-	const key = `${csds}|${accountId}`;
+interface CacheEntry {
+	expires: number;
+	hosts: Promise<Record<string, string>>;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+function cacheEntry(request: HttpRequest, key: string, csds: string, accountId: string) {
 	const cached = cache.get(key);
-	if (cached && cached.expires > Date.now()) return await cached.hosts;
-	const hosts = fetchHosts(request, csds, accountId);
-	cache.set(key, { expires: Date.now() + CACHE_MILLISECONDS, hosts });
-	// Only a complete answer is kept: a failed or partial lookup is asked again by the next item.
-	hosts.then(
-		(found) => {
-			if (!NEEDED_SERVICES.every((service) => found[service])) cache.delete(key);
-		},
-		() => cache.delete(key),
-	);
-	return await hosts;
+	if (cached && cached.expires > Date.now()) return cached;
+	const entry: CacheEntry = {
+		expires: Date.now() + CACHE_MILLISECONDS,
+		hosts: fetchHosts(request, csds, accountId),
+	};
+	cache.set(key, entry);
+	// A failed lookup is asked again by the next request.
+	entry.hosts.catch(() => {
+		if (cache.get(key) === entry) cache.delete(key);
+	});
+	return entry;
 }
 
 /** A request that got no answer at all: turned into a setup error naming the service. */

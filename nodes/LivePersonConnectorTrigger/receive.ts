@@ -85,7 +85,7 @@ function itemsOf(this: IWebhookFunctions, rawBody: Buffer, filter: TriggerFilter
 	const notification = readNotification(rawBody.toString('utf8'));
 	if (!notification) {
 		this.logger.warn(
-			`LivePerson Trigger "${this.getNode().name}": a signed webhook held no notification; it was answered and dropped`,
+			`LivePerson Connector Trigger "${this.getNode().name}": a signed webhook held no notification; it was answered and dropped`,
 		);
 		return [];
 	}
@@ -117,7 +117,9 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	const verdict = verifySignature(rawBody, headers['x-liveperson-signature'], key.hmacSecret);
 	const refusal = verdict.valid ? senderMismatch(headers, key) : REFUSAL_MESSAGES[verdict.reason];
 	if (refusal !== undefined) {
-		this.logger.warn(`LivePerson Trigger "${this.getNode().name}" refused a webhook: ${refusal}`);
+		this.logger.warn(
+			`LivePerson Connector Trigger "${this.getNode().name}" refused a webhook: ${refusal}`,
+		);
 		answer(res, 401, { message: `Refused: ${refusal}` });
 		return { noWebhookResponse: true };
 	}
@@ -129,7 +131,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 	} catch (error) {
 		// Answered already: a second answer would fail, so the error goes to n8n's log.
 		this.logger.error(
-			`LivePerson Trigger "${this.getNode().name}" could not read a signed webhook: ${(error as Error).message}`,
+			`LivePerson Connector Trigger "${this.getNode().name}" could not read a signed webhook: ${(error as Error).message}`,
 		);
 		return { noWebhookResponse: true };
 	}

@@ -19,7 +19,7 @@ export const triggerPanel: TriggerPanelDefinition = {
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			"LivePerson sends changes to this node's URL (Webhook URLs, above). A LivePerson admin pastes it in the Connector App Hub, in your connector app's installation, once for each event type chosen below: the App Hub takes one endpoint per event type, and the same URL serves them all. The Test URL works only while the editor listens for a test event, the Production URL only while the workflow is active: they differ, so register the one you use. The node cannot register itself: that needs a LivePerson admin login, not this credential.",
+			'Paste this node\'s URL (above) in LivePerson\'s Connector App Hub, once per event type chosen below. <a href="https://github.com/n8n-nodes-liveperson/n8n-nodes-liveperson/blob/main/docs/trigger.md" target="_blank">Setup steps</a>',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
@@ -31,29 +31,30 @@ export const properties: INodeProperties[] = [
 		required: true,
 		options: [
 			{
-				name: 'Conversation Changes (cqm.ExConversationChangeNotification)',
+				name: 'Conversation Changes',
 				value: 'ExConversationChangeNotification',
-				description: 'A conversation opened, was transferred, closed, or its survey ended',
+				description:
+					'A conversation opened, was transferred, closed, or its survey ended (cqm.ExConversationChangeNotification)',
 			},
 			{
-				name: 'Messages (ContentEvent)',
+				name: 'Messages',
 				value: 'ContentEvent',
-				description: 'Text and file messages',
+				description: 'Text and file messages (ContentEvent)',
 			},
 			{
-				name: 'Read Receipts (AcceptStatusEvent)',
+				name: 'Read Receipts',
 				value: 'AcceptStatusEvent',
-				description: 'A message was accepted or read',
+				description: 'A message was accepted or read (AcceptStatusEvent)',
 			},
 			{
-				name: 'Rich Content (RichContentEvent)',
+				name: 'Rich Content',
 				value: 'RichContentEvent',
-				description: 'Structured content: cards, buttons, images, surveys',
+				description: 'Structured content: cards, buttons, images, surveys (RichContentEvent)',
 			},
 			{
-				name: 'Typing (ChatStateEvent)',
+				name: 'Typing',
 				value: 'ChatStateEvent',
-				description: 'Someone started or stopped typing',
+				description: 'Someone started or stopped typing (ChatStateEvent)',
 			},
 		],
 		default: ['ContentEvent', 'ExConversationChangeNotification'],

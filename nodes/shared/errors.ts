@@ -1,7 +1,5 @@
 import { UserError, type IDataObject } from 'n8n-workflow';
 
-import type { ConnectorAnswer, ConnectorRequest, RequestResult } from './types';
-
 /**
  * Every way an item can fail, as plain errors carrying facts. None of them knows n8n's runtime or
  * the item index: the router turns them into NodeApiError/NodeOperationError once, at the boundary.
@@ -41,8 +39,9 @@ export class LivePersonSetupError extends UserError {
 	}
 }
 
+/** The execution was stopped; `effect` says whether a request of the item may have been processed. */
 export class Cancelled extends Error {
-	constructor() {
+	constructor(readonly effect: Effect = 'no') {
 		super('The execution was cancelled');
 		this.name = 'Cancelled';
 	}
@@ -54,15 +53,14 @@ export class Cancelled extends Error {
  */
 export type Effect = 'no' | 'yes' | 'unknown';
 
-/** Stable, documented words a workflow can route on (`details.reason` of an error item). */
-export const FAILURE_REASONS = [
+/**
+ * Stable, documented words a workflow can route on (`details.reason` of an error item): the ones
+ * every LivePerson node shares. Each node adds its API's own (see its resource's `reasons`).
+ */
+export const SHARED_REASONS = [
 	'invalidInput',
 	'invalidCredential',
 	'unauthorized',
-	'consumerJwsRejected',
-	'consumerHasOpenConversation',
-	'conversationClosed',
-	'conversationNotFound',
 	'refused',
 	'rateLimited',
 	'serverError',
@@ -72,9 +70,11 @@ export const FAILURE_REASONS = [
 	'redirected',
 	'unreadableAnswer',
 	'notSentAgain',
+	'cancelled',
 ] as const;
 
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+/** One of SHARED_REASONS, or a word of the node's own API. */
+export type FailureReason = string;
 
 export interface FailureFacts {
 	reason: FailureReason;
@@ -85,6 +85,8 @@ export interface FailureFacts {
 	httpCode?: number;
 	/** Extra fields for the error item (e.g. the conversationId when it exists). */
 	data?: IDataObject;
+	/** The request was sent again after a 5xx or a lost answer: an earlier attempt may have been processed. */
+	resent?: boolean;
 }
 
 /** A request LivePerson refused, or whose answer was missing, late or unreadable. */
@@ -92,24 +94,5 @@ export class LivePersonFailure extends Error {
 	constructor(readonly facts: FailureFacts) {
 		super(facts.message);
 		this.name = 'LivePersonFailure';
-	}
-}
-
-export type AnswerProblem =
-	'notJson' | 'wrongShape' | 'unmatchedReqId' | 'rejected' | 'unclear' | 'missingConversationId';
-
-/** LivePerson's answer could not be used: malformed, or one of the requests was refused. */
-export class AnswerError extends Error {
-	constructor(
-		readonly problem: AnswerProblem,
-		message: string,
-		/** The request LivePerson refused, for `rejected` and `unclear`. */
-		readonly request?: ConnectorRequest,
-		readonly answer?: ConnectorAnswer,
-		/** The results that could be matched, for the output of a failed item. */
-		readonly results: RequestResult[] = [],
-	) {
-		super(message);
-		this.name = 'AnswerError';
 	}
 }

@@ -23,9 +23,12 @@ export function listed(items: readonly string[], max = MAX_LISTED): string {
 }
 
 const REDACTED = '[redacted]';
-/** Anything shaped like a JWS/JWT (three dot-separated base64url runs), or the start of one. */
-const TOKEN_SHAPE =
-	/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?/g;
+/**
+ * A JWS/JWT, or the start of one: its header is base64url JSON, so it begins `eyJ` (`{"`). Only
+ * that shape: a consumer's own identifiers (an e-mail address, a host name with long dot-separated
+ * parts) are what a workflow routes by, and stay as they are.
+ */
+const TOKEN_SHAPE = /eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}/g;
 /** A piece this long of a secret is treated as the secret. */
 const PIECE = 16;
 

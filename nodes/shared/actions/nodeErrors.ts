@@ -8,13 +8,14 @@ import {
 } from 'n8n-workflow';
 
 import {
+	Cancelled,
 	InputError,
 	LivePersonFailure,
 	LivePersonSetupError,
 	type Effect,
 	type FailureReason,
-} from '../helpers/errors';
-import { excerpt, redact } from '../helpers/text';
+} from '../errors';
+import { excerpt, redact } from '../text';
 import type { OutcomeWords } from './operation';
 
 /** Bounds for what a user reads: a message line and its description. */
@@ -49,6 +50,17 @@ function factsOf(error: unknown, outcome: OutcomeWords): Facts {
 			description: `${outcome.notDone} ${error.description}`,
 			effect: 'no',
 			reason: 'invalidCredential',
+		};
+	}
+	if (error instanceof Cancelled) {
+		return {
+			message: 'The execution was stopped',
+			description:
+				error.effect === 'no'
+					? `${outcome.notDone} Nothing was waiting on LivePerson's answer when it stopped.`
+					: `${outcome.maybe} ${outcome.check}`,
+			effect: error.effect,
+			reason: 'cancelled',
 		};
 	}
 	if (error instanceof LivePersonFailure) {
@@ -122,4 +134,54 @@ export function errorItem(error: ItemError, i: number, outcome: OutcomeWords): I
 	if (context.field) details.field = context.field;
 	Object.assign(details, (context.data as IDataObject | undefined) ?? {});
 	return { json: { error: error.message, details }, pairedItem: { item: i } };
+}
+
+/** The description as the boundary wrote it, before this run added what it knows. */
+function ownDescription(error: ItemError): string {
+	error.context.ownDescription ??= error.description ?? '';
+	return error.context.ownDescription as string;
+}
+
+/** On a retry, an item that may have been processed is reported again, never sent again. */
+export function notSentAgain(error: ItemError): ItemError {
+	if (error.context.notSentAgain !== true) {
+		error.context.ownDescription =
+			`Not sent again by n8n's Retry On Fail: the first attempt may have been processed. ${ownDescription(error)}`.trim();
+		error.context.notSentAgain = true;
+		error.description = error.context.ownDescription as string;
+	}
+	return error;
+}
+
+/** Longest list of items written into the description of an error that stops the run. */
+const MAX_LISTED_ITEMS = 20;
+
+/** An item that did, or may have done, what its operation does: named when the run stops. */
+export interface Processed extends IDataObject {
+	item: number;
+	/** `yes`: done; `unknown`: LivePerson may have processed it. */
+	effect: Effect;
+}
+
+/**
+ * The error that stops the run, with every other item that did or may have done something (in
+ * input order, with what identifies its work): re-running "the items not listed" never repeats them.
+ */
+export function reportProcessed(error: ItemError, processed: Processed[]): ItemError {
+	if (processed.length === 0) return error;
+	error.context.processedItems = processed;
+	const listed = processed.slice(0, MAX_LISTED_ITEMS).map((entry) => {
+		const ids = Object.entries(entry)
+			.filter(([key, value]) => key !== 'item' && key !== 'effect' && typeof value === 'string')
+			.map(([key, value]) => `${key} ${value as string}`);
+		const what = [entry.effect === 'yes' ? '' : 'may have been processed', ...ids]
+			.filter(Boolean)
+			.join(', ');
+		return what ? `item ${entry.item} (${what})` : `item ${entry.item}`;
+	});
+	const more =
+		processed.length > MAX_LISTED_ITEMS ? ` and ${processed.length - MAX_LISTED_ITEMS} more` : '';
+	error.description =
+		`${ownDescription(error)} Other items of this run did, or may have done, their work: ${listed.join(', ')}${more}. Do not run them again as they were.`.trim();
+	return error;
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'crypto';
 
-import { LivePersonSetupError } from '../helpers/errors';
-import { readClaims, renewalTime } from '../helpers/jwt';
-import { tryParseJson } from '../helpers/values';
-import { required, type LivePersonCredential } from './credential';
+import { LivePersonSetupError } from '../errors';
+import { readClaims, renewalTime } from '../jwt';
+import { tryParseJson } from '../values';
+import type { LivePersonApi } from './api';
+import { emptyField, type LivePersonCredential } from './credential';
 import { serviceBaseUrl, unreachable, type FullResponse, type HttpRequest } from './hosts';
 
 /** Renew the minted AppJWT this long before its `exp`, so no request goes out with a dying token. */
@@ -57,11 +58,12 @@ export function latestAppJwt(
 export async function mintAppJwtOnce(
 	request: HttpRequest,
 	credential: LivePersonCredential,
+	api: LivePersonApi,
 ): Promise<string> {
 	const key = processKey(credential);
 	const running = minting.get(key);
 	if (running) return await running;
-	const mint = mintAppJwt(request, credential)
+	const mint = mintAppJwt(request, credential, api)
 		.then((token) => {
 			latest.delete(key);
 			latest.set(key, token);
@@ -109,7 +111,12 @@ export function stillValid(token: string, nowSeconds = Date.now() / 1000): boole
 export async function mintAppJwt(
 	request: HttpRequest,
 	credential: LivePersonCredential,
+	api: LivePersonApi,
 ): Promise<string> {
+	const required = (value: string, label: string) => {
+		if (!value) throw emptyField(label, api.credentialName);
+		return value;
+	};
 	const accountId = required(credential.accountId, 'Account ID');
 	const clientId = required(credential.clientId, 'Client ID');
 	const clientSecret = required(credential.clientSecret, 'Client Secret');
@@ -133,7 +140,7 @@ export async function mintAppJwt(
 	if (response.statusCode === 401 || response.statusCode === 403) {
 		throw new LivePersonSetupError(
 			'LivePerson refused the Client ID or Client Secret',
-			`Sentinel answered HTTP ${response.statusCode} for client ID "${clientId}" on account ${accountId}. Copy the app installation's client ID and secret again from LivePerson's Connector App Hub; the secret changes when it is regenerated. Check that the Account ID is the account the app is installed on.`,
+			`Sentinel answered HTTP ${response.statusCode} for client ID "${clientId}" on account ${accountId}. ${api.clientSource} Check that the Account ID is the account the client belongs to.`,
 		);
 	}
 	const token = readAccessToken(response.body);

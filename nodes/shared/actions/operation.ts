@@ -15,33 +15,47 @@ export interface OutcomeWords {
 }
 
 /** One input item as an operation sees it. */
-export interface ItemContext {
+export interface ItemContext<S extends Session = Session> {
 	index: number;
-	session: Session;
+	session: S;
 	settings: RetrySettings;
 	/** The item's Options collection. */
 	options: IDataObject;
 	/** The operation's `safeToRepeat`: whether its requests may be sent again after a 5xx or a lost answer. */
 	safeToRepeat: boolean;
+	/** An earlier attempt of this node run (n8n's Retry On Fail) may have processed this item already. */
+	earlierAttempt: boolean;
 	/** Tokens this item used: the router takes them out of anything it reports. */
 	secrets: string[];
 	/** A parameter of this item; one whose expression fails is bad input named `label`, and nothing is sent. */
 	parameter<T>(name: string, label: string, fallback: T): T;
+	/** A field of the operation's panel: named and labelled as the property says, its default as fallback. */
+	value<T = unknown>(property: INodeProperties): T;
 }
 
 /** An operation, declared once: the panel, the action names and the routing are derived from it. */
-export interface OperationDefinition<Value extends string = string> {
+export interface OperationDefinition<Value extends string = string, S extends Session = Session> {
 	value: Value;
 	name: string;
+	/** Also what an AI agent reads when the node is its tool: say what it does and what it returns. */
 	description: string;
 	action: string;
 	/** Every field of the operation's panel, in order (resource and operation selectors excluded). */
 	properties: INodeProperties[];
 	outcome: OutcomeWords;
 	/**
-	 * Whether sending the operation's request twice has no further effect (closing, a profile with
-	 * replace semantics, a chat state, a receipt), so a 5xx or a lost answer may be retried.
+	 * Whether sending the operation's request again later can neither duplicate nor undo anything
+	 * (closing, a receipt), so a 5xx or a lost answer may be retried, also by n8n's Retry On Fail.
 	 */
 	safeToRepeat: boolean;
-	execute(this: IExecuteFunctions, item: ItemContext): Promise<IDataObject>;
+	execute(this: IExecuteFunctions, item: ItemContext<S>): Promise<IDataObject>;
+}
+
+/** Operations keyed by their value, from a list of definitions: the resource's one line per operation. */
+export function operationsOf<const D extends Array<OperationDefinition<string, never>>>(
+	...definitions: D
+): { [K in D[number]['value']]: Extract<D[number], { value: K }> } {
+	return Object.fromEntries(
+		definitions.map((definition) => [definition.value, definition]),
+	) as never;
 }

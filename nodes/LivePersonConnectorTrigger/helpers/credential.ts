@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { readClaims } from '../../LivePersonConnector/helpers/jwt';
-import { readCredential } from '../../LivePersonConnector/transport/credential';
+import { readClaims } from '../../shared/jwt';
+import { readConnectorCredential } from '../../LivePersonConnector/transport/api';
 
-export { CREDENTIAL_TYPE } from '../../LivePersonConnector/transport/credential';
+export { CREDENTIAL_TYPE } from '../../LivePersonConnector/transport/api';
 
 /** What the trigger needs from the credential to recognise LivePerson's webhooks. */
 export interface WebhookKey {
@@ -21,7 +21,7 @@ export class WebhookKeyMissing extends Error {
 		readonly fix: string,
 	) {
 		super(
-			`The credential's ${field} is empty: the LivePerson Trigger cannot check LivePerson's signatures`,
+			`The credential's ${field} is empty: the LivePerson Connector Trigger cannot check LivePerson's signatures`,
 		);
 		this.name = 'WebhookKeyMissing';
 	}
@@ -33,7 +33,7 @@ export class WebhookKeyMissing extends Error {
  * claim (the installation it was minted for) when it can be read.
  */
 export function webhookKeyFrom(raw: ICredentialDataDecryptedObject): WebhookKey {
-	const credential = readCredential(raw);
+	const credential = readConnectorCredential(raw);
 	const { accountId } = credential;
 	if (!accountId)
 		throw new WebhookKeyMissing(

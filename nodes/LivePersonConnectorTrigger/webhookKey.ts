@@ -1,7 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { LivePersonSetupError } from '../LivePersonConnector/helpers/errors';
+import { LivePersonSetupError } from '../shared/errors';
 import {
 	CREDENTIAL_TYPE,
 	WebhookKeyMissing,

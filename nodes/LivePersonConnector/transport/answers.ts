@@ -1,12 +1,30 @@
-import { AnswerError } from './errors';
-import { excerpt } from './text';
+import { excerpt } from '../../shared/text';
+import { isPlainObject, tryParseJson } from '../../shared/values';
 import {
 	REQUEST_TYPES,
 	type ConnectorAnswer,
 	type ConnectorRequest,
 	type RequestResult,
 } from './types';
-import { isPlainObject, tryParseJson } from './values';
+
+export type AnswerProblem =
+	'notJson' | 'wrongShape' | 'unmatchedReqId' | 'rejected' | 'unclear' | 'missingConversationId';
+
+/** LivePerson's answer could not be used: malformed, or one of the requests was refused. */
+export class AnswerError extends Error {
+	constructor(
+		readonly problem: AnswerProblem,
+		message: string,
+		/** The request LivePerson refused, for `rejected` and `unclear`. */
+		readonly request?: ConnectorRequest,
+		readonly answer?: ConnectorAnswer,
+		/** The results that could be matched, for the output of a failed item. */
+		readonly results: RequestResult[] = [],
+	) {
+		super(message);
+		this.name = 'AnswerError';
+	}
+}
 
 /** A reqId or code as text; undefined for anything that is not a string or a number. */
 function textOf(value: unknown): string | undefined {

@@ -13,17 +13,17 @@ import { forgetTrigger } from './helpers/seenChanges';
 import { receive } from './receive';
 import { readWebhookKey } from './webhookKey';
 
-export class LivePersonTrigger implements INodeType {
+export class LivePersonConnectorTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'LivePerson Trigger',
-		name: 'livePersonTrigger',
+		displayName: 'LivePerson Connector Trigger',
+		name: 'livePersonConnectorTrigger',
 		icon: { light: 'file:liveperson.svg', dark: 'file:liveperson.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
 		description:
 			'Starts the workflow when an agent answers in LivePerson, types, reads, or a conversation changes',
-		defaults: { name: 'LivePerson Trigger' },
+		defaults: { name: 'LivePerson Connector Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],

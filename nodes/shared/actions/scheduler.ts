@@ -9,8 +9,18 @@
  * counts once), and grows back by one after four times its size in answers while 429s are rare again.
  */
 
-/** Items in flight at once when the Options say nothing: see the README's Performance section. */
-export const DEFAULT_CONCURRENCY = 10;
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/options';
+
+/**
+ * Options › Items in Parallel as a limit: whole numbers from 1 to the maximum. A value an
+ * expression makes odd (2.5, 0, -3) is clamped into that range, never raised above what was asked.
+ */
+export function concurrencyLimit(value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_CONCURRENCY;
+	const number = Number(value);
+	if (Number.isNaN(number)) return DEFAULT_CONCURRENCY;
+	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(number)));
+}
 
 const WINDOW = 20;
 /** 429s among the last WINDOW answers that mean LivePerson is throttling. */
@@ -68,8 +78,8 @@ export class AdaptiveLimit {
 }
 
 export interface Schedule {
-	/** Items with the same key run one after the other, in input order. */
-	keyOf(index: number): string;
+	/** Items with the same key run one after the other, in input order; items without one, freely. */
+	keyOf(index: number): string | undefined;
 	/** Runs one item; never rejects (it records its own result). */
 	run(index: number): Promise<void>;
 	/** No new item starts once this is true (a stop, or a failure with Continue On Fail off). */
@@ -85,13 +95,14 @@ export async function runItems(count: number, schedule: Schedule): Promise<void>
 		while (inFlight.size >= schedule.limit.current) await Promise.race(inFlight);
 		if (schedule.stopped()) break;
 		const key = schedule.keyOf(index);
-		const task = (tails.get(key) ?? Promise.resolve()).then(async () => {
+		const before = key === undefined ? undefined : tails.get(key);
+		const task = (before ?? Promise.resolve()).then(async () => {
 			if (!schedule.stopped()) await schedule.run(index);
 		});
-		tails.set(key, task);
+		if (key !== undefined) tails.set(key, task);
 		const tracked: Promise<void> = task.finally(() => {
 			inFlight.delete(tracked);
-			if (tails.get(key) === task) tails.delete(key);
+			if (key !== undefined && tails.get(key) === task) tails.delete(key);
 		});
 		inFlight.add(tracked);
 	}
