@@ -8,9 +8,12 @@ import * as crypto from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import type { ConversationStore } from './conversations';
+import { publishAgentFile, type AgentFileTarget } from './files';
+import type { FileStore } from './storage';
 import { uuidFromHash } from './tokens';
 import type {
 	AgentEventOptions,
+	AgentFile,
 	AgentSide,
 	ConversationView,
 	RawDeliveryOptions,
@@ -51,8 +54,19 @@ export class AgentController {
 		private readonly accountId: string,
 		private readonly clientId: string,
 		private readonly clientSecret: string,
+		private readonly files?: FileStore,
 	) {
 		this.defaultAgentId = uuidFromHash(`${accountId}:agent:emulator`);
+	}
+
+	/** The post-conversation survey of a conversation, if one was opened. */
+	survey(conversationId: string): { dialogId: string; open: boolean } | undefined {
+		const s = this.surveys.get(conversationId);
+		return s && { ...s };
+	}
+
+	private originator(opts: AgentEventOptions): { id: string; role: string } {
+		return { id: opts.agentId ?? this.defaultAgentId, role: opts.role ?? 'ASSIGNED_AGENT' };
 	}
 
 	webhooks(): Webhooks {
@@ -88,6 +102,7 @@ export class AgentController {
 			closeConversation: (conversationId, opts = {}) =>
 				this.closeConversation(conversationId, opts),
 			closeSurvey: (conversationId) => this.closeSurvey(conversationId),
+			sendFile: (conversationId, file, opts = {}) => this.sendFile(conversationId, file, opts),
 		};
 	}
 
@@ -170,7 +185,11 @@ export class AgentController {
 		const sequences: number[] = [];
 		const changes = messages.map((message) => {
 			const event = { type: 'ContentEvent', message, contentType: 'text/plain' };
-			const sequence = this.store.publish(conv, 'agent', event) as number;
+			const sequence = this.store.publish(conv, 'agent', event, {
+				originator: this.originator(opts),
+				audience: opts.audience ?? 'ALL',
+				...(dialogId !== conv.dialogId ? { dialogId } : {}),
+			}) as number;
 			sequences.push(sequence);
 			const extra: Obj = { sequence, serverTimestamp: Date.now() };
 			if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
@@ -191,7 +210,11 @@ export class AgentController {
 	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }> {
 		const conv = this.openConversation(conversationId);
 		const event = { type: 'RichContentEvent', content };
-		const sequence = this.store.publish(conv, 'agent', event) ?? this.otherSequence(conv);
+		const sequence =
+			this.store.publish(conv, 'agent', event, {
+				originator: this.originator(opts),
+				audience: opts.audience ?? 'ALL',
+			}) ?? this.otherSequence(conv);
 		const extra: Obj = { sequence, serverTimestamp: Date.now() };
 		if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, extra);
@@ -211,7 +234,7 @@ export class AgentController {
 	): Promise<{ deliveries: WebhookDelivery[] }> {
 		const conv = this.openConversation(conversationId);
 		const event = { type: 'ChatStateEvent', chatState };
-		this.store.publish(conv, 'agent', event);
+		this.store.publish(conv, 'agent', event, { originator: this.originator(opts) });
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, {});
 		return {
 			deliveries: await this.notify(
@@ -230,7 +253,7 @@ export class AgentController {
 	): Promise<{ sequence: number; deliveries: WebhookDelivery[] }> {
 		const conv = this.openConversation(conversationId);
 		const event = { type: 'AcceptStatusEvent', status, sequenceList };
-		this.store.publish(conv, 'agent', event);
+		this.store.publish(conv, 'agent', event, { originator: this.originator(opts) });
 		const sequence = this.otherSequence(conv);
 		const change = this.messagingChange(conv, conv.dialogId, event, opts, {
 			sequence,
@@ -242,6 +265,37 @@ export class AgentController {
 			[change],
 		);
 		return { sequence, deliveries };
+	}
+
+	/**
+	 * An agent's file: stored at the storage host, then a hosted/file ContentEvent in the
+	 * conversation and its webhook (inferred shape: no webhook example shows a file; the events
+	 * page says such an event carries a caption, a file type, a relative path and a preview).
+	 */
+	async sendFile(
+		conversationId: string,
+		file: AgentFile,
+		opts: AgentEventOptions & { audience?: 'ALL' | 'AGENTS_AND_MANAGERS' },
+	): Promise<{ sequence: number; relativePath: string; deliveries: WebhookDelivery[] }> {
+		if (!this.files) throw new Error('this emulator has no storage host');
+		const conv = this.openConversation(conversationId);
+		const target: AgentFileTarget = {
+			publish: (event) =>
+				this.store.publish(conv, 'agent', event, {
+					originator: this.originator(opts),
+					audience: opts.audience ?? 'ALL',
+				}) as number,
+		};
+		const { event, sequence, relativePath } = publishAgentFile(this.files, file, target);
+		const extra: Obj = { sequence, serverTimestamp: Date.now() };
+		if (opts.shape !== 'dialogIdOnly') extra.messageAudience = opts.audience ?? 'ALL';
+		const change = this.messagingChange(conv, conv.dialogId, event, opts, extra);
+		const deliveries = await this.notify(
+			'ms.MessagingEventNotification.ContentEvent',
+			'ms.MessagingEventNotification',
+			[change],
+		);
+		return { sequence, relativePath, deliveries };
 	}
 
 	private conversationChange(

@@ -1,6 +1,7 @@
 /** `/_emulator/*`: the same controls as the programmatic API, for a separate process (demo, users). */
 import { json, methodNotAllowed, notFound } from './answers';
 import { faultSpecFromJson } from './faults';
+import { restAndStorageControlRoutes } from './filesControl';
 import type {
 	Emulator,
 	EmulatorAnswer,
@@ -53,7 +54,7 @@ function badRequest(message: string): EmulatorAnswer {
 	return json(400, { code: 400, error: 'Bad Request', message });
 }
 
-type Route = {
+export type Route = {
 	method: string;
 	run: (body: unknown, query: URLSearchParams) => EmulatorAnswer | Promise<EmulatorAnswer>;
 };
@@ -262,6 +263,7 @@ export async function handleControl(
 				},
 			},
 		],
+		...restAndStorageControlRoutes(emulator, badRequest),
 		'/_emulator/agent/rich-content': [
 			{
 				method: 'POST',

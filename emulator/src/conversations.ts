@@ -110,11 +110,21 @@ export class ConversationStore {
 		conv: ConversationView,
 		from: 'consumer' | 'agent',
 		event: Obj,
-		extra: { reqId?: string; clientProperties?: string } = {},
+		extra: Pick<
+			ConversationEventView,
+			'reqId' | 'clientProperties' | 'dialogId' | 'audience' | 'originator'
+		> = {},
 	): number | undefined {
 		const entry: ConversationEventView = { from, event: clone(event), at: Date.now() };
-		if (extra.reqId !== undefined) entry.reqId = extra.reqId;
-		if (extra.clientProperties !== undefined) entry.clientProperties = extra.clientProperties;
+		for (const key of [
+			'reqId',
+			'clientProperties',
+			'dialogId',
+			'audience',
+			'originator',
+		] as const) {
+			if (extra[key] !== undefined) Object.assign(entry, { [key]: clone(extra[key]) });
+		}
 		// inferred: consumer and agent content events (plain and rich) share one sequence per conversation.
 		if (event.type === 'ContentEvent' || event.type === 'RichContentEvent') {
 			entry.sequence = conv.messages.length;

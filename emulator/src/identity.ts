@@ -6,7 +6,13 @@ import type { TokenAuthority } from './tokens';
 import type { EmulatorAnswer, RecordedRequest } from './types';
 import { isObj } from './validation';
 
-export const DEFAULT_SERVICE_NAMES = ['sentinel', 'idp', 'asyncMessagingEnt'] as const;
+export const DEFAULT_SERVICE_NAMES = [
+	'sentinel',
+	'idp',
+	'asyncMessagingEnt',
+	'messagingRestApiDomain',
+	'swift',
+] as const;
 
 /** The CSDS map: every known service answers the emulator's own host unless overridden. */
 export class ServiceDirectory {

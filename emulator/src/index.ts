@@ -5,4 +5,12 @@ export { decodeJwtPayload, issuedTokens, uuidFromHash } from './tokens';
 export { webhookSignature } from './agent';
 export { printableRecord, shorten } from './control';
 export { MAX_BODY_CHARS } from './messaging';
+export {
+	storageFaultPresets,
+	MAX_FILE_BYTES,
+	MAX_PREVIEW_CHARS,
+	TEMP_URL_INVALID,
+} from './storage';
 export type * from './types';
+export type { StorageControl, StorageSettings, StoredFileView, TestClock } from './storage';
+export type { RestControl, RestSettings } from './rest';

@@ -12,6 +12,13 @@ import {
 	type ItemAnswer,
 } from './answers';
 import type { ConversationStore } from './conversations';
+import {
+	exemptFromBodyLimit,
+	FILE_URL_TYPES,
+	handleFileUrlRequest,
+	publishHostedFile,
+} from './files';
+import type { FileStore } from './storage';
 import type { ConsumerJwsClaims, TokenAuthority } from './tokens';
 import type { EmulatorAnswer, RecordedRequest, RoutingView } from './types';
 import {
@@ -41,6 +48,8 @@ export interface MessagingContext {
 	store: ConversationStore;
 	/** An expireToken fault: the AppJWT of this request counts as expired. */
 	forceExpired: boolean;
+	/** The storage host, for the file requests over SEND. */
+	files?: FileStore;
 }
 
 /** The raw header value. */
@@ -205,7 +214,8 @@ export function handleSend(ctx: MessagingContext): EmulatorAnswer {
 	const { consumer } = auth;
 
 	const size = tooLong(ctx);
-	if (size) return sendBad(size, undefined);
+	if (size && !exemptFromBodyLimit(ctx.record, ctx.files, MAX_BODY_CHARS))
+		return sendBad(size, undefined);
 
 	const body = parsed(ctx);
 	if (!body.ok) return sendBad('Bad Request, the body is not valid JSON', undefined);
@@ -218,12 +228,17 @@ export function handleSend(ctx: MessagingContext): EmulatorAnswer {
 	const env = checkEnvelope(body.value, 'request');
 	if (!env.ok) return sendBad(`Bad Request, ${env.msg}`, reqIdOf(body.value));
 	const req = env.req;
-	if (!(SEND_TYPES as readonly string[]).includes(req.type)) {
+	const fileUrl =
+		ctx.files !== undefined && (FILE_URL_TYPES as readonly string[]).includes(req.type);
+	if (!(SEND_TYPES as readonly string[]).includes(req.type) && !fileUrl) {
+		const known = [...SEND_TYPES, ...(ctx.files ? FILE_URL_TYPES : [])];
 		return sendBad(
-			`Bad Request, request.type "${req.type}" is not supported by SEND; expected one of ${SEND_TYPES.join(', ')}`,
+			`Bad Request, request.type "${req.type}" is not supported by SEND; expected one of ${known.join(', ')}`,
 			req.id,
 		);
 	}
+	if (fileUrl)
+		return handleFileUrlRequest({ ...ctx, files: ctx.files as FileStore }, req, consumer);
 
 	// inferred: a later SetUserProfile needs no open conversation; it updates the consumer and the open one.
 	if (req.type === TYPE_SET_USER_PROFILE) {
@@ -272,6 +287,12 @@ function closeConversation(
 }
 
 function publishEvent(ctx: MessagingContext, req: LpRequest, dialogId: string): EmulatorAnswer {
+	if (ctx.files && isObj(req.body.event) && req.body.event.contentType === 'hosted/file') {
+		if (req.body.conversationId !== undefined && req.body.conversationId !== dialogId)
+			return sendBad(`Bad Request, body.conversationId does not match body.dialogId`, req.id);
+		const clientProperties = ctx.record.headers['client-properties'];
+		return publishHostedFile({ ...ctx, files: ctx.files, clientProperties }, req, dialogId);
+	}
 	const problem = checkPublishEvent(req.body);
 	if (problem) return sendBad(`Bad Request, ${problem}`, req.id);
 	if (req.body.conversationId !== undefined && req.body.conversationId !== dialogId) {

@@ -14,6 +14,8 @@ import {
 	type IdentityContext,
 } from './identity';
 import { handleCreate, handleSend, type MessagingContext } from './messaging';
+import { handleRest, RestState, type RestEndpointName } from './rest';
+import { createClock, FileStore, handleSwift, MAX_FILE_BYTES, parseStoragePath } from './storage';
 import { TokenAuthority, uuidFromHash } from './tokens';
 import type {
 	Emulator,
@@ -35,12 +37,17 @@ export const DEFAULTS = {
 
 /** Far above the API's 5000-character limit; only protects the emulator itself. */
 const MAX_READ_BYTES = 1024 * 1024;
+/** The storage host reads a little past its 3 MB limit, so that a larger file is seen as one. */
+const MAX_STORAGE_READ_BYTES = MAX_FILE_BYTES + 1024 * 1024;
 
 interface Route {
 	endpoint: EndpointName;
 	methods: string[];
 	accountId?: string;
 	service?: string;
+	/** Messaging REST API: the conversation and dialog of the path. */
+	conversationId?: string;
+	dialogId?: string;
 }
 
 function segment(s: string): string {
@@ -51,9 +58,11 @@ function segment(s: string): string {
 	}
 }
 
-export function routeOf(pathname: string): Route {
+export function routeOf(pathname: string, method = 'GET'): Route {
 	if (pathname === '/_emulator' || pathname.startsWith('/_emulator/'))
 		return { endpoint: 'control', methods: [] };
+	const extra = restOrStorageRoute(pathname, method);
+	if (extra) return extra;
 	let m = /^\/api\/account\/([^/]+)\/service\/baseURI\.json$/.exec(pathname);
 	if (m) return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]) };
 	m = /^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/.exec(pathname);
@@ -70,17 +79,56 @@ export function routeOf(pathname: string): Route {
 	return { endpoint: 'unknown', methods: [] };
 }
 
-function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+/** The Messaging REST API (`/messaging/v1/…`) and the storage host (`/v1/AUTH_…`). */
+function restOrStorageRoute(pathname: string, method: string): Route | undefined {
+	let m = /^\/messaging\/v1\/conversations\/([^/]+)$/.exec(pathname);
+	if (m)
+		return {
+			endpoint: 'restConversation',
+			methods: ['GET', 'PATCH'],
+			conversationId: segment(m[1]),
+		};
+	m = /^\/messaging\/v1\/conversations\/([^/]+)\/dialogs\/([^/]+)\/messages$/.exec(pathname);
+	if (m) {
+		return {
+			endpoint: 'restMessages',
+			methods: ['GET'],
+			conversationId: segment(m[1]),
+			dialogId: segment(m[2]),
+		};
+	}
+	// inferred: `//v1/…` (a client adding a slash before relativePath) reaches the storage and fails
+	// its signature check, as the signature covers the path exactly as sent.
+	m = /^\/+v1\/AUTH_[^/]+\/([^/]+)\/[^/]+$/.exec(pathname);
+	if (m) {
+		return {
+			endpoint: method === 'PUT' ? 'swiftUpload' : 'swiftDownload',
+			methods: ['PUT', 'GET', 'HEAD', 'POST', 'DELETE'],
+			accountId: segment(m[1]),
+		};
+	}
+	return undefined;
+}
+
+const STORAGE_ENDPOINTS: readonly EndpointName[] = ['swiftUpload', 'swiftDownload'];
+
+function readBody(
+	req: http.IncomingMessage,
+	limit = MAX_READ_BYTES,
+): Promise<{ text: string; bytes: Buffer; size: number; tooLarge: boolean }> {
 	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		let tooLarge = false;
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
-			if (size > MAX_READ_BYTES) tooLarge = true;
+			if (size > limit) tooLarge = true;
 			else chunks.push(chunk);
 		});
-		const done = () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge });
+		const done = () => {
+			const bytes = Buffer.concat(chunks);
+			resolve({ text: bytes.toString('utf8'), bytes, size, tooLarge });
+		};
 		req.on('end', done);
 		req.on('error', done);
 		req.on('aborted', done);
@@ -104,7 +152,9 @@ function tryJson(text: string): unknown {
 	}
 }
 
-function serialise(answer: EmulatorAnswer): { body: string; contentType: string } {
+function serialise(answer: EmulatorAnswer): { body: string | Buffer; contentType: string } {
+	if (Buffer.isBuffer(answer.body))
+		return { body: answer.body, contentType: answer.contentType ?? 'application/octet-stream' };
 	if (typeof answer.body === 'string') {
 		const looksJson = tryJson(answer.body) !== undefined;
 		return {
@@ -186,7 +236,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const port = (server.address() as AddressInfo).port;
 	const host = `127.0.0.1:${port}`;
 	const directory = new ServiceDirectory(host);
-	const agent = new AgentController(store, accountId, clientId, clientSecret);
+	const clock = createClock();
+	const files = new FileStore(accountId, seed, clock, options.fileUrlTtlSeconds);
+	const rest = new RestState();
+	const agent = new AgentController(store, accountId, clientId, clientSecret, files);
 
 	const sleep = (ms: number) =>
 		new Promise<void>((resolve) => {
@@ -202,16 +255,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		record: RecordedRequest,
 		tooLarge: boolean,
 		forceExpired: boolean,
+		bytes: Buffer,
 	): EmulatorAnswer {
 		if (route.endpoint === 'unknown')
 			return notFound(`no endpoint ${record.method} ${record.path}`);
 		if (!route.methods.includes(record.method))
 			return methodNotAllowed(record.method, route.methods);
+		if (STORAGE_ENDPOINTS.includes(route.endpoint)) {
+			// inferred: another account's container is not on this storage host.
+			if (route.accountId !== accountId || !parseStoragePath(record.path.replace(/^\/+/, '/')))
+				return { status: 404, body: 'Not Found', contentType: 'text/plain; charset=UTF-8' };
+			return handleSwift({ record, bytes, tooLarge, files });
+		}
+		if (route.endpoint === 'restConversation' || route.endpoint === 'restMessages') {
+			// inferred: what a front proxy answers for huge bodies, as for the other endpoints.
+			if (tooLarge) return json(413, { code: 413, error: 'Payload Too Large' });
+			return handleRest({
+				record,
+				endpoint: route.endpoint as RestEndpointName,
+				conversationId: route.conversationId as string,
+				...(route.dialogId !== undefined ? { dialogId: route.dialogId } : {}),
+				accountId,
+				tokens,
+				store,
+				forceExpired,
+				rest,
+				clock,
+				baseUrl: `http://${host}`,
+				survey: (id) => agent.survey(id),
+			});
+		}
 		if (route.accountId !== accountId) return notFound(`unknown account ${route.accountId ?? ''}`);
 		// inferred: the `version`/`v` query parameters and Content-Type are recorded, not enforced.
 		// inferred: what a front proxy answers for huge bodies (the API's own limit is 5000 characters, answered 400).
 		if (tooLarge) return json(413, { code: 413, error: 'Payload Too Large' });
-		const base = { record, accountId, tokens, store, forceExpired };
+		const base = { record, accountId, tokens, store, forceExpired, files };
 		switch (route.endpoint) {
 			case 'csds':
 				return handleCsds(record, accountId, directory, route.service);
@@ -233,7 +311,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const { body, contentType } = serialise(answer);
 		if (record) {
 			record.status = answer.status;
-			record.responseBody = body;
+			record.responseBody = typeof body === 'string' ? body : `<${body.length} bytes>`;
 		}
 		if (res.destroyed || res.writableEnded) return;
 		res.writeHead(answer.status, { 'Content-Type': contentType, ...(answer.headers ?? {}) });
@@ -246,10 +324,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	}
 
 	async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		// Prefixed, not resolved: a path starting with "//" stays a path (not a host).
+		const url = new URL(`http://127.0.0.1${req.url ?? '/'}`);
 		const method = (req.method ?? 'GET').toUpperCase();
-		const route = routeOf(url.pathname);
-		const { text, tooLarge } = await readBody(req);
+		const route = routeOf(url.pathname, method);
+		const binary = STORAGE_ENDPOINTS.includes(route.endpoint);
+		const { text, bytes, size, tooLarge } = await readBody(
+			req,
+			binary ? MAX_STORAGE_READ_BYTES : MAX_READ_BYTES,
+		);
 
 		if (route.endpoint === 'control') {
 			write(res, await handleControl(emulator, method, url.pathname, url.searchParams, text));
@@ -265,10 +348,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			path: url.pathname,
 			query: Object.fromEntries(url.searchParams.entries()),
 			headers: flatHeaders(req.headers),
-			rawBody: text,
+			// Storage bodies are bytes: the log keeps their size, not the bytes.
+			rawBody: binary ? '' : text,
 			processed: false,
 		};
-		const parsed = tryJson(text);
+		if (binary) record.bodyBytes = size;
+		const parsed = binary ? undefined : tryJson(text);
 		if (parsed !== undefined) record.json = parsed;
 		requests.push(record);
 		// Simulated latency: the answer leaves latencyMs after the request was read, whatever it is.
@@ -292,7 +377,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			}
 			if (action?.type === 'drop' && action.when === 'before') return drop(req, res);
 
-			let answer = dispatch(route, record, tooLarge, action?.type === 'expireToken');
+			let answer = dispatch(route, record, tooLarge, action?.type === 'expireToken', bytes);
 
 			if (action?.type === 'drop') return drop(req, res);
 			if (action?.type === 'raw')
@@ -356,6 +441,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		setServices: (services) => directory.set(services),
 		services: () => directory.all(),
 		stats: () => ({ ...stats }),
+		clock,
+		storage: files.control(),
+		rest: rest.control(),
 		reset: () => {
 			stats = freshStats();
 			counted = new WeakSet<Socket>();
@@ -367,6 +455,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			tokens.reset();
 			directory.reset();
 			agent.reset();
+			files.reset();
+			rest.reset();
+			clock.reset();
 		},
 		close: async () => {
 			if (closed) return;

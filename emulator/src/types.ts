@@ -1,7 +1,17 @@
 /** Public types of the LivePerson Connector API emulator. */
+import type { RestControl, RestEndpointName } from './rest';
+import type { StorageControl, StorageEndpointName, TestClock } from './storage';
 
 export type EndpointName =
-	'csds' | 'sentinel' | 'idp' | 'conversation' | 'send' | 'control' | 'unknown';
+	| 'csds'
+	| 'sentinel'
+	| 'idp'
+	| 'conversation'
+	| 'send'
+	| RestEndpointName
+	| StorageEndpointName
+	| 'control'
+	| 'unknown';
 
 export interface RecordedRequest {
 	seq: number;
@@ -13,6 +23,10 @@ export interface RecordedRequest {
 	/** Lower-case header names, as Node delivers them; repeated headers joined with ', '. */
 	headers: Record<string, string>;
 	rawBody: string;
+	/** Storage uploads: the number of bytes received (rawBody stays empty for binary bodies). */
+	bodyBytes?: number;
+	/** Messaging REST API: how the AppJWT was sent ('raw' or 'bearer'). */
+	authForm?: 'raw' | 'bearer';
 	json?: unknown;
 	status?: number;
 	responseBody?: string;
@@ -37,6 +51,8 @@ export interface EmulatorOptions {
 	 * request was read (other requests are served meanwhile). Default 0. A `delay` fault adds to it.
 	 */
 	latencyMs?: number;
+	/** Lifetime of the storage's temporary URLs, in seconds of the test clock. Default 60. */
+	fileUrlTtlSeconds?: number;
 }
 
 /** Traffic counters since start or the last reset() (control requests are not counted). */
@@ -101,6 +117,12 @@ export interface ConversationEventView {
 	reqId?: string;
 	/** The Client-Properties header of the request that carried the event, if any. */
 	clientProperties?: string;
+	/** The dialog it went to when not the main one (a post-conversation survey). */
+	dialogId?: string;
+	/** Agent events: who sees it ('AGENTS_AND_MANAGERS' marks a private note). */
+	audience?: 'ALL' | 'AGENTS_AND_MANAGERS';
+	/** Agent events: the originator as the webhook named it. */
+	originator?: { id: string; role: string };
 }
 
 export interface RoutingView {
@@ -239,6 +261,23 @@ export interface AgentSide {
 	): Promise<{ deliveries: WebhookDelivery[]; surveyDialogId?: string }>;
 	/** Ends the post-conversation survey: the conversation's stage becomes CLOSE. */
 	closeSurvey(conversationId: string): Promise<{ deliveries: WebhookDelivery[] }>;
+	/** Stores a file at the storage host and posts it as a hosted/file ContentEvent (webhook included). */
+	sendFile(
+		conversationId: string,
+		file: AgentFile,
+		opts?: AgentEventOptions & Audience,
+	): Promise<{ sequence: number; relativePath: string; deliveries: WebhookDelivery[] }>;
+}
+
+/** A file an agent sends: the bytes (or base64), the type LivePerson names it by, a caption. */
+export interface AgentFile {
+	bytes?: Buffer | Uint8Array;
+	base64?: string;
+	/** JPG, JPEG, PNG or GIF. */
+	fileType: string;
+	caption?: string;
+	/** A data URL shown as the thumbnail; none by default. */
+	preview?: string;
 }
 
 export interface Webhooks {
@@ -281,7 +320,16 @@ export interface Emulator {
 	services(): Record<string, string>;
 	/** TCP connections and requests since start or the last reset(). */
 	stats(): EmulatorStats;
-	/** Clears the log, the conversations and consumers, faults, webhooks, service overrides, token expiry and stats. */
+	/** The test clock the storage's temporary URLs expire on. */
+	clock: TestClock;
+	/** The storage host (`swift`): stored files and its settings. */
+	storage: StorageControl;
+	/** The Messaging REST API's settings (accepted auth forms, private notes, quota). */
+	rest: RestControl;
+	/**
+	 * Clears the log, the conversations and consumers, faults, webhooks, service overrides, token
+	 * expiry, stats, stored files, the clock's offset and the storage and REST settings.
+	 */
 	reset(): void;
 	close(): Promise<void>;
 }
