@@ -1,6 +1,7 @@
 /** `/_emulator/*`: the same controls as the programmatic API, for a separate process (demo, users). */
 import { json, methodNotAllowed, notFound } from './answers';
 import { faultSpecFromJson } from './faults';
+import { handleProactiveControl, PROACTIVE_CONTROL_PREFIX } from './proactiveControl';
 import type {
 	Emulator,
 	EmulatorAnswer,
@@ -73,6 +74,8 @@ export async function handleControl(
 			return badRequest('the body is not valid JSON');
 		}
 	}
+	if (path === PROACTIVE_CONTROL_PREFIX || path.startsWith(`${PROACTIVE_CONTROL_PREFIX}/`))
+		return handleProactiveControl(emulator.proactive, method, path, body);
 	const routes: Record<string, Route[]> = {
 		'/_emulator/requests': [
 			{
@@ -97,6 +100,11 @@ export async function handleControl(
 						services: emulator.services(),
 						consumers: emulator.state.consumers(),
 						conversations: emulator.state.conversations(),
+						proactive: {
+							clientId: emulator.proactive.clientId,
+							clock: emulator.proactive.clock(),
+							campaigns: emulator.proactive.campaigns(),
+						},
 					}),
 			},
 		],

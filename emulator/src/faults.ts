@@ -26,12 +26,22 @@ const ENDPOINTS: readonly (EndpointName | 'any')[] = [
 	'idp',
 	'conversation',
 	'send',
+	'proactiveCampaign',
+	'proactiveStatus',
+	'handoffs',
 	'control',
 	'unknown',
 	'any',
 ];
 // inferred: an expireToken fault only counts requests to endpoints that check an AppJWT.
-export const TOKEN_ENDPOINTS: readonly EndpointName[] = ['idp', 'conversation', 'send'];
+export const TOKEN_ENDPOINTS: readonly EndpointName[] = [
+	'idp',
+	'conversation',
+	'send',
+	'proactiveCampaign',
+	'proactiveStatus',
+	'handoffs',
+];
 
 interface Installed {
 	spec: FaultSpec;

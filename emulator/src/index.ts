@@ -5,4 +5,7 @@ export { decodeJwtPayload, issuedTokens, uuidFromHash } from './tokens';
 export { webhookSignature } from './agent';
 export { printableRecord, shorten } from './control';
 export { MAX_BODY_CHARS } from './messaging';
+export { PROACTIVE_DEFAULTS, nextWindowOpening } from './proactive';
+export { HANDOFF_FIXTURES } from './proactiveFixtures';
 export type * from './types';
+export type * from './proactiveTypes';

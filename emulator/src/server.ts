@@ -14,6 +14,7 @@ import {
 	type IdentityContext,
 } from './identity';
 import { handleCreate, handleSend, type MessagingContext } from './messaging';
+import { ProactiveService, proactiveRouteOf, type ProactiveEndpoint } from './proactive';
 import { TokenAuthority, uuidFromHash } from './tokens';
 import type {
 	Emulator,
@@ -41,6 +42,7 @@ interface Route {
 	methods: string[];
 	accountId?: string;
 	service?: string;
+	params?: Record<string, string>;
 }
 
 function segment(s: string): string {
@@ -54,6 +56,8 @@ function segment(s: string): string {
 export function routeOf(pathname: string): Route {
 	if (pathname === '/_emulator' || pathname.startsWith('/_emulator/'))
 		return { endpoint: 'control', methods: [] };
+	const proactive = proactiveRouteOf(pathname);
+	if (proactive) return proactive;
 	let m = /^\/api\/account\/([^/]+)\/service\/baseURI\.json$/.exec(pathname);
 	if (m) return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]) };
 	m = /^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/.exec(pathname);
@@ -135,6 +139,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds,
 	);
 	const store = new ConversationStore(accountId, seededRandom(seed ^ 0x5eed));
+	const proactive = new ProactiveService(
+		accountId,
+		tokens,
+		options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds,
+		seed,
+		options.proactive,
+	);
 	const faults = new FaultController(seed);
 	const requests: RecordedRequest[] = [];
 	const sleeping = new Map<NodeJS.Timeout, () => void>();
@@ -217,13 +228,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				return handleCsds(record, accountId, directory, route.service);
 			case 'sentinel':
 			case 'idp': {
-				const ctx: IdentityContext = { ...base, clientId, clientSecret, lpConsumerIdFor };
+				const ctx: IdentityContext = {
+					...base,
+					clientId,
+					clientSecret,
+					lpConsumerIdFor,
+					otherClients: [
+						{
+							matches: (id, secret) => proactive.matchesClient(id, secret),
+							mint: () => proactive.mintToken(),
+						},
+					],
+				};
 				return route.endpoint === 'sentinel' ? handleSentinel(ctx) : handleIdp(ctx);
 			}
 			case 'conversation':
 				return handleCreate(base as MessagingContext);
 			case 'send':
 				return handleSend(base as MessagingContext);
+			case 'proactiveCampaign':
+			case 'proactiveStatus':
+			case 'handoffs':
+				return proactive.handle(
+					route.endpoint as ProactiveEndpoint,
+					record,
+					route.params ?? {},
+					forceExpired,
+				);
 			default:
 				return notFound(`no endpoint ${record.path}`);
 		}
@@ -352,10 +383,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		mintAppJwt: (opts = {}) => tokens.mintAppJwt(opts),
 		mintConsumerJws: (ext) => tokens.mintConsumerJws(ext, lpConsumerIdFor(ext)),
 		lpConsumerIdFor,
-		expireAppJwts: () => tokens.expireAllMinted(),
+		expireAppJwts: () => {
+			tokens.expireAllMinted();
+			proactive.expireTokens();
+		},
 		setServices: (services) => directory.set(services),
 		services: () => directory.all(),
 		stats: () => ({ ...stats }),
+		proactive: proactive.controls(),
 		reset: () => {
 			stats = freshStats();
 			counted = new WeakSet<Socket>();
@@ -367,6 +402,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			tokens.reset();
 			directory.reset();
 			agent.reset();
+			proactive.reset();
 		},
 		close: async () => {
 			if (closed) return;

@@ -1,7 +1,17 @@
 /** Public types of the LivePerson Connector API emulator. */
+import type { ProactiveControls, ProactiveOptions } from './proactiveTypes';
 
 export type EndpointName =
-	'csds' | 'sentinel' | 'idp' | 'conversation' | 'send' | 'control' | 'unknown';
+	| 'csds'
+	| 'sentinel'
+	| 'idp'
+	| 'conversation'
+	| 'send'
+	| 'proactiveCampaign'
+	| 'proactiveStatus'
+	| 'handoffs'
+	| 'control'
+	| 'unknown';
 
 export interface RecordedRequest {
 	seq: number;
@@ -37,6 +47,8 @@ export interface EmulatorOptions {
 	 * request was read (other requests are served meanwhile). Default 0. A `delay` fault adds to it.
 	 */
 	latencyMs?: number;
+	/** The Proactive Messaging and Outbound Configuration services: client, test clock, limits, fixtures. */
+	proactive?: ProactiveOptions;
 }
 
 /** Traffic counters since start or the last reset() (control requests are not counted). */
@@ -281,6 +293,8 @@ export interface Emulator {
 	services(): Record<string, string>;
 	/** TCP connections and requests since start or the last reset(). */
 	stats(): EmulatorStats;
+	/** Proactive Messaging: its client, test clock, campaigns, replies, settings and handoffs. */
+	proactive: ProactiveControls;
 	/** Clears the log, the conversations and consumers, faults, webhooks, service overrides, token expiry and stats. */
 	reset(): void;
 	close(): Promise<void>;
