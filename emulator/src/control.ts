@@ -2,6 +2,7 @@
 import { json, methodNotAllowed, notFound } from './answers';
 import { faultSpecFromJson } from './faults';
 import { restAndStorageControlRoutes } from './filesControl';
+import { handleProactiveControl, PROACTIVE_CONTROL_PREFIX } from './proactiveControl';
 import type {
 	Emulator,
 	EmulatorAnswer,
@@ -74,6 +75,8 @@ export async function handleControl(
 			return badRequest('the body is not valid JSON');
 		}
 	}
+	if (path === PROACTIVE_CONTROL_PREFIX || path.startsWith(`${PROACTIVE_CONTROL_PREFIX}/`))
+		return handleProactiveControl(emulator.proactive, method, path, body);
 	const routes: Record<string, Route[]> = {
 		'/_emulator/requests': [
 			{
@@ -98,6 +101,11 @@ export async function handleControl(
 						services: emulator.services(),
 						consumers: emulator.state.consumers(),
 						conversations: emulator.state.conversations(),
+						proactive: {
+							clientId: emulator.proactive.clientId,
+							clock: emulator.proactive.clock(),
+							campaigns: emulator.proactive.campaigns(),
+						},
 					}),
 			},
 		],

@@ -30,6 +30,9 @@ const ENDPOINTS: readonly (EndpointName | 'any')[] = [
 	'restMessages',
 	'swiftUpload',
 	'swiftDownload',
+	'proactiveCampaign',
+	'proactiveStatus',
+	'handoffs',
 	'control',
 	'unknown',
 	'any',
@@ -41,6 +44,9 @@ export const TOKEN_ENDPOINTS: readonly EndpointName[] = [
 	'send',
 	'restConversation',
 	'restMessages',
+	'proactiveCampaign',
+	'proactiveStatus',
+	'handoffs',
 ];
 
 interface Installed {

@@ -14,6 +14,15 @@ export const DEFAULT_SERVICE_NAMES = [
 	'swift',
 ] as const;
 
+/**
+ * CSDS `agentVep`: LivePerson's Proactive page maps its first label to the Proactive zone (va. → z1,
+ * lo. → z2, sy. → z3). inferred: the emulator serves no agentVep host; it answers a North America
+ * name so a client's zone rule can be tested, and the client reaches the emulator's Proactive
+ * service through a host override. `POST /_emulator/services {"agentVep":"lo.agentvep.liveperson.net"}`
+ * tests the other zones.
+ */
+export const AGENT_VEP_HOST = 'va.agentvep.liveperson.net';
+
 /** The CSDS map: every known service answers the emulator's own host unless overridden. */
 export class ServiceDirectory {
 	private overrides: Record<string, string | null> = {};
@@ -29,6 +38,7 @@ export class ServiceDirectory {
 	all(): Record<string, string> {
 		const map: Record<string, string> = {};
 		for (const name of DEFAULT_SERVICE_NAMES) map[name] = this.host;
+		map.agentVep = AGENT_VEP_HOST;
 		for (const [name, value] of Object.entries(this.overrides)) {
 			if (value === null) delete map[name];
 			else map[name] = value;
@@ -73,6 +83,11 @@ export interface IdentityContext {
 	store: ConversationStore;
 	forceExpired: boolean;
 	lpConsumerIdFor(extConsumerId: string): string;
+	/** Further Sentinel clients (the Proactive one), each minting its own kind of token. */
+	otherClients?: Array<{
+		matches(clientId: string, clientSecret: string): boolean;
+		mint(): string;
+	}>;
 }
 
 // inferred: OAuth-style error bodies; Sentinel's real ones are undocumented. Missing or wrong credentials are 401.
@@ -99,6 +114,11 @@ export function handleSentinel(ctx: IdentityContext): EmulatorAnswer {
 	const clientSecret = form.get('client_secret') ?? record.query.client_secret;
 	if (!clientId || !clientSecret)
 		return oauthError(401, 'invalid_client', 'client_id and client_secret are required');
+	const other = ctx.otherClients?.find((c) => c.matches(clientId, clientSecret));
+	if (other) {
+		record.processed = true;
+		return json(200, { access_token: other.mint(), token_type: 'Bearer' });
+	}
 	if (clientId !== ctx.clientId || clientSecret !== ctx.clientSecret) {
 		return oauthError(
 			401,

@@ -14,3 +14,6 @@ export {
 export type * from './types';
 export type { StorageControl, StorageSettings, StoredFileView, TestClock } from './storage';
 export type { RestControl, RestSettings } from './rest';
+export { PROACTIVE_DEFAULTS, nextWindowOpening } from './proactive';
+export { HANDOFF_FIXTURES } from './proactiveFixtures';
+export type * from './proactiveTypes';

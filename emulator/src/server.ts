@@ -16,6 +16,7 @@ import {
 import { handleCreate, handleSend, type MessagingContext } from './messaging';
 import { handleRest, RestState, type RestEndpointName } from './rest';
 import { createClock, FileStore, handleSwift, MAX_FILE_BYTES, parseStoragePath } from './storage';
+import { ProactiveService, proactiveRouteOf, type ProactiveEndpoint } from './proactive';
 import { TokenAuthority, uuidFromHash } from './tokens';
 import type {
 	Emulator,
@@ -48,6 +49,7 @@ interface Route {
 	/** Messaging REST API: the conversation and dialog of the path. */
 	conversationId?: string;
 	dialogId?: string;
+	params?: Record<string, string>;
 }
 
 function segment(s: string): string {
@@ -63,6 +65,8 @@ export function routeOf(pathname: string, method = 'GET'): Route {
 		return { endpoint: 'control', methods: [] };
 	const extra = restOrStorageRoute(pathname, method);
 	if (extra) return extra;
+	const proactive = proactiveRouteOf(pathname);
+	if (proactive) return proactive;
 	let m = /^\/api\/account\/([^/]+)\/service\/baseURI\.json$/.exec(pathname);
 	if (m) return { endpoint: 'csds', methods: ['GET'], accountId: segment(m[1]) };
 	m = /^\/api\/account\/([^/]+)\/service\/([^/]+)\/baseURI\.json$/.exec(pathname);
@@ -185,6 +189,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds,
 	);
 	const store = new ConversationStore(accountId, seededRandom(seed ^ 0x5eed));
+	const proactive = new ProactiveService(
+		accountId,
+		tokens,
+		options.appJwtTtlSeconds ?? DEFAULTS.appJwtTtlSeconds,
+		seed,
+		options.proactive,
+	);
 	const faults = new FaultController(seed);
 	const requests: RecordedRequest[] = [];
 	const sleeping = new Map<NodeJS.Timeout, () => void>();
@@ -295,13 +306,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				return handleCsds(record, accountId, directory, route.service);
 			case 'sentinel':
 			case 'idp': {
-				const ctx: IdentityContext = { ...base, clientId, clientSecret, lpConsumerIdFor };
+				const ctx: IdentityContext = {
+					...base,
+					clientId,
+					clientSecret,
+					lpConsumerIdFor,
+					otherClients: [
+						{
+							matches: (id, secret) => proactive.matchesClient(id, secret),
+							mint: () => proactive.mintToken(),
+						},
+					],
+				};
 				return route.endpoint === 'sentinel' ? handleSentinel(ctx) : handleIdp(ctx);
 			}
 			case 'conversation':
 				return handleCreate(base as MessagingContext);
 			case 'send':
 				return handleSend(base as MessagingContext);
+			case 'proactiveCampaign':
+			case 'proactiveStatus':
+			case 'handoffs':
+				return proactive.handle(
+					route.endpoint as ProactiveEndpoint,
+					record,
+					route.params ?? {},
+					forceExpired,
+				);
 			default:
 				return notFound(`no endpoint ${record.path}`);
 		}
@@ -437,13 +468,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		mintAppJwt: (opts = {}) => tokens.mintAppJwt(opts),
 		mintConsumerJws: (ext) => tokens.mintConsumerJws(ext, lpConsumerIdFor(ext)),
 		lpConsumerIdFor,
-		expireAppJwts: () => tokens.expireAllMinted(),
+		expireAppJwts: () => {
+			tokens.expireAllMinted();
+			proactive.expireTokens();
+		},
 		setServices: (services) => directory.set(services),
 		services: () => directory.all(),
 		stats: () => ({ ...stats }),
 		clock,
 		storage: files.control(),
 		rest: rest.control(),
+		proactive: proactive.controls(),
 		reset: () => {
 			stats = freshStats();
 			counted = new WeakSet<Socket>();
@@ -458,6 +493,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			files.reset();
 			rest.reset();
 			clock.reset();
+			proactive.reset();
 		},
 		close: async () => {
 			if (closed) return;

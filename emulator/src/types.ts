@@ -1,6 +1,7 @@
 /** Public types of the LivePerson Connector API emulator. */
 import type { RestControl, RestEndpointName } from './rest';
 import type { StorageControl, StorageEndpointName, TestClock } from './storage';
+import type { ProactiveControls, ProactiveOptions } from './proactiveTypes';
 
 export type EndpointName =
 	| 'csds'
@@ -10,6 +11,9 @@ export type EndpointName =
 	| 'send'
 	| RestEndpointName
 	| StorageEndpointName
+	| 'proactiveCampaign'
+	| 'proactiveStatus'
+	| 'handoffs'
 	| 'control'
 	| 'unknown';
 
@@ -53,6 +57,8 @@ export interface EmulatorOptions {
 	latencyMs?: number;
 	/** Lifetime of the storage's temporary URLs, in seconds of the test clock. Default 60. */
 	fileUrlTtlSeconds?: number;
+	/** The Proactive Messaging and Outbound Configuration services: client, test clock, limits, fixtures. */
+	proactive?: ProactiveOptions;
 }
 
 /** Traffic counters since start or the last reset() (control requests are not counted). */
@@ -326,9 +332,12 @@ export interface Emulator {
 	storage: StorageControl;
 	/** The Messaging REST API's settings (accepted auth forms, private notes, quota). */
 	rest: RestControl;
+	/** Proactive Messaging: its client, test clock, campaigns, replies, settings and handoffs. */
+	proactive: ProactiveControls;
 	/**
 	 * Clears the log, the conversations and consumers, faults, webhooks, service overrides, token
-	 * expiry, stats, stored files, the clock's offset and the storage and REST settings.
+	 * expiry, stats, stored files, the clock's offset, the storage and REST settings, and the
+	 * Proactive campaigns and settings.
 	 */
 	reset(): void;
 	close(): Promise<void>;
