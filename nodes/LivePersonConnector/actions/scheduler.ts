@@ -9,7 +9,7 @@
  * counts once), and grows back by one after four times its size in answers while 429s are rare again.
  */
 
-/** Items in flight at once when the Options say nothing: see the README's Performance section. */
+/** Items in flight at once when the Options say nothing: see docs/performance.md. */
 export const DEFAULT_CONCURRENCY = 10;
 
 const WINDOW = 20;
