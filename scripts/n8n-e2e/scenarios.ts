@@ -500,7 +500,7 @@ export async function webhookLoadCheck(ctx: Context, count = 20): Promise<void> 
 	});
 }
 
-/** On Error: Continue (using error output), one bad item between two good ones (README, Errors). */
+/** On Error: Continue (using error output), one bad item between two good ones (docs/reliability.md). */
 export async function errorOutputCheck(ctx: Context): Promise<void> {
 	await ctx.checks.check('errors.error-output', async () => {
 		assert(
