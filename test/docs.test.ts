@@ -6,6 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { CONVERSATION_REASONS } from '../nodes/LivePersonConnector/actions/conversation/Conversation.resource';
+import { SHARED_REASONS } from '../nodes/shared/errors';
+
 const REPO = path.resolve(__dirname, '..');
 const README_MAX_BYTES = 15_000;
 /** The files the checks must cover, whatever else the walk finds. */
@@ -189,5 +192,17 @@ describe('README.md', () => {
 	test('shows the demo and test commands', () => {
 		expect(readme).toContain('npm ci && npm run demo');
 		expect(readme).toContain('npm test');
+	});
+});
+
+describe('the reasons a workflow routes on', () => {
+	test('docs/reliability.md documents exactly the reasons the Connector node can give', () => {
+		const page = fs.readFileSync(path.join(REPO, 'docs', 'reliability.md'), 'utf8');
+		const documented = [...page.matchAll(/^\| `(\w+)` \|/gm)]
+			.map((match) => match[1])
+			.filter((word) => word !== 'reason');
+		expect(new Set(documented)).toEqual(
+			new Set([...SHARED_REASONS, ...CONVERSATION_REASONS, 'unexpected']),
+		);
 	});
 });

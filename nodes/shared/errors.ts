@@ -69,7 +69,6 @@ export const SHARED_REASONS = [
 	'connectionLost',
 	'redirected',
 	'unreadableAnswer',
-	'notSentAgain',
 	'cancelled',
 ] as const;
 
