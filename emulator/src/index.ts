@@ -6,3 +6,11 @@ export { webhookSignature } from './agent';
 export { printableRecord, shorten } from './control';
 export { MAX_BODY_CHARS } from './messaging';
 export type * from './types';
+export {
+	bannerText,
+	credentialValues,
+	describeEmulator,
+	type CredentialBlock,
+	type CredentialValues,
+	type EmulatorInfo,
+} from './banner';
