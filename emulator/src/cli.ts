@@ -74,7 +74,8 @@ function packageInfo(): { name: string; version: string } {
 function numberOption(values: Record<string, string>, name: string, fallback: number): number {
 	if (values[name] === undefined) return fallback;
 	const n = Number(values[name]);
-	if (values[name].trim() === '' || !Number.isFinite(n)) throw new UsageError(`bad --${name}`);
+	if (values[name].trim() === '' || !Number.isFinite(n))
+		throw new UsageError(`bad --${name} "${values[name]}": not a number`);
 	return n;
 }
 
@@ -106,9 +107,10 @@ async function main(argv: string[]): Promise<void> {
 	if (flags.has('version')) return void console.log(pkg.version);
 
 	const port = numberOption(values, 'port', DEFAULT_PORT);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bad --port');
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new UsageError(`bad --port ${port}: a port is 0 to 65535`);
 	const latencyMs = numberOption(values, 'latency-ms', 0);
-	if (latencyMs < 0) throw new UsageError('bad --latency-ms');
+	if (latencyMs < 0) throw new UsageError(`bad --latency-ms ${latencyMs}: negative`);
 	const seed = values.seed === undefined ? undefined : numberOption(values, 'seed', 1);
 	const json = flags.has('json');
 	// --quiet: no line per request (a load run would spend its time printing).
