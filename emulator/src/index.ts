@@ -17,3 +17,11 @@ export type { RestControl, RestSettings } from './rest';
 export { PROACTIVE_DEFAULTS, nextWindowOpening } from './proactive';
 export { HANDOFF_FIXTURES } from './proactiveFixtures';
 export type * from './proactiveTypes';
+export {
+	bannerText,
+	credentialValues,
+	describeEmulator,
+	type CredentialBlock,
+	type CredentialValues,
+	type EmulatorInfo,
+} from './banner';

@@ -5,8 +5,10 @@
  * repository (reused when complete), the package packed and installed into `.n8n/nodes` both ways
  * users do it, n8n started on 127.0.0.1 (free ports), driven through its REST API and, headless,
  * through its editor with Debian's Chromium, against the LivePerson emulator running in this
- * process. Everything it starts is stopped by PID, also on failure and Ctrl-C. Prints a pass/fail
- * table; exits 1 when a check fails (known gaps, listed in known-gaps.ts, show as XFAIL and do not).
+ * process (and, for credentials, against the packed emulator package started with npx, as users get
+ * it: emulatorPackage.ts). Everything it starts is stopped by PID, also on failure and Ctrl-C. Prints
+ * a pass/fail table; exits 1 when a check fails (known gaps, listed in known-gaps.ts, show as XFAIL
+ * and do not).
  *
  * Logs, screenshots and results.json land in .n8n-e2e/n8n-<version>/ in the repository.
  */
@@ -16,6 +18,7 @@ import * as path from 'path';
 
 import { startEmulator, type Emulator } from '../../emulator/src';
 import { browserChecks, ensureChromium } from './browser';
+import { packedEmulatorChecks } from './emulatorPackage';
 import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } from './cache';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
 import {
@@ -222,6 +225,7 @@ async function main(): Promise<number> {
 		});
 		await typesChecks(ctx);
 		await credentialChecks(ctx);
+		await packedEmulatorChecks({ api: client, checks, repo, work, node: runtime, outDir });
 		await webhookLoadCheck(ctx, 20);
 		await triggerChecks(ctx);
 		await exampleChecks(ctx);
