@@ -9,7 +9,7 @@ import * as path from 'path';
 import { subtitleOf, type NodeDefinition } from '../nodes/shared/actions/resource';
 import { NODES_OVER_THE_KERNEL } from './kernelNodes';
 
-const SUBTITLE = /(\n\t\tsubtitle:\n\t\t\t)'[^\n]*',\n/;
+const SUBTITLE = /(\n\t\tsubtitle:\s*)'[^\n]*',\n/;
 
 export function withSubtitle(source: string, node: NodeDefinition): string {
 	if (!SUBTITLE.test(source)) throw new Error('no `subtitle:` literal on its own line');

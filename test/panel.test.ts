@@ -66,7 +66,7 @@ describe('the panel', () => {
 	test('n8n offers no "Custom API Call": no credential of the package can authenticate a request for another node', async () => {
 		// n8n adds it to Resource and Operation when a credential has `authenticate` or extends an OAuth type.
 		const { credentialTypes } = await loadNodesAndCredentials(REPO_ROOT);
-		for (const type of ['livePersonConnectorApi']) {
+		for (const type of ['livePersonConnectorApi', 'livePersonProactiveApi']) {
 			const credential = credentialTypes.getByName(type);
 			expect(credential.authenticate).toBeUndefined();
 			expect(credential.extends ?? []).toEqual([]);
