@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { nodeCredentials, nodeProperties } from '../shared/actions/resource';
+import { nodeCredentials, nodeProperties, subtitleOf } from '../shared/actions/resource';
 import { route } from '../shared/actions/router';
 import { proactiveNode } from './actions/proactiveNode';
 import { getTemplateVariables, searchTemplates } from './methods/templates';
@@ -18,10 +18,7 @@ export class LivePersonProactiveMessaging implements INodeType {
 		icon: { light: 'file:liveperson.svg', dark: 'file:liveperson.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// The chosen operation's name. A literal, as n8n's verification scan asks: written by
-		// `npm run lint:fix` from the operations (subtitleOf), checked by test/panel.test.ts.
-		subtitle:
-			'={{ {"campaign.sendCampaign":"Send Campaign","campaign.getCampaignStatus":"Get Campaign Status"}[$parameter["resource"] + "." + $parameter["operation"]] ?? $parameter["operation"] }}',
+		subtitle: subtitleOf(proactiveNode),
 		description:
 			'Reach customers first by SMS, WhatsApp or in-app with a LivePerson proactive campaign, and follow its delivery',
 		defaults: { name: 'LivePerson Proactive Messaging' },
