@@ -107,6 +107,7 @@ describe('the panel', () => {
 			'markAsRead',
 			'sendMessage',
 			'sendTyping',
+			'shareLocation',
 			'updateProfile',
 		]);
 		for (const operation of operations) {
