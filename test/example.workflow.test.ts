@@ -2,7 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startEmulator, type Emulator } from '../emulator/src';
 import { runWorkflow } from './harness';
-import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from './support/workflows';
+import {
+	EXAMPLE_CREDENTIAL,
+	PROACTIVE_EXAMPLE_CREDENTIAL,
+	clientCredential,
+	proactiveCredential,
+	readExample,
+} from './support/workflows';
 
 test('the importable example workflow opens a conversation and hands its id to the next node', async () => {
 	const emulator = await startEmulator();
@@ -128,4 +134,41 @@ describe('the importable lifecycle example: open, send into, close, as CRM event
 			await emulator.close();
 		}
 	});
+});
+
+describe('the importable Proactive example: WhatsApp reminders, then their delivery status', () => {
+	test('reminders go to the customers who agreed; their status comes back for the CRM; the others need attention', async () => {
+		const emulator = await startEmulator();
+		try {
+			const { workflow, sample } = readExample('appointment-reminder-whatsapp.workflow.json');
+			const result = await runWorkflow(workflow, {
+				input: sample,
+				credentials: proactiveCredential(emulator, {}, PROACTIVE_EXAMPLE_CREDENTIAL),
+			});
+
+			expect(result.status).toBe('success');
+			const [campaign] = emulator.proactive.campaigns();
+			expect(campaign.templateId).toBe('8888888888888');
+			expect(campaign.recipients.map((r) => [r.phoneNumber, r.variables])).toEqual([
+				['+14155550101', { '1': 'Ada', '2': '10:30' }],
+				['+442079460018', { '1': 'Grace', '2': '14:00' }],
+			]);
+			expect(result.jsonOf('Reminder Status for the CRM')).toEqual([
+				expect.objectContaining({
+					appointmentId: 'apt-1001',
+					reminderStatus: 'DELIVERED',
+					customerReplied: false,
+				}),
+				expect.objectContaining({
+					appointmentId: 'apt-1002',
+					reminderStatus: 'DELIVERED',
+					customerReplied: false,
+				}),
+			]);
+			const [refused] = result.jsonOf('Needs Attention') as Array<{ details?: IDataObject }>;
+			expect(refused.details).toMatchObject({ reason: 'invalidInput', field: 'Consent' });
+		} finally {
+			await emulator.close();
+		}
+	}, 30_000);
 });

@@ -159,10 +159,14 @@ export const PROACTIVE_TYPE = 'n8n-nodes-liveperson.livePersonProactiveMessaging
 export const PROACTIVE_CREDENTIAL = { id: 'lp-proactive-1', name: 'LivePerson Proactive' };
 
 /** A Proactive Messaging credential for the emulator: its hosts are the emulator's (override). */
-export function proactiveCredential(emulator: Emulator, data: IDataObject = {}) {
+export function proactiveCredential(
+	emulator: Emulator,
+	data: IDataObject = {},
+	reference = PROACTIVE_CREDENTIAL,
+) {
 	return {
 		livePersonProactiveApi: {
-			...PROACTIVE_CREDENTIAL,
+			...reference,
 			data: {
 				accountId: emulator.accountId,
 				clientId: emulator.proactive.clientId,
@@ -204,3 +208,6 @@ export function proactiveWorkflow(parameters: IDataObject, options: LpNodeOption
 	};
 	return { nodes, connections: connections as never };
 }
+
+/** The Proactive credential the examples reference. */
+export const PROACTIVE_EXAMPLE_CREDENTIAL = { id: '2', name: 'LivePerson Proactive Messaging API' };
