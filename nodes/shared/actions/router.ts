@@ -279,8 +279,9 @@ interface Settle {
 /**
  * An operation that sends items together (e.g. up to 100 recipients per campaign request): each
  * item is read and checked first (bad input fails that item alone), then items are grouped by the
- * key the operation gives, in input order, in requests of at most `max`, and the requests run
- * several at a time. Each item still gets its own result.
+ * key the operation gives, in input order, in requests of at most `max`. A request goes out as soon
+ * as it is full (the rest when every item is read), several at a time, so reading the items and
+ * waiting on LivePerson overlap. Each item still gets its own result.
  */
 async function runBatched(
 	this: IExecuteFunctions,
@@ -288,8 +289,28 @@ async function runBatched(
 	batch: BatchDefinition,
 	settle: Settle,
 ): Promise<void> {
+	const inFlight = new Set<Promise<void>>();
+	const send = async (members: BatchMember[]): Promise<void> => {
+		const outcomes = await batch.send
+			.call(this, members)
+			.catch((error: unknown) => members.map(() => ({ error })));
+		members.forEach((member, m) => {
+			const outcome = outcomes[m] ?? {
+				error: new Error('The operation gave no result for this item'),
+			};
+			if ('json' in outcome) settle.succeed(member.item.index, outcome.json, member.item.secrets);
+			else settle.fail(member.item.index, outcome.error, member.item.secrets);
+		});
+	};
+	/** Starts a request when one is free (at most the limit in flight); never rejects. */
+	const dispatch = async (members: BatchMember[]): Promise<void> => {
+		while (inFlight.size >= settle.limit.current) await Promise.race(inFlight);
+		if (settle.stopped()) return; // not started: a stop, or a failure with Continue On Fail off
+		const task: Promise<void> = send(members).finally(() => inFlight.delete(task));
+		inFlight.add(task);
+	};
 	const groups = new Map<string, BatchMember[]>();
-	for (let i = 0; i < count; i++) {
+	for (let i = 0; i < count && !settle.stopped(); i++) {
 		const secrets: string[] = [];
 		try {
 			const item = await settle.prepare(i, secrets);
@@ -298,32 +319,14 @@ async function runBatched(
 			const group = groups.get(key) ?? [];
 			groups.set(key, group);
 			group.push({ item, value });
+			if (group.length === batch.max) {
+				groups.delete(key);
+				await dispatch(group);
+			}
 		} catch (caught) {
 			settle.fail(i, caught, secrets);
 		}
 	}
-	const requests = [...groups.values()].flatMap((group) => {
-		const chunks = [];
-		for (let at = 0; at < group.length; at += batch.max)
-			chunks.push(group.slice(at, at + batch.max));
-		return chunks;
-	});
-	await runItems(requests.length, {
-		keyOf: () => undefined,
-		stopped: settle.stopped,
-		limit: settle.limit,
-		run: async (r) => {
-			const members = requests[r];
-			const outcomes = await batch.send
-				.call(this, members)
-				.catch((error: unknown) => members.map(() => ({ error })));
-			members.forEach((member, m) => {
-				const outcome = outcomes[m] ?? {
-					error: new Error('The operation gave no result for this item'),
-				};
-				if ('json' in outcome) settle.succeed(member.item.index, outcome.json, member.item.secrets);
-				else settle.fail(member.item.index, outcome.error, member.item.secrets);
-			});
-		},
-	});
+	for (const group of groups.values()) await dispatch(group);
+	await Promise.all(inFlight);
 }
