@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --sizes 1000,5000,20000,40000] [--jws-sizes none|5000] [--latency 0,100]
  *                  [--concurrency 1,default,32] [--repeat 1] [--clients node,floor,raw]
- *                  [--package-dir PATH] [--floor-signal [shared|per-request|none]]
+ *                  [--package-dir PATH] [--node PATH] [--floor-signal [shared|per-request|none]]
  *                  [--rate-limit-share 0.1] [--retry-after 1] [--throttle-window 2s-8s:0.9]
  *                  [--raw-connections keep-alive|per-request] [--max-case-minutes 10]
  *                  [--cpu-prof] [--json FILE]
@@ -78,6 +78,8 @@ interface Options {
 	packageDir: string;
 	/** What cancel signal the floor's requests carry. */
 	floorSignal: FloorSignal;
+	/** The Node.js binary the clients run on (n8n 2.x requires Node 24; default: the bench's own). */
+	nodeBinary: string;
 	cpuProf: boolean;
 	json?: string;
 }
@@ -149,6 +151,7 @@ export function parseOptions(argv: string[]): Options {
 			argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
 		packageDir: path.resolve(argument(argv, 'package-dir') ?? BENCH_ROOT),
 		floorSignal: floorSignalOf(argv),
+		nodeBinary: argument(argv, 'node') ?? process.execPath,
 		cpuProf: argv.includes('--cpu-prof'),
 		json: argument(argv, 'json'),
 	};
@@ -232,7 +235,12 @@ async function mintConsumerJwss(
 	return out;
 }
 
-function runChild(spec: RunSpec, specFile: string, profileDir?: string): Promise<RunResult> {
+function runChild(
+	spec: RunSpec,
+	specFile: string,
+	nodeBinary: string,
+	profileDir?: string,
+): Promise<RunResult> {
 	writeFileSync(specFile, JSON.stringify(spec));
 	const args = [
 		'--expose-gc',
@@ -241,7 +249,7 @@ function runChild(spec: RunSpec, specFile: string, profileDir?: string): Promise
 		specFile,
 	];
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(nodeBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -347,7 +355,12 @@ async function measure(
 	}, SAMPLE_MS);
 	let result: RunResult;
 	try {
-		result = await runChild(spec, path.join(workDir, `spec-${client}.json`), profileDir);
+		result = await runChild(
+			spec,
+			path.join(workDir, `spec-${client}.json`),
+			options.nodeBinary,
+			profileDir,
+		);
 	} finally {
 		clearInterval(sampler);
 	}
@@ -670,6 +683,7 @@ export function conditions(options: Options): string {
 	const parts = [
 		`clients ${options.clients.join(', ')}`,
 		`node from ${options.packageDir}`,
+		`clients run on ${options.nodeBinary === process.execPath ? `Node ${process.version}` : options.nodeBinary}`,
 		`floor cancel signal: ${options.floorSignal}`,
 	];
 	if (options.rateLimitShare > 0)
