@@ -2,6 +2,7 @@
  * npm run bench [-- --sizes 1000,5000,20000,40000] [--jws-sizes none|5000] [--latency 0,100]
  *                  [--concurrency 1,default,32] [--repeat 1] [--clients node,floor,raw]
  *                  [--package-dir PATH] [--node PATH] [--floor-signal [shared|per-request|none]]
+ *                  [--floor-expression]
  *                  [--rate-limit-share 0.1] [--retry-after 1] [--throttle-window 2s-8s:0.9]
  *                  [--raw-connections keep-alive|per-request] [--max-case-minutes 10]
  *                  [--cpu-prof] [--json FILE]
@@ -78,6 +79,8 @@ interface Options {
 	packageDir: string;
 	/** What cancel signal the floor's requests carry. */
 	floorSignal: FloorSignal;
+	/** The floor evaluates the Consumer ID expression per item, as the node's workflow does. */
+	floorExpression: boolean;
 	/** The Node.js binary the clients run on (n8n 2.x requires Node 24; default: the bench's own). */
 	nodeBinary: string;
 	cpuProf: boolean;
@@ -151,6 +154,7 @@ export function parseOptions(argv: string[]): Options {
 			argument(argv, 'raw-connections') === 'per-request' ? 'perRequest' : 'keepAlive',
 		packageDir: path.resolve(argument(argv, 'package-dir') ?? BENCH_ROOT),
 		floorSignal: floorSignalOf(argv),
+		floorExpression: argv.includes('--floor-expression'),
 		nodeBinary: argument(argv, 'node') ?? process.execPath,
 		cpuProf: argv.includes('--cpu-prof'),
 		json: argument(argv, 'json'),
@@ -339,6 +343,7 @@ async function measure(
 		benchRoot: BENCH_ROOT,
 		rawConnections: options.rawConnections,
 		floorSignal: options.floorSignal,
+		floorExpression: options.floorExpression,
 	};
 	const profileDir =
 		options.cpuProf && client !== 'raw' ? mkdtempSync(path.join(workDir, 'cpuprof-')) : undefined;
@@ -685,6 +690,7 @@ export function conditions(options: Options): string {
 		`node from ${options.packageDir}`,
 		`clients run on ${options.nodeBinary === process.execPath ? `Node ${process.version}` : options.nodeBinary}`,
 		`floor cancel signal: ${options.floorSignal}`,
+		`floor reads the consumer ID ${options.floorExpression ? 'through the expression {{ $json.contactId }}, as the node' : "from the item's JSON (no expression)"}`,
 	];
 	if (options.rateLimitShare > 0)
 		parts.push(

@@ -4,8 +4,9 @@
  * (returnFullResponse, ignoreHttpStatusErrors, disableFollowRedirect, timeout, the same headers
  * and bodies, the AppJWT), the same number of items at a time (its own simple pool), the node's
  * 429 rule (Retry-After honoured, at most 5 retries and 60 s of waiting), and nothing else: no
- * expressions, no adaptive limit, no error mapping, no redaction, and no cancel signal unless
- * `signal` asks for one. Its output items have the node's shape, so the two hold the same output.
+ * adaptive limit, no error mapping, no redaction, no expression unless `consumerId` maps one (the
+ * Consumer ID the node's workflow maps, `--floor-expression`), and no cancel signal unless `signal`
+ * asks for one. Its output items have the node's shape, so the two hold the same output.
  * What the node costs beyond this is the node's own; what this costs is n8n's.
  * test/bench.test.ts checks that it sends exactly what the node sends.
  */
@@ -199,6 +200,14 @@ export class BenchFloor implements INodeType {
 			text('clientSecret', 'Client Secret'),
 			{ displayName: 'Concurrency', name: 'concurrency', type: 'number', default: 10 },
 			{
+				displayName: 'Consumer ID',
+				name: 'consumerId',
+				type: 'string',
+				default: '',
+				description:
+					"Empty: read the item's contactId directly. An expression: evaluated per item, as the node's Consumer ID is",
+			},
+			{
 				displayName: 'Cancel Signal',
 				name: 'signal',
 				type: 'options',
@@ -225,9 +234,14 @@ export class BenchFloor implements INodeType {
 		const session = await openSession(send, p);
 		const output: OutputItem[] = new Array(items.length);
 		let next = 0;
+		// The one expression the node's workflow maps per item, when asked: n8n's price for a mapped field.
+		const mapped = (this.getNode().parameters.consumerId ?? '') !== '';
 		const worker = async () => {
 			for (let i = next++; i < items.length; i = next++) {
-				const item = items[i].json as unknown as BenchItem;
+				const json = items[i].json as unknown as BenchItem;
+				const item = mapped
+					? { ...json, contactId: this.getNodeParameter('consumerId', i) as string }
+					: json;
 				output[i] = await runItem(send, session, p.accountId, item, i).catch((error: Error) =>
 					failedItem(i, error.message),
 				);
@@ -267,6 +281,9 @@ export function floorWorkflow(spec: RunSpec): WorkflowDefinition {
 				clientSecret: spec.clientSecret,
 				concurrency: spec.concurrency,
 				signal: spec.floorSignal ?? 'none',
+				// As the node's workflow maps it (newConsumers only: perItemJws items need no ID).
+				consumerId:
+					spec.floorExpression && spec.workload === 'newConsumers' ? '={{ $json.contactId }}' : '',
 			},
 		},
 	];

@@ -46,6 +46,8 @@ export interface RunSpec {
 	benchRoot?: string;
 	/** Floor only: what cancel signal its requests carry (default none). */
 	floorSignal?: FloorSignal;
+	/** Floor only: read each item's consumer ID through the node's expression, `{{ $json.contactId }}`. */
+	floorExpression?: boolean;
 	/**
 	 * Raw client only. keepAlive (the baseline): one keep-alive agent. perRequest: a new agent and TCP
 	 * connection per request, as n8n's helpers do, to price what connection reuse would save.

@@ -43,6 +43,7 @@ describe('bench: the raw client sends what the node sends', () => {
 		jws?: string[],
 		rawConnections?: RunSpec['rawConnections'],
 		floorSignal?: RunSpec['floorSignal'],
+		floorExpression?: boolean,
 	) {
 		// Each bench run is a fresh process: no host or ConsumerJWS cached from an earlier run.
 		clearNodeCaches();
@@ -60,6 +61,7 @@ describe('bench: the raw client sends what the node sends', () => {
 			packageDir: REPO_ROOT,
 			rawConnections,
 			floorSignal,
+			floorExpression,
 		};
 		const input = benchInput(spec, jws);
 		const outcome =
@@ -160,6 +162,13 @@ describe('bench: the raw client sends what the node sends', () => {
 			expect(floor.requests).toEqual(node.requests);
 		},
 	);
+
+	it('the floor reading the consumer ID through the expression sends the same requests', async () => {
+		const node = await run('node', 'newConsumers');
+		const floor = await run('floor', 'newConsumers', undefined, undefined, undefined, true);
+		expect(floor.outcome).toMatchObject({ succeeded: 3, failed: 0 });
+		expect(floor.requests).toEqual(node.requests);
+	});
 
 	it('the floor retries a 429 as the node does: after Retry-After, then answers', async () => {
 		clearNodeCaches();
