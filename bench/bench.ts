@@ -688,7 +688,7 @@ export function conditions(options: Options): string {
 	const parts = [
 		`clients ${options.clients.join(', ')}`,
 		`node from ${options.packageDir}`,
-		`clients run on ${options.nodeBinary === process.execPath ? `Node ${process.version}` : options.nodeBinary}`,
+		`clients run on ${options.nodeBinary && options.nodeBinary !== process.execPath ? options.nodeBinary : `Node ${process.version}`}`,
 		`floor cancel signal: ${options.floorSignal}`,
 		`floor reads the consumer ID ${options.floorExpression ? 'through the expression {{ $json.contactId }}, as the node' : "from the item's JSON (no expression)"}`,
 	];
