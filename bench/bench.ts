@@ -579,6 +579,12 @@ export function formatRatios(reports: CaseReport[]): string {
 	return lines.join('\n');
 }
 
+/** The in-flight samples from the run's first request on (the child's start-up left out). */
+function inFlightOfRun(m: Measured): number[] {
+	const first = m.requestSamples?.findIndex((n) => n > 0) ?? -1;
+	return first > 0 ? m.inFlightSamples.slice(first) : m.inFlightSamples;
+}
+
 /** Requests in flight over the run, in at most `width` buckets (mean of the samples in each). */
 export function inFlightTimeline(samples: number[], width = 30): string {
 	if (!samples.length) return '';
@@ -601,7 +607,7 @@ function formatTimelines(reports: CaseReport[]): string {
 			runsOf(report, client).forEach((m, i) => {
 				if (m.inFlightSamples.length)
 					lines.push(
-						`${caseLabel(report.case)}, ${report.case.latencyMs} ms, concurrency ${report.case.concurrency}, ${client} #${i + 1}: ${inFlightTimeline(m.inFlightSamples)}`,
+						`${caseLabel(report.case)}, ${report.case.latencyMs} ms, concurrency ${report.case.concurrency}, ${client} #${i + 1}: ${inFlightTimeline(inFlightOfRun(m))}`,
 					);
 			});
 		}
@@ -671,7 +677,7 @@ function formatChecks(reports: CaseReport[]): string {
 	for (const report of reports) {
 		for (const client of CLIENT_KINDS) {
 			runsOf(report, client).forEach((m, i) => {
-				const s = [...m.inFlightSamples].sort((a, b) => a - b);
+				const s = [...inFlightOfRun(m)].sort((a, b) => a - b);
 				const pick = (q: number) =>
 					s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
 				lines.push(
@@ -718,7 +724,7 @@ function printTables(options: Options, reports: CaseReport[], minutes: number): 
 	);
 	console.log(formatRatios(reports));
 	console.log(
-		`\nEvery run: items accounted for (one output item per input item, paired, conversations = successes), duplicates, 429s, requests in flight (sampled every ${SAMPLE_MS} ms):\n`,
+		`\nEvery run: items accounted for (one output item per input item, paired, conversations = successes), duplicates, 429s, requests in flight from the first request (sampled every ${SAMPLE_MS} ms):\n`,
 	);
 	console.log(formatChecks(reports));
 	if (
@@ -727,7 +733,7 @@ function printTables(options: Options, reports: CaseReport[], minutes: number): 
 		reports.some((r) => r.case.latencyMs > 0)
 	) {
 		console.log(
-			`\nRequests in flight at the emulator over each run (sampled every ${SAMPLE_MS} ms, shown in up to 30 steps; with a latency, the effective concurrency):\n`,
+			`\nRequests in flight at the emulator over each run, from its first request (sampled every ${SAMPLE_MS} ms, shown in up to 30 steps; with a latency, the effective concurrency):\n`,
 		);
 		console.log(formatTimelines(reports));
 	}
