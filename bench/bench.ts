@@ -746,8 +746,12 @@ function printTables(options: Options, reports: CaseReport[], minutes: number): 
 
 async function main(argv: string[]) {
 	if (argv.includes('--help') || argv.includes('-h')) {
+		// The compiled file loses the header comment: read it from the source.
+		const source = [path.join(BENCH_ROOT, 'bench', 'bench.ts'), __filename].find((f) =>
+			existsSync(f),
+		) as string;
 		console.log(
-			readFileSync(__filename, 'utf8')
+			readFileSync(source, 'utf8')
 				.match(/\/\*\*([\s\S]*?)\*\//)?.[1]
 				.replace(/^ \* ?/gm, '') ?? '',
 		);
