@@ -93,16 +93,17 @@ describe('Send Campaign', () => {
 		expect(items[0]).toMatchObject({ accepted: true, channel: 'wa', phoneNumber: '14155551000' });
 	});
 
-	test('250 recipients: three requests of at most 100, paced under 10 per second', async () => {
-		const result = await run(ticket(), people(250));
+	test('250 recipients: three requests of at most 100, paced at the rate asked', async () => {
+		const result = await run(ticket({ options: { requestsPerSecond: 2 } }), people(250));
 		expect(result.status).toBe('success');
 		const sizes = campaignRequests().map((r) => (bodyOf(r).consumers as unknown[]).length);
 		expect(sizes.sort((a, b) => b - a)).toEqual([100, 100, 50]);
 		const times = campaignRequests()
 			.map((r) => r.at)
 			.sort((a, b) => a - b);
-		for (let i = 1; i < times.length; i++)
-			expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(70);
+		// Two a second: sent at least half a second apart. (Arrivals are read by the emulator in this
+		// same busy process, so one may lag: the span from the first to the last cannot shrink much.)
+		expect(times[2] - times[0]).toBeGreaterThanOrEqual(800);
 		const items = result.jsonOf(PROACTIVE_NODE) as Item[];
 		expect(items).toHaveLength(250);
 		expect(new Set(items.map((i) => i.recipientId)).size).toBe(250);

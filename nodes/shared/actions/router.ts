@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -48,6 +49,41 @@ function unreadable(label: string, error: unknown): InputError {
 	);
 }
 
+/** Whether a parameter as stored holds an expression anywhere (`={{ … }}`), so it differs per item. */
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(hasExpression);
+	if (typeof value === 'object' && value !== null) return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/**
+ * The run's parameters that hold no expression, read once (n8n resolves a parameter's whole tree
+ * on every read): each item gets its own copy, so what one item does to it stays its own.
+ */
+class FixedParameters {
+	private readonly values = new Map<string, { value: unknown } | undefined>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	/** The value to use for every item, or undefined when the parameter differs per item. */
+	get(name: string, fallback: unknown): { value: unknown } | undefined {
+		if (!this.values.has(name)) {
+			const stored = this.ctx.getNode().parameters[name];
+			this.values.set(
+				name,
+				hasExpression(stored) ? undefined : { value: this.ctx.getNodeParameter(name, 0, fallback) },
+			);
+		}
+		const fixed = this.values.get(name);
+		return fixed && { value: copyOf(fixed.value) };
+	}
+}
+
+function copyOf(value: unknown): unknown {
+	return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+}
+
 function itemContext(
 	ctx: IExecuteFunctions,
 	index: number,
@@ -55,12 +91,14 @@ function itemContext(
 	secrets: string[],
 	safeToRepeat: boolean,
 	earlierAttempt: boolean,
+	fixed: FixedParameters,
 	read: IDataObject = {},
 ): ItemContext {
 	const parameter = <T>(name: string, label: string, fallback: T): T => {
 		if (name in read) return read[name] as T;
 		try {
-			return ctx.getNodeParameter(name, index, fallback) as T;
+			const same = fixed.get(name, fallback);
+			return (same ? same.value : ctx.getNodeParameter(name, index, fallback)) as T;
 		} catch (error) {
 			throw unreadable(label, error);
 		}
@@ -126,6 +164,7 @@ export async function route(
 		),
 	);
 	let session: Promise<Session> | undefined;
+	const fixed = new FixedParameters(this);
 	const results: Array<Result | undefined> = new Array(items.length);
 	const readEarly: Array<IDataObject | undefined> = new Array(items.length);
 	let failed = false;
@@ -182,6 +221,7 @@ export async function route(
 			secrets,
 			definition.safeToRepeat,
 			remembered !== undefined,
+			fixed,
 			readEarly[i],
 		);
 		readEarly[i] = undefined;
@@ -283,6 +323,9 @@ interface Settle {
  * as it is full (the rest when every item is read), several at a time, so reading the items and
  * waiting on LivePerson overlap. Each item still gets its own result.
  */
+/** Items read between two chances for requests in flight to move on. */
+const YIELD_EVERY = 10;
+
 async function runBatched(
 	this: IExecuteFunctions,
 	count: number,
@@ -311,6 +354,9 @@ async function runBatched(
 	};
 	const groups = new Map<string, BatchMember[]>();
 	for (let i = 0; i < count && !settle.stopped(); i++) {
+		// Reading items is CPU work that never waits on I/O: now and then, let the requests in flight
+		// go out and their answers come in.
+		if (i % YIELD_EVERY === 0 && inFlight.size > 0) await sleep(0);
 		const secrets: string[] = [];
 		try {
 			const item = await settle.prepare(i, secrets);
