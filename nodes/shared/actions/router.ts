@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -17,7 +18,12 @@ import {
 	type ItemError,
 	type Processed,
 } from './nodeErrors';
-import type { ItemContext, OperationDefinition } from './operation';
+import {
+	BinaryOutput,
+	type ItemBinary,
+	type ItemContext,
+	type OperationDefinition,
+} from './operation';
 import type { NodeDefinition, ResourceDefinition } from './resource';
 import { memoryOf } from './retryMemory';
 import { AdaptiveLimit, concurrencyLimit, runItems } from './scheduler';
@@ -83,10 +89,61 @@ function itemContext(
 		secrets,
 		parameter,
 		value,
+		binary: async (propertyName, label) => await binaryOf(ctx, index, propertyName, label),
 	};
 }
 
-type Result = { json: IDataObject } | { error: ItemError };
+const BINARY_FIX =
+	"Give the name of the input item's binary field that holds the file: `data` is the name n8n's Read/Write Files from Disk and HTTP Request nodes use by default.";
+
+/** The item's file in binary field `propertyName`; a missing one is bad input: nothing was sent. */
+async function binaryOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	propertyName: unknown,
+	label: string,
+): Promise<ItemBinary> {
+	const name = typeof propertyName === 'string' ? propertyName.trim() : '';
+	if (!name) throw new InputError(label, 'is empty', BINARY_FIX);
+	const found = attempt(() => ctx.helpers.assertBinaryData(index, name));
+	if ('error' in found) throw noSuchBinary(ctx, index, name, label);
+	const read = await ctx.helpers.getBinaryDataBuffer(index, name).then(
+		(bytes) => ({ bytes }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in read) throw unreadableBinary(label, read.error);
+	return { data: found.value, bytes: read.bytes };
+}
+
+function attempt<T>(work: () => T): { value: T } | { error: unknown } {
+	try {
+		return { value: work() };
+	} catch (error) {
+		return { error };
+	}
+}
+
+function noSuchBinary(ctx: IExecuteFunctions, index: number, name: string, label: string) {
+	const fields = Object.keys(ctx.getInputData()[index]?.binary ?? {});
+	const has = fields.length
+		? `it has ${fields.map((field) => `"${excerpt(field, 60)}"`).join(', ')}`
+		: 'it has no binary data';
+	return new InputError(
+		label,
+		`names the binary field "${excerpt(name, 60)}", which this item does not have (${has})`,
+		`${BINARY_FIX} Check that the node before this one outputs the file.`,
+	);
+}
+
+function unreadableBinary(label: string, error: unknown) {
+	return new InputError(
+		label,
+		`names a file n8n could not read: ${excerpt((error as Error)?.message ?? String(error), 200)}`,
+		'Run the node before this one again: its binary data may have been removed.',
+	);
+}
+
+type Result = { json: IDataObject; binary?: IBinaryKeyData } | { error: ItemError };
 
 /** What an item did, or may have done, for the report of an error that stops the run. */
 function processedBy(
@@ -133,7 +190,7 @@ export async function route(
 	const run = async (i: number): Promise<void> => {
 		const remembered = memory.recall(i);
 		if (remembered?.kind === 'done') {
-			results[i] = { json: remembered.json };
+			results[i] = { json: remembered.json, binary: remembered.binary };
 			return;
 		}
 		const secrets: string[] = [];
@@ -159,9 +216,11 @@ export async function route(
 			readEarly[i] = undefined;
 			item.settings.onRateLimited = () => limit.rateLimited();
 			item.settings.onAnswered = () => limit.answered();
-			const json = redactOutput(await definition.execute.call(this, item), secrets);
-			memory.remember(i, { kind: 'done', json });
-			results[i] = { json };
+			const output = await definition.execute.call(this, item);
+			const json = redactOutput(output instanceof BinaryOutput ? output.json : output, secrets);
+			const binary = output instanceof BinaryOutput ? output.binary : undefined;
+			memory.remember(i, { kind: 'done', json, binary });
+			results[i] = { json, binary };
 		} catch (caught) {
 			if (opened) secrets.push(...sessionSecrets(opened));
 			const fresh =
@@ -192,7 +251,11 @@ export async function route(
 		const result = results[i];
 		if (result === undefined) continue; // not started: the run was stopped
 		if ('json' in result) {
-			returnData.push({ json: result.json, pairedItem: { item: i } });
+			returnData.push({
+				json: result.json,
+				...(result.binary ? { binary: result.binary } : {}),
+				pairedItem: { item: i },
+			});
 		} else if (continueOnFail) {
 			returnData.push(errorItem(result.error, i, definition.outcome));
 		} else {
