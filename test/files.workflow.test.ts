@@ -518,6 +518,54 @@ describe('Download File', () => {
 	});
 });
 
+describe("Download File under n8n's Retry On Fail", () => {
+	test('a retry downloads again what failed, and gives what was downloaded back with its binary data, unsent', async () => {
+		const conversationId = await open('retry-down');
+		const first = await emulator.agent.sendFile(conversationId, {
+			bytes: pngOf(300, 1),
+			fileType: 'PNG',
+		});
+		const second = await emulator.agent.sendFile(conversationId, {
+			bytes: pngOf(400, 2),
+			fileType: 'PNG',
+		});
+		// The first item's file is not there yet on the first try (LivePerson still checking it).
+		emulator.faults.add({
+			on: 'swiftDownload',
+			match: (r) => r.path === first.relativePath,
+			action: { type: 'status', status: 404, body: 'Not Found' },
+		});
+		const result = await runWorkflow(
+			lpWorkflow(
+				{
+					operation: 'downloadFile',
+					consumerId: 'retry-down',
+					relativePath: '={{ $json.relativePath }}',
+					options: { concurrency: 1 },
+				},
+				{ onError: 'continueRegularOutput', retryOnFail: { maxTries: 2 } },
+			),
+			{
+				credentials: clientCredential(emulator),
+				input: [{ relativePath: first.relativePath }, { relativePath: second.relativePath }],
+			},
+		);
+		expect(result.status).toBe('success');
+		const items = result.outputOf(LP_NODE);
+		expect(items.map((item) => item.json.error)).toEqual([undefined, undefined]);
+		expect(Buffer.from(items[0].binary!.data.data, 'base64').equals(pngOf(300, 1))).toBe(true);
+		expect(Buffer.from(items[1].binary!.data.data, 'base64').equals(pngOf(400, 2))).toBe(true);
+		// The second file was downloaded once: the retry gave its output again.
+		expect(
+			emulator.requestsTo('swiftDownload').map((r) => [r.path === first.relativePath, r.status]),
+		).toEqual([
+			[true, 404],
+			[false, 200],
+			[true, 200],
+		]);
+	});
+});
+
 describe('many executions at once', () => {
 	test('ten executions send a file each at once, one publish slow beside them: each conversation gets its own file, once', async () => {
 		const contacts = Array.from({ length: 10 }, (_, i) => `files-${i}`);

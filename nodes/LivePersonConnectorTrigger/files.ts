@@ -5,8 +5,11 @@ import type { OutcomeWords } from '../shared/actions/operation';
 import { LivePersonFailure } from '../shared/errors';
 import { excerpt } from '../shared/text';
 import { openSession, retrySettings, sessionSecrets } from '../shared/transport';
-import { connectorApi, type ConnectorSession } from '../LivePersonConnector/transport';
-import type { Consumer } from '../LivePersonConnector/transport';
+import {
+	connectorApi,
+	type Consumer,
+	type ConnectorSession,
+} from '../LivePersonConnector/transport';
 import { downloadFile } from '../LivePersonConnector/actions/conversation/downloadFile.operation';
 import { isStoragePath } from '../LivePersonConnector/transport/files';
 import type { ChangeItem } from './helpers/changes';
