@@ -126,6 +126,26 @@ export class LivePersonConnectorApi implements ICredentialType {
 			description: 'Host of the Connector API (service "asyncMessagingEnt"). Empty: looked up.',
 		},
 		{
+			displayName: 'Messaging REST API Host',
+			name: 'restHost',
+			type: 'string',
+			default: '',
+			placeholder: "the Domain API's messagingRestApiDomain host",
+			displayOptions: { show: { authentication: ['clientCredentials'], overrideHosts: [true] } },
+			description:
+				'Host of the Messaging REST API (service "messagingRestApiDomain"), for Get Conversation and Get Messages. Empty: looked up.',
+		},
+		{
+			displayName: 'File Storage Host',
+			name: 'storageHost',
+			type: 'string',
+			default: '',
+			placeholder: 'z2.objectstorage.liveperson.net',
+			displayOptions: { show: { authentication: ['clientCredentials'], overrideHosts: [true] } },
+			description:
+				'Host that stores shared files (service "swift"), for Send File and Download File. Empty: looked up.',
+		},
+		{
 			displayName: 'Messaging Domain',
 			name: 'domain',
 			type: 'string',
@@ -135,6 +155,26 @@ export class LivePersonConnectorApi implements ICredentialType {
 			displayOptions: staticTokens,
 			description:
 				"The account's asyncMessagingEnt host from the Domain API, or a full base URL such as http://127.0.0.1:8080 for the local emulator",
+		},
+		{
+			displayName: 'Messaging REST API Domain',
+			name: 'restDomain',
+			type: 'string',
+			default: '',
+			placeholder: "the Domain API's messagingRestApiDomain host",
+			displayOptions: staticTokens,
+			description:
+				"Only for Get Conversation and Get Messages: the account's messagingRestApiDomain host from the Domain API, or a base URL such as http://127.0.0.1:8080",
+		},
+		{
+			displayName: 'File Storage Domain',
+			name: 'storageDomain',
+			type: 'string',
+			default: '',
+			placeholder: 'z2.objectstorage.liveperson.net',
+			displayOptions: staticTokens,
+			description:
+				"Only for Send File and Download File: the account's swift host from the Domain API, or a base URL such as http://127.0.0.1:8080",
 		},
 		// Bearer tokens: whoever holds them can act for the app or the consumer, so they are masked.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password

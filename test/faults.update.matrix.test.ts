@@ -5,8 +5,8 @@
  */
 import { OPERATIONS, describeMatrix, useEmulator } from './support/faultMatrix';
 
-/** The operations the other two matrix files run. */
-const ELSEWHERE = ['Send Message', 'Close Conversation'];
+/** The SEND operations the other matrix files run. */
+const ELSEWHERE = ['Send Message', 'Close Conversation', 'Send File', 'Download File'];
 
 useEmulator();
 describeMatrix(

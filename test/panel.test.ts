@@ -104,7 +104,11 @@ describe('the panel', () => {
 			'createAndSend',
 			'createWithCampaign',
 			'createWithSdes',
+			'downloadFile',
+			'getConversation',
+			'getMessages',
 			'markAsRead',
+			'sendFile',
 			'sendMessage',
 			'sendTyping',
 			'shareLocation',
@@ -116,6 +120,35 @@ describe('the panel', () => {
 			);
 			expect(shown.map((p) => p.name)).toContain('options');
 		}
+	});
+});
+
+describe('the reading and file operations', () => {
+	test('the reads say in the panel that the Messaging REST API is early adoption, and what Get Messages cannot show', () => {
+		const notices = (operation: string) =>
+			description.properties
+				.filter(
+					(p) => p.type === 'notice' && p.displayOptions?.show?.operation?.includes(operation),
+				)
+				.map((p) => p.displayName)
+				.join(' ');
+		for (const operation of ['getConversation', 'getMessages'])
+			expect(notices(operation)).toMatch(/early adoption/);
+		expect(notices('getMessages')).toMatch(/Typing indicators and read receipts are not messages/);
+	});
+
+	test('each says what it returns, for an AI agent that uses the node as a tool', () => {
+		const options = description.properties.find((p) => p.name === 'operation')!.options as Array<{
+			value: string;
+			description: string;
+		}>;
+		const said = Object.fromEntries(options.map((o) => [o.value, o.description]));
+		expect(said.getConversation).toMatch(/open or closed .* participants/);
+		expect(said.getMessages).toMatch(
+			/oldest first: consumer, agent and bot messages .* transcript/,
+		);
+		expect(said.sendFile).toMatch(/JPG, PNG or GIF, up to 3 MB/);
+		expect(said.downloadFile).toMatch(/as binary data/);
 	});
 });
 

@@ -76,6 +76,8 @@ export const CREDENTIAL_BLOCKS: ReadonlyArray<(emu: Emulator) => CredentialBlock
 			field('Authentication', 'authentication', 'staticTokens', 'Static Tokens'),
 			field('Account ID', 'accountId', emu.accountId),
 			field('Messaging Domain', 'domain', emu.baseUrl),
+			field('Messaging REST API Domain', 'restDomain', emu.baseUrl),
+			field('File Storage Domain', 'storageDomain', emu.baseUrl),
 			field('AppJWT', 'appJwt', emu.mintAppJwt({ ttlSeconds: PRINTED_APP_JWT_TTL_SECONDS })),
 			field('Default ConsumerJWS', 'consumerJws', emu.mintConsumerJws(EXAMPLE_CONSUMER)),
 			field('Webhook Secret', 'webhookSecret', emu.clientSecret),

@@ -11,6 +11,7 @@ import {
 import type { WebhookKey } from './helpers/credential';
 import { changeKey, firstSighting, triggerOf } from './helpers/seenChanges';
 import { REFUSAL_MESSAGES, verifySignature } from './helpers/signature';
+import { fileDownloadsOf, withFiles, type FileDownloads } from './files';
 import { readWebhookKey } from './webhookKey';
 
 /** The parts of n8n's request (express, with the raw body n8n keeps) the trigger reads. */
@@ -65,7 +66,7 @@ function senderMismatch(
 		: "the x-liveperson-client-id header is not the credential's client ID";
 }
 
-type TriggerFilter = ChangeFilter & { dropDuplicates: boolean };
+type TriggerFilter = ChangeFilter & { dropDuplicates: boolean; files: FileDownloads };
 
 function filterOf(this: IWebhookFunctions): TriggerFilter {
 	const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -78,6 +79,7 @@ function filterOf(this: IWebhookFunctions): TriggerFilter {
 		includePrivateNotes: options.includePrivateNotes === true,
 		closedOnly: options.closedOnly === true,
 		dropDuplicates: options.dropDuplicates === true,
+		files: fileDownloadsOf(options),
 	};
 }
 
@@ -136,5 +138,7 @@ export async function receive(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { noWebhookResponse: true };
 	}
 	if (items.length === 0) return { noWebhookResponse: true };
-	return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray(items)] };
+	// LivePerson has its answer: files are fetched now, and a failed one only marks its item.
+	const data = await withFiles.call(this, items, filter.files);
+	return { noWebhookResponse: true, workflowData: [data] };
 }

@@ -18,6 +18,7 @@ import * as path from 'path';
 
 import { startEmulator, type Emulator } from '../../emulator/src';
 import { browserChecks, ensureChromium } from './browser';
+import { fileChecks } from './files';
 import { packedEmulatorChecks } from './emulatorPackage';
 import { cacheRoot, ensureN8n, ensureNode, type N8nInstall, type NodeRuntime } from './cache';
 import { N8nApi, flattedFrom, startN8n, type N8nInstance } from './n8n';
@@ -231,6 +232,7 @@ async function main(): Promise<number> {
 		await exampleChecks(ctx);
 		await errorOutputCheck(ctx);
 		await retryOnFailCheck(ctx);
+		await fileChecks(ctx, withBrowser ? chromium : undefined, path.join(outDir, 'screenshots'));
 		await expectedErrorCheck(ctx, 'n8n-layout.node-error-logged-plainly');
 		if (withBrowser) {
 			if (chromium) await browserChecks(ctx, chromium, path.join(outDir, 'screenshots'));

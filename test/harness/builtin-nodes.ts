@@ -10,7 +10,11 @@
 //  - `n8n-nodes-base.wait` (1.1): a stand-in for n8n's Wait node, "After Time Interval" only, for
 //    the short waits n8n itself holds in memory (under 65 s); it waits for real;
 //  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
-//    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`.
+//    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`;
+//  - `n8n-nodes-base.convertToFile` (1, 1.1), operation "Move Base64 String to File" (`toBinary`) only:
+//    a base64 field becomes binary data, with n8n-core's own binary helpers;
+//  - `n8n-nodes-base.readWriteFile` (1, 1.1), operation "Write File to Disk" only: writes nothing,
+//    records each file (path, bytes, MIME type) in `writtenFiles()` and outputs the item as n8n's does.
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -27,6 +31,8 @@ export const NO_OP_TYPE = 'n8n-nodes-base.noOp';
 export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
 export const EDIT_FIELDS_TYPE = 'n8n-nodes-base.set';
 export const IF_TYPE = 'n8n-nodes-base.if';
+export const CONVERT_TO_FILE_TYPE = 'n8n-nodes-base.convertToFile';
+export const READ_WRITE_FILE_TYPE = 'n8n-nodes-base.readWriteFile';
 export const WAIT_TYPE = 'n8n-nodes-base.wait';
 
 const triggerInputs = new Map<string, IDataObject[]>();
@@ -236,9 +242,135 @@ export class HarnessIf implements INodeType {
 				combinator?: 'and' | 'or';
 			};
 			const pass = combinator === 'or' ? conditions.some(holds) : conditions.every(holds);
-			(pass ? kept : discarded).push({ json: item.json, pairedItem: { item: i } });
+			(pass ? kept : discarded).push({
+				json: item.json,
+				...(item.binary ? { binary: item.binary } : {}),
+				pairedItem: { item: i },
+			});
 		});
 		return [kept, discarded];
+	}
+}
+
+export class HarnessConvertToFile implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Convert to File (harness stand-in)',
+		name: 'convertToFile',
+		group: ['input'],
+		version: [1, 1.1],
+		description: "Moves a base64 field into binary data, like n8n's Convert to File (toBinary)",
+		defaults: { name: 'Convert to File' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'csv' },
+			{ displayName: 'Base64 Input Field', name: 'sourceProperty', type: 'string', default: '' },
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{ displayName: 'File Name', name: 'fileName', type: 'string', default: '' },
+					{ displayName: 'MIME Type', name: 'mimeType', type: 'string', default: '' },
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			const operation = this.getNodeParameter('operation', i) as string;
+			if (operation !== 'toBinary')
+				throw new Error(
+					`The harness Convert to File stand-in does only toBinary, not ${operation}`,
+				);
+			const source = this.getNodeParameter('sourceProperty', i) as string;
+			const field = this.getNodeParameter('binaryPropertyName', i, 'data') as string;
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			const bytes = Buffer.from(String(items[i].json[source] ?? ''), 'base64');
+			const data = await this.helpers.prepareBinaryData(
+				bytes,
+				(options.fileName as string) || undefined,
+				(options.mimeType as string) || undefined,
+			);
+			out.push({
+				json: items[i].json,
+				binary: { ...(items[i].binary ?? {}), [field]: data },
+				pairedItem: { item: i },
+			});
+		}
+		return [out];
+	}
+}
+
+export interface WrittenFile {
+	fileName: string;
+	bytes: Buffer;
+	mimeType: string;
+}
+
+const written: WrittenFile[] = [];
+
+/** Every file the Read/Write Files stand-in was asked to write since the last `clearWrittenFiles()`. */
+export function writtenFiles(): WrittenFile[] {
+	return [...written];
+}
+
+export function clearWrittenFiles(): void {
+	written.length = 0;
+}
+
+export class HarnessReadWriteFile implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Read/Write Files from Disk (harness stand-in)',
+		name: 'readWriteFile',
+		group: ['input'],
+		version: [1, 1.1],
+		description: "Records the files it would write, like n8n's Read/Write Files from Disk (write)",
+		defaults: { name: 'Read/Write Files from Disk' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'read' },
+			{ displayName: 'File Path and Name', name: 'fileName', type: 'string', default: '' },
+			{
+				displayName: 'Input Binary Field',
+				name: 'dataPropertyName',
+				type: 'string',
+				default: 'data',
+			},
+			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let i = 0; i < items.length; i++) {
+			const operation = this.getNodeParameter('operation', i) as string;
+			if (operation !== 'write')
+				throw new Error(`The harness Read/Write Files stand-in does only write, not ${operation}`);
+			const fileName = this.getNodeParameter('fileName', i) as string;
+			const field = this.getNodeParameter('dataPropertyName', i, 'data') as string;
+			const data = this.helpers.assertBinaryData(i, field);
+			const bytes = await this.helpers.getBinaryDataBuffer(i, field);
+			written.push({ fileName, bytes, mimeType: data.mimeType });
+			out.push({
+				json: { ...items[i].json, fileName },
+				...(items[i].binary ? { binary: items[i].binary } : {}),
+				pairedItem: { item: i },
+			});
+		}
+		return [out];
 	}
 }
 
@@ -276,6 +408,8 @@ export class HarnessWait implements INodeType {
 
 export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
 	[WAIT_TYPE]: () => new HarnessWait(),
+	[CONVERT_TO_FILE_TYPE]: () => new HarnessConvertToFile(),
+	[READ_WRITE_FILE_TYPE]: () => new HarnessReadWriteFile(),
 	[IF_TYPE]: () => new HarnessIf(),
 	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),
 	[NO_OP_TYPE]: () => new HarnessNoOp(),

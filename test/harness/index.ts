@@ -13,7 +13,15 @@ export {
 	FIXTURE_PACKAGE_DIR,
 } from './package-loader';
 export type { LoadedTypes, LoadedPackageInfo } from './package-loader';
-export { MANUAL_TRIGGER_TYPE, NO_OP_TYPE, SET_FIELDS_TYPE } from './builtin-nodes';
+export {
+	CONVERT_TO_FILE_TYPE,
+	MANUAL_TRIGGER_TYPE,
+	NO_OP_TYPE,
+	READ_WRITE_FILE_TYPE,
+	SET_FIELDS_TYPE,
+	clearWrittenFiles,
+	writtenFiles,
+} from './builtin-nodes';
 export { startWebhookServer, onWebhookCall } from './webhook-server';
 export type {
 	WebhookServer,

@@ -67,7 +67,10 @@ export interface WebhookServer {
 	url(nodeName: string, kind?: 'production' | 'test'): string;
 	/** Every call, oldest first. */
 	calls: WebhookCall[];
-	/** The runs started so far, each once it has finished. */
+	/**
+	 * The runs of the calls so far, each once it has finished. A call whose webhook() is still
+	 * working after answering (e.g. fetching a file) is waited for, since its run starts after.
+	 */
 	runs(): Promise<WorkflowRunResult[]>;
 	close(): Promise<void>;
 }
@@ -273,6 +276,7 @@ export async function startWebhookServer(
 	}
 	const calls: WebhookCall[] = [];
 	const runs: Array<Promise<WorkflowRunResult>> = [];
+	const serving: Array<Promise<void>> = [];
 	let baseUrl = '';
 	let callCounter = 0;
 
@@ -391,7 +395,9 @@ export async function startWebhookServer(
 	}
 
 	const server = http.createServer((req, res) => {
-		serve(req, res).catch((error: unknown) => {
+		const served = serve(req, res);
+		serving.push(served.catch(() => undefined));
+		served.catch((error: unknown) => {
 			answerJson(res, 500, {
 				code: 500,
 				message: error instanceof Error ? error.message : String(error),
@@ -409,8 +415,12 @@ export async function startWebhookServer(
 			return `${baseUrl}/${kind === 'production' ? 'webhook' : 'webhook-test'}/${endpoint.path}`;
 		},
 		calls,
-		runs: async () => await Promise.all(runs),
+		runs: async () => {
+			await Promise.all(serving);
+			return await Promise.all(runs);
+		},
 		close: async () => {
+			await Promise.all(serving);
 			await Promise.allSettled(runs);
 			for (const endpoint of endpoints)
 				await runLifecycleMethod('delete', endpoint, lifecycle, 'internal', 'update', false);

@@ -6,8 +6,10 @@
  * message sent twice; what the user is told (done / not done / unknown) matches what the emulator
  * really did; and nothing secret in what the run shows.
  *
- * Faults sit on the operation's own request (CONVERSATION or SEND), on the ConsumerJWS mint (IDP),
- * and on the run's shared lookups (Domain API, Sentinel), alone and combined.
+ * Faults sit on the operation's own request (CONVERSATION, SEND, or the Messaging REST API's GETs),
+ * on the ConsumerJWS mint (IDP), on the file storage (uploads and downloads), and on the run's
+ * shared lookups (Domain API, Sentinel), alone and combined. A read changes nothing, so whatever
+ * fails, a read item ends `no`.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -15,14 +17,16 @@ import {
 	decodeJwtPayload,
 	faultPresets,
 	startEmulator,
+	storageFaultPresets,
 	type Emulator,
 	type FaultSpec,
 	type RecordedRequest,
 } from '../../emulator/src';
-import { runWorkflow } from '../harness';
+import { runWorkflow, type WorkflowDefinition } from '../harness';
 import { clearNodeCaches } from './caches';
+import { PNG_1PX, fileItem, fileWorkflow, isFilePublish, isUrlRequest } from './files';
 import { leakedSecrets, visibleText } from './secrets';
-import { LP_NODE, clientCredential, lpWorkflow } from './workflows';
+import { LP_NODE, clientCredential, lpWorkflow, type LpNodeOptions } from './workflows';
 
 /** How a faulted item ends: its effect happened, provably did not, or may have. */
 export type Ends = 'done' | 'no' | 'unknown';
@@ -35,9 +39,12 @@ export interface Expectation {
 
 type Match = (request: RecordedRequest) => boolean;
 
+/** The endpoint of an operation's own request. */
+export type Endpoint = 'conversation' | 'send' | 'restConversation' | 'restMessages';
+
 export interface OperationCase {
 	name: string;
-	endpoint: 'conversation' | 'send';
+	endpoint: Endpoint;
 	safeToRepeat: boolean;
 	/** The error item's field for the operation's effect. */
 	field: string;
@@ -46,6 +53,14 @@ export interface OperationCase {
 	happened(emulator: Emulator, consumer: string): boolean;
 	/** No duplicate: the effect happened at most once. */
 	atMostOnce(emulator: Emulator, consumer: string): boolean;
+	/** Which of the endpoint's requests are the operation's own (faulted and counted), when it sends several kinds. */
+	own?: Match;
+	/** A read: it changes nothing, so a failed item ends `no` whatever the fault. */
+	read?: boolean;
+	/** What each consumer's input item needs beyond contactId and conversationId (set up in the emulator). */
+	prepare?(emulator: Emulator, consumer: string, conversationId: string): Promise<IDataObject>;
+	/** The workflow around the node, when it needs more than Start -> LivePerson. */
+	workflow?(parameters: IDataObject, options: LpNodeOptions): WorkflowDefinition;
 }
 
 const conversationOf = (emulator: Emulator, consumer: string) =>
@@ -58,6 +73,15 @@ const onConversation = {
 	consumerId: '={{ $json.contactId }}',
 	conversationId: '={{ $json.conversationId }}',
 };
+/** A read happened when one of the consumer's requests to its endpoint was answered 200, without a fault. */
+const readBy = (emulator: Emulator, consumer: string, endpoint: string) =>
+	emulator.requests.some(
+		(r) => r.endpoint === endpoint && r.status === 200 && !r.fault && consumerOf(r) === consumer,
+	);
+const fileEventsOf = (emulator: Emulator, consumer: string) =>
+	conversationOf(emulator, consumer).flatMap((c) =>
+		c.events.filter((e) => e.from === 'consumer' && e.event.contentType === 'hosted/file'),
+	);
 
 export const OPERATIONS: OperationCase[] = [
 	{
@@ -144,12 +168,72 @@ export const OPERATIONS: OperationCase[] = [
 		happened: (emulator, consumer) => eventsOf(emulator, consumer, 'AcceptStatusEvent').length > 0,
 		atMostOnce: () => true,
 	},
+	{
+		name: 'Get Conversation',
+		endpoint: 'restConversation',
+		safeToRepeat: true,
+		read: true,
+		field: 'conversationRead',
+		parameters: { operation: 'getConversation', ...onConversation },
+		happened: (emulator, consumer) => readBy(emulator, consumer, 'restConversation'),
+		atMostOnce: () => true,
+	},
+	{
+		name: 'Get Messages',
+		endpoint: 'restMessages',
+		safeToRepeat: true,
+		read: true,
+		field: 'messagesRead',
+		parameters: { operation: 'getMessages', ...onConversation, returnAll: true },
+		prepare: async (emulator, _consumer, conversationId) => {
+			await emulator.agent.sendMessage(conversationId, 'How can I help?');
+			return {};
+		},
+		happened: (emulator, consumer) => readBy(emulator, consumer, 'restMessages'),
+		atMostOnce: () => true,
+	},
+	{
+		// The upload URL and the upload may be repeated; the publish (faulted here) is a message.
+		name: 'Send File',
+		endpoint: 'send',
+		own: isFilePublish,
+		safeToRepeat: false,
+		field: 'fileSent',
+		parameters: { operation: 'sendFile', ...onConversation, caption: 'Receipt' },
+		workflow: fileWorkflow,
+		prepare: async () => fileItem(PNG_1PX),
+		happened: (emulator, consumer) => fileEventsOf(emulator, consumer).length > 0,
+		atMostOnce: (emulator, consumer) => fileEventsOf(emulator, consumer).length <= 1,
+	},
+	{
+		// The download URL request (faulted here), then the GET at the storage.
+		name: 'Download File',
+		endpoint: 'send',
+		own: (request) => isUrlRequest(request, 'Download'),
+		safeToRepeat: true,
+		read: true,
+		field: 'fileDownloaded',
+		parameters: {
+			operation: 'downloadFile',
+			consumerId: '={{ $json.contactId }}',
+			relativePath: '={{ $json.relativePath }}',
+		},
+		prepare: async (emulator, _consumer, conversationId) => {
+			const { relativePath } = await emulator.agent.sendFile(conversationId, {
+				bytes: PNG_1PX,
+				fileType: 'PNG',
+			});
+			return { relativePath };
+		},
+		happened: (emulator, consumer) => readBy(emulator, consumer, 'swiftDownload'),
+		atMostOnce: () => true,
+	},
 ];
 
 export interface FaultCase {
 	name: string;
 	/** The faults, given the operation's endpoint and a matcher for the faulted items' requests. */
-	faults: (endpoint: 'conversation' | 'send', match: Match) => FaultSpec[];
+	faults: (endpoint: Endpoint, match: Match) => FaultSpec[];
 	/** What a faulted item ends as, for operations that are not / are safe to repeat. */
 	unsafe: Expectation;
 	safe: Expectation;
@@ -159,6 +243,8 @@ export interface FaultCase {
 	options?: IDataObject;
 	/** Only for these operations (default: all). */
 	only?: string[];
+	/** Only for operations on these endpoints (default: all): answers only CONVERSATION and SEND give. */
+	endpoints?: Endpoint[];
 	/** LivePerson processed it but answered a refusal: the node believes the answer. */
 	answerLies?: boolean;
 }
@@ -312,6 +398,7 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'answer without reqId',
+		endpoints: ['conversation', 'send'],
 		faults: (on, match) => [
 			on === 'send'
 				? faultPresets.sendAnswerWithoutReqId({ match })
@@ -333,6 +420,7 @@ export const FAULTS: FaultCase[] = [
 	},
 	{
 		name: 'non-OK item under HTTP 200',
+		endpoints: ['conversation', 'send'],
 		faults: (on, match) => [
 			on === 'send'
 				? faultPresets.sendAnswerRefusing('Refused by policy', { match })
@@ -341,7 +429,7 @@ export const FAULTS: FaultCase[] = [
 		unsafe: answered('no'),
 		safe: answered('no'),
 		message:
-			/LivePerson refused (cm\.ConsumerRequestConversation|ms\.PublishEvent|cm\.UpdateConversationField|userprofile\.SetUserProfile)/,
+			/LivePerson refused (cm\.ConsumerRequestConversation|ms\.PublishEvent|cm\.UpdateConversationField|userprofile\.SetUserProfile|ms\.GenerateURLForDownloadFile)/,
 		reason: 'refused',
 		answerLies: true,
 	},
@@ -386,6 +474,99 @@ export const FAULTS: FaultCase[] = [
 		faults: (_on, match) => [faultPresets.drop('idp', 'after', { match })],
 		unsafe: answered('done'),
 		safe: answered('done'),
+	},
+	// The file storage: the upload (Send File) and the download (Download File) are repeatable; a URL
+	// the storage refuses as expired is asked for again once. Counted: the operation's own requests
+	// (the publish; the download URL request).
+	{
+		name: 'storage upload fails once (503)',
+		only: ['Send File'],
+		faults: (_on, match) => [faultPresets.serverError('swiftUpload', 503, { match })],
+		unsafe: answered('done'),
+		safe: answered('done'),
+	},
+	{
+		name: 'storage upload fails every time (503)',
+		only: ['Send File'],
+		faults: (_on, match) => [
+			faultPresets.serverError('swiftUpload', 503, { match, times: Infinity }),
+		],
+		unsafe: answered('no', 0),
+		safe: answered('no', 0),
+		message: /server error \(HTTP 503\)/,
+		reason: 'serverError',
+	},
+	{
+		name: 'storage upload connection dropped after storing',
+		only: ['Send File'],
+		faults: (_on, match) => [faultPresets.drop('swiftUpload', 'after', { match })],
+		unsafe: answered('done'),
+		safe: answered('done'),
+	},
+	{
+		name: 'upload URL expired (storage 401 Temp URL invalid) once',
+		only: ['Send File'],
+		faults: (_on, match) => [storageFaultPresets.tempUrlInvalid('swiftUpload', { match })],
+		unsafe: answered('done'),
+		safe: answered('done'),
+	},
+	{
+		name: 'upload URL refused twice',
+		only: ['Send File'],
+		faults: (_on, match) => [
+			storageFaultPresets.tempUrlInvalid('swiftUpload', { match, times: 2 }),
+		],
+		unsafe: answered('no', 0),
+		safe: answered('no', 0),
+		message: /refused the upload URL, also a new one \(HTTP 401\)/,
+		reason: 'refused',
+	},
+	{
+		name: 'upload URL request answered 500 (asked again)',
+		only: ['Send File'],
+		faults: (_on, match) => [
+			faultPresets.serverError('send', 500, {
+				match: (r) => match(r) && isUrlRequest(r, 'Upload'),
+			}),
+		],
+		unsafe: answered('done'),
+		safe: answered('done'),
+	},
+	{
+		name: 'storage download fails once (503)',
+		only: ['Download File'],
+		faults: (_on, match) => [faultPresets.serverError('swiftDownload', 503, { match })],
+		unsafe: answered('done'),
+		safe: answered('done'),
+	},
+	{
+		name: 'storage download fails every time (502 HTML page)',
+		only: ['Download File'],
+		faults: (_on, match) => [
+			faultPresets.htmlPage('swiftDownload', 502, { match, times: Infinity }),
+		],
+		unsafe: answered('no'),
+		safe: answered('no'),
+		message: /server error \(HTTP 502\)/,
+		reason: 'serverError',
+	},
+	{
+		name: 'download URL expired (storage 401 Temp URL invalid) once',
+		only: ['Download File'],
+		faults: (_on, match) => [storageFaultPresets.tempUrlInvalid('swiftDownload', { match })],
+		unsafe: answered('done', 2),
+		safe: answered('done', 2),
+	},
+	{
+		name: 'storage has no such file (404)',
+		only: ['Download File'],
+		faults: (_on, match) => [
+			{ on: 'swiftDownload', match, action: { type: 'status', status: 404, body: 'Not Found' } },
+		],
+		unsafe: answered('no'),
+		safe: answered('no'),
+		message: /has no file at this path \(HTTP 404\)/,
+		reason: 'fileNotFound',
 	},
 ];
 
@@ -455,8 +636,15 @@ export function useEmulator(): void {
 }
 
 export function consumerOf(request: RecordedRequest): string | undefined {
-	const jws = request.headers['x-lp-on-behalf'];
+	const jws = request.headers['x-lp-on-behalf'] ?? request.headers['lp-on-behalf'];
 	if (jws) return decodeJwtPayload(jws)?.ext_consumer_id as string | undefined;
+	if (request.endpoint === 'swiftUpload' || request.endpoint === 'swiftDownload') {
+		// The storage sees no consumer: the one whose SEND was answered with this path.
+		const asked = emulator.requests.find(
+			(r) => r.endpoint === 'send' && r.responseBody?.includes(`"${request.path}"`),
+		);
+		return asked ? consumerOf(asked) : undefined;
+	}
 	return request.endpoint === 'idp'
 		? (jsonOf(request).ext_consumer_id as string | undefined)
 		: undefined;
@@ -499,15 +687,26 @@ export async function runCell(
 		`${tag}-${i}`.replace(/\W+/g, '-'),
 	);
 	const conversations =
-		operation.endpoint === 'send' ? await openConversations(consumers) : new Map<string, string>();
+		operation.endpoint === 'conversation'
+			? new Map<string, string>()
+			: await openConversations(consumers);
+	const prepared = new Map<string, IDataObject>();
+	for (const consumer of consumers)
+		prepared.set(
+			consumer,
+			(await operation.prepare?.(emulator, consumer, conversations.get(consumer)!)) ?? {},
+		);
 	const setupRequests = emulator.requests.length;
 	const faulted = new Set(size.faulted.map((i) => consumers[i]));
+	// On the operation's endpoint, only its own requests; elsewhere (storage, IDP), the consumer's.
+	const ownOf = (request: RecordedRequest) =>
+		request.endpoint !== operation.endpoint || (operation.own?.(request) ?? true);
 	for (const consumer of faulted)
-		for (const spec of faults((request) => consumerOf(request) === consumer))
+		for (const spec of faults((request) => consumerOf(request) === consumer && ownOf(request)))
 			emulator.faults.add(spec);
 
 	const result = await runWorkflow(
-		lpWorkflow(
+		(operation.workflow ?? lpWorkflow)(
 			{ ...operation.parameters, options: { serverErrorRetryInterval: 0, ...options } },
 			mode === 'stop' ? {} : { onError: mode },
 		),
@@ -516,6 +715,7 @@ export async function runCell(
 			input: consumers.map((contactId) => ({
 				contactId,
 				conversationId: conversations.get(contactId),
+				...prepared.get(contactId),
 			})),
 		},
 	);
@@ -527,7 +727,7 @@ export async function runCell(
 		requestsOf: (consumer) =>
 			emulator.requests
 				.slice(setupRequests)
-				.filter((r) => r.endpoint === operation.endpoint && consumerOf(r) === consumer),
+				.filter((r) => r.endpoint === operation.endpoint && ownOf(r) && consumerOf(r) === consumer),
 	};
 	return { result, cell };
 }
@@ -562,7 +762,11 @@ export function checkSecrets(result: Awaited<ReturnType<typeof runWorkflow>>, co
 /** The runner of the cells on `operations`, as a describe block. */
 export function describeMatrix(operations: OperationCase[]): void {
 	const cells = operations.flatMap((operation) =>
-		FAULTS.filter((fault) => !fault.only || fault.only.includes(operation.name)).map((fault) => ({
+		FAULTS.filter(
+			(fault) =>
+				(!fault.only || fault.only.includes(operation.name)) &&
+				(!fault.endpoints || fault.endpoints.includes(operation.endpoint)),
+		).map((fault) => ({
 			operation,
 			fault,
 		})),
@@ -570,7 +774,10 @@ export function describeMatrix(operations: OperationCase[]): void {
 	describe.each(cells.map((c) => [`${c.operation.name}: ${c.fault.name}`, c] as const))(
 		'%s',
 		(_title, { operation, fault }) => {
-			const expected = operation.safeToRepeat ? fault.safe : fault.unsafe;
+			const chosen = operation.safeToRepeat ? fault.safe : fault.unsafe;
+			// A read changes nothing: what would be `unknown` for a write is `no`.
+			const expected: Expectation =
+				operation.read && chosen.ends === 'unknown' ? { ...chosen, ends: 'no' } : chosen;
 			const sizes = operation.endpoint === 'conversation' ? SIZES : [SIZES[1]];
 			describe.each(sizes)('$name', (size) => {
 				test.each(MODES)('%s', async (mode) => {

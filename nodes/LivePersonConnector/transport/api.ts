@@ -34,7 +34,20 @@ export const CONNECTOR_HOSTS: HostField[] = [
 	{ service: 'sentinel', field: 'sentinelHost', label: 'Sentinel Host' },
 	{ service: 'idp', field: 'idpHost', label: 'IDP Host' },
 	{ service: 'asyncMessagingEnt', field: 'messagingHost', label: 'Messaging Host' },
+	{ service: 'messagingRestApiDomain', field: 'restHost', label: 'Messaging REST API Host' },
+	{ service: 'swift', field: 'storageHost', label: 'File Storage Host' },
 ];
+
+/** Static Tokens: the hosts besides the Messaging Domain, for the operations that need them. */
+const STATIC_HOSTS: HostField[] = [
+	{ service: 'messagingRestApiDomain', field: 'restDomain', label: 'Messaging REST API Domain' },
+	{ service: 'swift', field: 'storageDomain', label: 'File Storage Domain' },
+];
+
+/** The Static Tokens field that sets a service's host, for a message that names it. */
+export function staticHostField(service: string): string | undefined {
+	return STATIC_HOSTS.find((host) => host.service === service)?.label;
+}
 
 export function readConnectorCredential(raw: ICredentialDataDecryptedObject): ConnectorCredential {
 	if (raw.authentication !== 'staticTokens') {
@@ -48,13 +61,20 @@ export function readConnectorCredential(raw: ICredentialDataDecryptedObject): Co
 	checkAppJwtAccount(appJwt, accountId);
 	const defaultConsumerJws = text(raw.consumerJws);
 	const webhookSecret = text(raw.webhookSecret);
+	const hostOverrides: Record<string, string> = {
+		asyncMessagingEnt: hostBaseUrl('Messaging Domain', domain),
+	};
+	for (const { service, field, label } of STATIC_HOSTS) {
+		const value = text(raw[field]);
+		if (value) hostOverrides[service] = hostBaseUrl(label, value);
+	}
 	return {
 		mode: 'staticTokens',
 		accountId,
 		clientId: text(raw.clientId),
 		clientSecret: '',
 		csdsBaseUrl: '',
-		hostOverrides: { asyncMessagingEnt: hostBaseUrl('Messaging Domain', domain) },
+		hostOverrides,
 		appJwt,
 		defaultConsumerJws,
 		webhookSecret,

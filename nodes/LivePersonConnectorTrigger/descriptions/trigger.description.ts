@@ -77,6 +77,22 @@ export const properties: INodeProperties[] = [
 					"Whether conversation changes start the workflow only once the conversation's main dialog is closed (state CLOSE). Its stage can still be OPEN while a post-conversation survey runs: a second item follows when the survey ends.",
 			},
 			{
+				displayName: 'Download Files',
+				name: 'downloadFiles',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the files agents send (JPG, PNG, GIF) and attach them to the item as binary data. LivePerson is answered first; a file that cannot be downloaded leaves the item with fileDownload: {error, reason}.',
+			},
+			{
+				displayName: 'Download Files As Consumer ID',
+				name: 'downloadConsumerId',
+				type: 'string',
+				default: 'n8n-file-downloads',
+				description:
+					"With Download Files and Client Credentials: the consumer (LivePerson's ext_consumer_id) the node asks for the files' download URLs as. LivePerson's request names only the file, and a webhook carries no consumer token. With Static Tokens the credential's Default ConsumerJWS is used.",
+			},
+			{
 				displayName: 'Drop Duplicates',
 				name: 'dropDuplicates',
 				type: 'boolean',
@@ -85,12 +101,28 @@ export const properties: INodeProperties[] = [
 					'Whether to drop a change this node already emitted: a message or read receipt with the same conversation and sequence, a conversation change with the same state and stage (and update time). Remembered in memory, up to 10,000 per node: forgotten when n8n restarts and not shared between n8n instances. Typing changes are never dropped.',
 			},
 			{
+				displayName: 'Files Binary Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'With Download Files: the binary field a downloaded file is put in',
+			},
+			{
 				displayName: 'Include Private Agent Notes',
 				name: 'includePrivateNotes',
 				type: 'boolean',
 				default: false,
 				description:
 					'Whether messages only agents and managers see (messageAudience AGENTS_AND_MANAGERS) start the workflow',
+			},
+			{
+				displayName: 'Max File Size (MB)',
+				name: 'maxFileSize',
+				type: 'number',
+				typeOptions: { minValue: 0.01, maxValue: 100 },
+				default: 10,
+				description:
+					'With Download Files: a larger file is not attached (fileDownload.reason fileTooLarge). LivePerson itself shares files up to 3 MB.',
 			},
 			{
 				displayName: 'Originator Roles',

@@ -65,6 +65,22 @@ export function readNotification(rawBody: string): Notification | undefined {
 	return notification;
 }
 
+/** A hosted/file ContentEvent's file (an agent's image): where the storage keeps it, and its caption. */
+function fileOf(event: IDataObject): IDataObject | undefined {
+	if (
+		event.type !== 'ContentEvent' ||
+		event.contentType !== 'hosted/file' ||
+		!isObject(event.message)
+	)
+		return undefined;
+	const { message } = event;
+	return {
+		relativePath: stringOrNull(message.relativePath),
+		fileType: stringOrNull(message.fileType),
+		caption: typeof message.caption === 'string' ? message.caption : '',
+	};
+}
+
 function messagingItem(eventType: EventType, change: IDataObject, sentTs: unknown): ChangeItem {
 	const event = change.event as IDataObject;
 	const originator = isObject(change.originatorMetadata) ? change.originatorMetadata : {};
@@ -83,6 +99,8 @@ function messagingItem(eventType: EventType, change: IDataObject, sentTs: unknow
 		serverTime: isoTime(change.serverTimestamp, sentTs),
 		rawChange: change,
 	};
+	const file = fileOf(event);
+	if (file) item.file = file;
 	if (eventType === 'ChatStateEvent') item.chatState = stringOrNull(event.chatState);
 	if (eventType === 'AcceptStatusEvent') {
 		item.status = stringOrNull(event.status);

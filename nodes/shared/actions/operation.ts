@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { RetrySettings, Session } from '../transport';
 
@@ -31,6 +37,25 @@ export interface ItemContext<S extends Session = Session> {
 	parameter<T>(name: string, label: string, fallback: T): T;
 	/** A field of the operation's panel: named and labelled as the property says, its default as fallback. */
 	value<T = unknown>(property: INodeProperties): T;
+	/**
+	 * The file in the item's binary field `propertyName` (as n8n's own nodes name it, e.g. `data`).
+	 * A missing field is bad input named `label`, and nothing is sent.
+	 */
+	binary(propertyName: unknown, label: string): Promise<ItemBinary>;
+}
+
+/** A file of an input item: n8n's description of it and its bytes. */
+export interface ItemBinary {
+	data: IBinaryData;
+	bytes: Buffer;
+}
+
+/** An output item that carries binary data (e.g. a downloaded file) beside its JSON. */
+export class BinaryOutput {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
 }
 
 /** An operation, declared once: the panel, the action names and the routing are derived from it. */
@@ -49,7 +74,7 @@ export interface OperationDefinition<Value extends string = string, S extends Se
 	 */
 	safeToRepeat: boolean;
 	/** Sends one item (one request, or a few in a row). An operation has this or `batch`. */
-	execute?(this: IExecuteFunctions, item: ItemContext<S>): Promise<IDataObject>;
+	execute?(this: IExecuteFunctions, item: ItemContext<S>): Promise<IDataObject | BinaryOutput>;
 	/** Sends items together, several per request. */
 	batch?: BatchDefinition<unknown, S>;
 }

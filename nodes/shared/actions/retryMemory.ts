@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemError } from './nodeErrors';
 
@@ -16,7 +16,8 @@ import type { ItemError } from './nodeErrors';
  * that are between tries, and nothing else.
  */
 export type Remembered =
-	{ kind: 'done'; json: IDataObject } | { kind: 'uncertain'; error: ItemError };
+	| { kind: 'done'; json: IDataObject; binary?: IBinaryKeyData }
+	| { kind: 'uncertain'; error: ItemError };
 
 /** How an attempt of the node ended, as n8n's engine reads it to decide on a retry. */
 export type AttemptEnd = 'succeeded' | 'failed';

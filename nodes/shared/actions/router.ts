@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	sleep,
+	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -18,7 +19,14 @@ import {
 	type ItemError,
 	type Processed,
 } from './nodeErrors';
-import type { BatchDefinition, BatchMember, ItemContext, OperationDefinition } from './operation';
+import {
+	BinaryOutput,
+	type BatchDefinition,
+	type BatchMember,
+	type ItemBinary,
+	type ItemContext,
+	type OperationDefinition,
+} from './operation';
 import type { NodeDefinition, ResourceDefinition } from './resource';
 import { memoryOf } from './retryMemory';
 import { AdaptiveLimit, concurrencyLimit, runItems } from './scheduler';
@@ -121,10 +129,60 @@ function itemContext(
 		secrets,
 		parameter,
 		value,
+		binary: async (propertyName, label) => await binaryOf(ctx, index, propertyName, label),
 	};
 }
+const BINARY_FIX =
+	"Give the name of the input item's binary field that holds the file: `data` is the name n8n's Read/Write Files from Disk and HTTP Request nodes use by default.";
 
-type Result = { json: IDataObject } | { error: ItemError };
+/** The item's file in binary field `propertyName`; a missing one is bad input: nothing was sent. */
+async function binaryOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	propertyName: unknown,
+	label: string,
+): Promise<ItemBinary> {
+	const name = typeof propertyName === 'string' ? propertyName.trim() : '';
+	if (!name) throw new InputError(label, 'is empty', BINARY_FIX);
+	const found = attempt(() => ctx.helpers.assertBinaryData(index, name));
+	if ('error' in found) throw noSuchBinary(ctx, index, name, label);
+	const read = await ctx.helpers.getBinaryDataBuffer(index, name).then(
+		(bytes) => ({ bytes }),
+		(error: unknown) => ({ error }),
+	);
+	if ('error' in read) throw unreadableBinary(label, read.error);
+	return { data: found.value, bytes: read.bytes };
+}
+
+function attempt<T>(work: () => T): { value: T } | { error: unknown } {
+	try {
+		return { value: work() };
+	} catch (error) {
+		return { error };
+	}
+}
+
+function noSuchBinary(ctx: IExecuteFunctions, index: number, name: string, label: string) {
+	const fields = Object.keys(ctx.getInputData()[index]?.binary ?? {});
+	const has = fields.length
+		? `it has ${fields.map((field) => `"${excerpt(field, 60)}"`).join(', ')}`
+		: 'it has no binary data';
+	return new InputError(
+		label,
+		`names the binary field "${excerpt(name, 60)}", which this item does not have (${has})`,
+		`${BINARY_FIX} Check that the node before this one outputs the file.`,
+	);
+}
+
+function unreadableBinary(label: string, error: unknown) {
+	return new InputError(
+		label,
+		`names a file n8n could not read: ${excerpt((error as Error)?.message ?? String(error), 200)}`,
+		'Run the node before this one again: its binary data may have been removed.',
+	);
+}
+
+type Result = { json: IDataObject; binary?: IBinaryKeyData } | { error: ItemError };
 
 /** What an item did, or may have done, for the report of an error that stops the run. */
 function processedBy(
@@ -178,10 +236,11 @@ export async function route(
 	};
 
 	/** Records item i's output; what may be retried by n8n is remembered for its next attempt. */
-	const succeed = (i: number, json: IDataObject, secrets: string[]): void => {
-		const output = redactOutput(json, secrets);
-		memory.remember(i, { kind: 'done', json: output });
-		results[i] = { json: output };
+	const succeed = (i: number, output: IDataObject | BinaryOutput, secrets: string[]): void => {
+		const json = redactOutput(output instanceof BinaryOutput ? output.json : output, secrets);
+		const binary = output instanceof BinaryOutput ? output.binary : undefined;
+		memory.remember(i, { kind: 'done', json, binary });
+		results[i] = { json, binary };
 	};
 	const fail = (i: number, caught: unknown, secrets: string[]): void => {
 		const recalled = memory.recall(i);
@@ -207,7 +266,7 @@ export async function route(
 	const prepare = async (i: number, secrets: string[]): Promise<ItemContext | undefined> => {
 		const remembered = memory.recall(i);
 		if (remembered?.kind === 'done') {
-			results[i] = { json: remembered.json };
+			results[i] = { json: remembered.json, binary: remembered.binary };
 			return undefined;
 		}
 		// What may have been processed is sent again only when that can neither duplicate nor undo anything.
@@ -264,7 +323,11 @@ export async function route(
 		const result = results[i];
 		if (result === undefined) continue; // not started: the run was stopped
 		if ('json' in result) {
-			returnData.push({ json: result.json, pairedItem: { item: i } });
+			returnData.push({
+				json: result.json,
+				...(result.binary ? { binary: result.binary } : {}),
+				pairedItem: { item: i },
+			});
 		} else if (continueOnFail) {
 			returnData.push(errorItem(result.error, i, definition.outcome));
 		} else {

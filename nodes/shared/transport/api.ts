@@ -25,6 +25,6 @@ export interface LivePersonApi<C extends LivePersonCredential = LivePersonCreden
 }
 
 /** The `Authorization` header value for a token, in the API's style. */
-export function authorizationOf(api: LivePersonApi, token: string): string {
+export function authorizationOf(api: Pick<LivePersonApi, 'authorization'>, token: string): string {
 	return api.authorization === 'bearer' ? `Bearer ${token}` : token;
 }

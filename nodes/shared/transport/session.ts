@@ -254,11 +254,15 @@ async function sendWithAppJwt(
 	session: Session,
 	options: IHttpRequestOptions,
 	settings: RetrySettings,
+	form: LivePersonApi['authorization'],
 ): Promise<FullResponse> {
 	const { api, credential } = session;
 	const request = {
 		...options,
-		headers: { ...(options.headers ?? {}), Authorization: authorizationOf(api, credential.appJwt) },
+		headers: {
+			...(options.headers ?? {}),
+			Authorization: authorizationOf({ authorization: form }, credential.appJwt),
+		},
 	};
 	const unstored = session.unstoredAppJwt;
 	if (!unstored) return await sendRequest(session, request, settings);
@@ -279,19 +283,21 @@ async function sendWithAppJwt(
  * Sends one request with the credential's AppJWT. An answer that says the AppJWT expired (which
  * proves the request was not processed) re-mints it once and resends. 429s, and for `repeatable`
  * requests 5xx and lost answers, are retried per `settings`. Status errors never throw; the
- * caller reads the outcome.
+ * caller reads the outcome. `form` sends the AppJWT in another form than the API's own, for an
+ * endpoint of the API that wants it otherwise.
  */
 export async function authenticatedRequest(
 	session: Session,
 	options: IHttpRequestOptions,
 	repeatable: boolean,
 	settings: RetrySettings,
+	form: LivePersonApi['authorization'] = session.api.authorization,
 ): Promise<Outcome> {
 	let remintedAfter401 = false;
 	const send = async () => {
 		await ensureAppJwt(session, settings);
 		const used = session.credential.appJwt;
-		const response = await sendWithAppJwt(session, options, settings);
+		const response = await sendWithAppJwt(session, options, settings, form);
 		if (
 			!remintedAfter401 &&
 			session.credential.mode === 'clientCredentials' &&
@@ -299,7 +305,7 @@ export async function authenticatedRequest(
 		) {
 			remintedAfter401 = true;
 			await ensureAppJwt(session, settings, used);
-			return await sendWithAppJwt(session, options, settings);
+			return await sendWithAppJwt(session, options, settings, form);
 		}
 		return response;
 	};

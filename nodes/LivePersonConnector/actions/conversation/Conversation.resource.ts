@@ -6,7 +6,11 @@ import { definition as close } from './close.operation';
 import { definition as createAndSend } from './createAndSend.operation';
 import { definition as createWithCampaign } from './createWithCampaign.operation';
 import { definition as createWithSdes } from './createWithSdes.operation';
+import { definition as downloadFile } from './downloadFile.operation';
+import { definition as getConversation } from './getConversation.operation';
+import { definition as getMessages } from './getMessages.operation';
 import { definition as markAsRead } from './markAsRead.operation';
+import { definition as sendFile } from './sendFile.operation';
 import { definition as sendMessage } from './sendMessage.operation';
 import { definition as sendTyping } from './sendTyping.operation';
 import { definition as shareLocation } from './shareLocation.operation';
@@ -22,6 +26,10 @@ export const operations = operationsOf(
 	sendTyping,
 	markAsRead,
 	close,
+	getConversation,
+	getMessages,
+	sendFile,
+	downloadFile,
 );
 
 /** The Connector API's own `details.reason` words (see docs/reliability.md). */
@@ -31,6 +39,7 @@ export const CONVERSATION_REASONS = [
 	'consumerHasOpenConversation',
 	'conversationClosed',
 	'conversationNotFound',
+	'fileNotFound',
 ] as const;
 
 export const conversation: ResourceDefinition = {
