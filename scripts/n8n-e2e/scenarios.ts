@@ -651,7 +651,7 @@ export async function retryOnFailCheck(ctx: Context): Promise<void> {
 			`item 2's error does not say it was not sent again: ${description}`,
 		);
 		assert(
-			description.includes(`item 0 (conversation ${firstConversation})`),
+			description.includes(`item 0 (conversationId ${firstConversation}`),
 			`the error does not report item 1's conversation: ${description}`,
 		);
 		return `item 2 unknown, not sent again; item 1 reported in the error; ${facts}; run ${execution.status}`;
