@@ -10,7 +10,10 @@ import type {
 
 import { checkMessagingDomain, connectorApi } from '../nodes/LivePersonConnector/transport/api';
 import { DEFAULT_CSDS_HOST } from '../nodes/shared/transport/credential';
-import { preAuthenticateAppJwt } from '../nodes/shared/transport/preAuthentication';
+import {
+	preAuthenticateAppJwt,
+	STORED_APP_JWT_FIELDS,
+} from '../nodes/shared/transport/preAuthentication';
 
 const clientCredentials = { show: { authentication: ['clientCredentials'] } };
 const staticTokens = { show: { authentication: ['staticTokens'] } };
@@ -209,24 +212,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			description:
 				'Only for the LivePerson Connector Trigger: the client secret of your connector app installation, which LivePerson uses to sign its webhooks. With Client Credentials the Client Secret is used.',
 		},
-		// The AppJWT preAuthentication minted, stored by n8n. A password, so n8n blanks it before the
-		// credential reaches the browser: a working bearer token must never leave the server.
-		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
-		{
-			displayName: 'Minted AppJWT',
-			name: 'mintedAppJwt',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			// Only in transit: an AppJWT the node minted (with its own timeout, retries and Stop), handed
-			// to preAuthentication so n8n stores it like one minted there. Always stored empty.
-			displayName: 'Pending AppJWT',
-			name: 'pendingAppJwt',
-			type: 'hidden',
-			default: '',
-		},
+		...STORED_APP_JWT_FIELDS,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

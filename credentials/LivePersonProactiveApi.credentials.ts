@@ -10,7 +10,10 @@ import type {
 import { checkProactiveAccess } from '../nodes/LivePersonProactiveMessaging/transport/access';
 import { proactiveApi } from '../nodes/LivePersonProactiveMessaging/transport/api';
 import { DEFAULT_CSDS_HOST } from '../nodes/shared/transport/credential';
-import { preAuthenticateAppJwt } from '../nodes/shared/transport/preAuthentication';
+import {
+	preAuthenticateAppJwt,
+	STORED_APP_JWT_FIELDS,
+} from '../nodes/shared/transport/preAuthentication';
 
 const overridden = { show: { overrideHosts: [true] } };
 const accountId = '$credentials.accountId.trim()';
@@ -90,23 +93,7 @@ export class LivePersonProactiveApi implements ICredentialType {
 			displayOptions: overridden,
 			description: 'The Outbound Configuration API (the template list). Empty: from the zone.',
 		},
-		// The AppJWT preAuthentication minted, stored by n8n. A password, so n8n blanks it before the
-		// credential reaches the browser: a working bearer token must never leave the server.
-		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
-		{
-			displayName: 'Minted AppJWT',
-			name: 'mintedAppJwt',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
-		{
-			// Only in transit: an AppJWT the node minted, handed to preAuthentication so n8n stores it.
-			displayName: 'Pending AppJWT',
-			name: 'pendingAppJwt',
-			type: 'hidden',
-			default: '',
-		},
+		...STORED_APP_JWT_FIELDS,
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {

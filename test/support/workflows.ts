@@ -41,21 +41,25 @@ function lpNode(id: string, name: string, column: number, parameters: IDataObjec
 	};
 }
 
+/** A node's On Error and Retry On Fail settings, as n8n stores them on the node. */
+function settingsOf(options: LpNodeOptions): Partial<INode> {
+	return {
+		...(options.onError ? { onError: options.onError } : {}),
+		...(options.retryOnFail
+			? {
+					retryOnFail: true,
+					maxTries: options.retryOnFail.maxTries,
+					waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0,
+				}
+			: {}),
+	};
+}
+
 /** Start -> LivePerson Connector (-> a node using conversationId). */
 export function lpWorkflow(parameters: IDataObject, options: LpNodeOptions = {}) {
 	const nodes: INode[] = [
 		startNode(),
-		{
-			...lpNode('lp', LP_NODE, 1, parameters),
-			...(options.onError ? { onError: options.onError } : {}),
-			...(options.retryOnFail
-				? {
-						retryOnFail: true,
-						maxTries: options.retryOnFail.maxTries,
-						waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0,
-					}
-				: {}),
-		},
+		{ ...lpNode('lp', LP_NODE, 1, parameters), ...settingsOf(options) },
 	];
 	const connections: IDataObject = {
 		Start: { main: [[{ node: LP_NODE, type: 'main', index: 0 }]] },
@@ -193,14 +197,7 @@ export function proactiveWorkflow(parameters: IDataObject, options: LpNodeOption
 			position: [240, 0],
 			parameters: { resource: 'campaign', ...parameters },
 			credentials: { livePersonProactiveApi: PROACTIVE_CREDENTIAL },
-			...(options.onError ? { onError: options.onError } : {}),
-			...(options.retryOnFail
-				? {
-						retryOnFail: true,
-						maxTries: options.retryOnFail.maxTries,
-						waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0,
-					}
-				: {}),
+			...settingsOf(options),
 		},
 	];
 	const connections: IDataObject = {

@@ -3,11 +3,33 @@ import type {
 	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import type { LivePersonApi } from './api';
 import { appJwtNeedsReplacing, mintAppJwt } from './appJwt';
 import { repeatingRequest, retrySettings } from './retry';
+
+/** The hidden fields every LivePerson credential holds its AppJWT in. */
+export const STORED_APP_JWT_FIELDS: INodeProperties[] = [
+	{
+		// The AppJWT preAuthentication minted, stored by n8n. A password, so n8n blanks it before the
+		// credential reaches the browser: a working bearer token must never leave the server.
+		displayName: 'Minted AppJWT',
+		name: 'mintedAppJwt',
+		type: 'hidden',
+		typeOptions: { expirable: true, password: true },
+		default: '',
+	},
+	{
+		// Only in transit: an AppJWT the node minted (with its own timeout, retries and Stop), handed
+		// to preAuthentication so n8n stores it like one minted there. Always stored empty.
+		displayName: 'Pending AppJWT',
+		name: 'pendingAppJwt',
+		type: 'hidden',
+		default: '',
+	},
+];
 
 /**
  * A LivePerson credential's preAuthentication: with client credentials, mints the AppJWT n8n stores
