@@ -14,6 +14,7 @@ export {
 } from './package-loader';
 export type { LoadedTypes, LoadedPackageInfo } from './package-loader';
 export { MANUAL_TRIGGER_TYPE, NO_OP_TYPE, SET_FIELDS_TYPE } from './builtin-nodes';
+export { DATA_TABLE_TYPE, dataTables } from './data-table';
 export { startWebhookServer, onWebhookCall } from './webhook-server';
 export type {
 	WebhookServer,
