@@ -6,6 +6,11 @@ module.exports = {
 	LivePersonConnectorTrigger:
 		require('./dist/nodes/LivePersonConnectorTrigger/LivePersonConnectorTrigger.node')
 			.LivePersonConnectorTrigger,
+	LivePersonProactiveMessaging:
+		require('./dist/nodes/LivePersonProactiveMessaging/LivePersonProactiveMessaging.node')
+			.LivePersonProactiveMessaging,
 	LivePersonConnectorApi: require('./dist/credentials/LivePersonConnectorApi.credentials')
 		.LivePersonConnectorApi,
+	LivePersonProactiveApi: require('./dist/credentials/LivePersonProactiveApi.credentials')
+		.LivePersonProactiveApi,
 };

@@ -11,6 +11,33 @@ import type { RunResult, RunSpec } from './spec';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
+/**
+ * A package from another checkout (--package-dir) resolves n8n-workflow and n8n-core from the
+ * bench's own node_modules, as a community package uses the n8n it runs in: one copy of each, the
+ * same for every client and every package compared.
+ */
+function shareN8nModules(packageDir: string, benchRoot: string): void {
+	const foreign = path.resolve(packageDir) + path.sep;
+	if (path.resolve(benchRoot) + path.sep === foreign) return;
+	const Module = require('module') as {
+		_resolveFilename: (
+			request: string,
+			parent: { filename?: string } | undefined,
+			...rest: unknown[]
+		) => string;
+	};
+	const original = Module._resolveFilename;
+	Module._resolveFilename = function (request, parent, ...rest) {
+		if (
+			/^n8n-(workflow|core)(\/|$)/.test(request) &&
+			parent?.filename?.startsWith(foreign) &&
+			!parent.filename.includes(`${path.sep}node_modules${path.sep}`)
+		)
+			return require.resolve(request, { paths: [benchRoot] });
+		return original.call(this, request, parent, ...rest);
+	};
+}
+
 function hrtimeUs(): number {
 	return Number(process.hrtime.bigint() / 1000n);
 }
@@ -38,11 +65,19 @@ async function main(specFile: string) {
 		const { runRawClient } = await import('./rawClient');
 		run = () => runRawClient(spec, input);
 	} else {
-		const { runNodeClient } = await import('./nodeClient');
-		// Load the package (node and credential types) before the window, as a running n8n has.
+		if (spec.benchRoot) shareN8nModules(spec.packageDir, spec.benchRoot);
+		// Load the package (node and credential types) before the window, as a running n8n has; the
+		// floor loads it too, so both start from the same modules.
 		const { loadNodesAndCredentials } = await import('../test/harness');
 		await loadNodesAndCredentials(spec.packageDir);
-		run = () => runNodeClient(spec, input);
+		if (spec.client === 'floor') {
+			const { runFloorClient, registerFloor } = await import('./floorNode');
+			await registerFloor(spec.packageDir);
+			run = () => runFloorClient(spec, input);
+		} else {
+			const { runNodeClient } = await import('./nodeClient');
+			run = () => runNodeClient(spec, input);
+		}
 	}
 
 	const gc = (globalThis as { gc?: () => void }).gc;

@@ -53,11 +53,25 @@ export async function startEmulatorProcess(latencyMs: number, seed = 7): Promise
 	});
 
 	const control = async (method: string, route: string, body?: unknown): Promise<unknown> => {
-		const response = await fetch(`${baseUrl}/_emulator/${route}`, {
-			method,
-			headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		const send = () =>
+			fetch(`${baseUrl}/_emulator/${route}`, {
+				method,
+				headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		let response: Response;
+		try {
+			response = await send();
+		} catch (error) {
+			// A loaded machine may drop a loopback connection now and then: reads and resets are safe to
+			// repeat once (a POST that may have been applied is not repeated).
+			const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+			const why = `emulator control ${method} ${route} failed (${cause?.code ?? cause?.message ?? String(error)}; emulator ${child.exitCode === null ? 'running' : `exited ${child.exitCode}`})`;
+			if (child.exitCode !== null || (method !== 'GET' && route !== 'reset')) throw new Error(why);
+			console.error(`${why}: trying once more`);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			response = await send();
+		}
 		const text = await response.text();
 		if (!response.ok)
 			throw new Error(

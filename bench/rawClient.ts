@@ -21,8 +21,37 @@ const USER_AGENT = 'n8n';
 const ACCEPT_ENCODING = 'gzip, compress, deflate, br';
 const ACCEPT_ANY = 'application/json, text/plain, */*';
 /** The node's defaults: 5 retries of a 429, at most 60 s of waiting for one request. */
-const RATE_LIMIT_RETRIES = 5;
-const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+export const RATE_LIMIT_RETRIES = 5;
+export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** The node's wait before retrying a 429: Retry-After in seconds, else 1 s doubling per retry with jitter. */
+export function rateLimitWaitMs(retryAfter: unknown, retry: number): number {
+	return retryAfter !== undefined && /^\d+(\.\d+)?$/.test(String(retryAfter))
+		? Number(retryAfter) * 1000
+		: Math.round(1000 * 2 ** retry * (1 + Math.random() * 0.25));
+}
+
+/**
+ * Sends until the answer is not a 429 the node would retry: at most RATE_LIMIT_RETRIES retries and
+ * MAX_RATE_LIMIT_WAIT_MS of waiting. `onRetry` counts the retries.
+ */
+export async function retrying<A>(
+	send: () => Promise<A>,
+	statusOf: (answer: A) => number,
+	retryAfterOf: (answer: A) => unknown,
+	onRetry: () => void = () => undefined,
+): Promise<A> {
+	let waited = 0;
+	for (let retry = 0; ; retry++) {
+		const answer = await send();
+		if (statusOf(answer) !== 429 || retry >= RATE_LIMIT_RETRIES) return answer;
+		const wait = rateLimitWaitMs(retryAfterOf(answer), retry);
+		if (waited + wait > MAX_RATE_LIMIT_WAIT_MS) return answer;
+		waited += wait;
+		onRetry();
+		await new Promise((resolve) => setTimeout(resolve, wait));
+	}
+}
 
 export class RawClient {
 	private readonly httpAgent: http.Agent;
@@ -83,26 +112,18 @@ export class RawClient {
 	}
 
 	/** Sends until the answer is not a 429 the node would retry (Retry-After, else 1 s doubling). */
-	async sendRetrying(
+	sendRetrying(
 		method: string,
 		url: string,
 		headers: Record<string, string>,
 		body?: string,
 	): Promise<Answer> {
-		let waited = 0;
-		for (let retry = 0; ; retry++) {
-			const answer = await this.send(method, url, headers, body);
-			if (answer.status !== 429 || retry >= RATE_LIMIT_RETRIES) return answer;
-			const header = answer.headers['retry-after'];
-			const wait =
-				header !== undefined && /^\d+(\.\d+)?$/.test(String(header))
-					? Number(header) * 1000
-					: Math.round(1000 * 2 ** retry * (1 + Math.random() * 0.25));
-			if (waited + wait > MAX_RATE_LIMIT_WAIT_MS) return answer;
-			waited += wait;
-			this.rateLimitedRetries++;
-			await new Promise((resolve) => setTimeout(resolve, wait));
-		}
+		return retrying(
+			() => this.send(method, url, headers, body),
+			(answer) => answer.status,
+			(answer) => answer.headers['retry-after'],
+			() => this.rateLimitedRetries++,
+		);
 	}
 }
 
@@ -110,7 +131,7 @@ function toBaseUrl(host: string, scheme: string): string {
 	return /^https?:\/\//i.test(host) ? host.replace(/\/+$/, '') : `${scheme}://${host}`;
 }
 
-function claimsOf(jws: string): Record<string, unknown> {
+export function claimsOf(jws: string): Record<string, unknown> {
 	try {
 		return JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
 			string,
@@ -121,7 +142,7 @@ function claimsOf(jws: string): Record<string, unknown> {
 	}
 }
 
-function parse(text: string): unknown {
+export function parse(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
@@ -129,7 +150,7 @@ function parse(text: string): unknown {
 	}
 }
 
-interface OutputItem {
+export interface OutputItem {
 	json: Record<string, unknown>;
 	pairedItem: { item: number };
 }
@@ -171,34 +192,9 @@ export async function openRawSession(
 
 type RawSession = Awaited<ReturnType<typeof openRawSession>>;
 
-async function runItem(
-	client: RawClient,
-	session: RawSession,
-	spec: RunSpec,
-	item: BenchItem,
-	index: number,
-): Promise<OutputItem> {
-	const { account, hosts, appJwt } = session;
-	const fail = (message: string, status?: number): OutputItem => ({
-		json: {
-			error: message,
-			details: { itemIndex: index, ...(status ? { httpCode: status } : {}) },
-		},
-		pairedItem: { item: index },
-	});
-	let jws = item.consumerJws;
-	if (!jws) {
-		const minted = await client.sendRetrying(
-			'POST',
-			`${hosts.idp}/api/account/${account}/consumer?v=1.0`,
-			{ Accept: 'application/json', 'Content-Type': 'application/json', Authorization: appJwt },
-			JSON.stringify({ ext_consumer_id: item.contactId }),
-		);
-		jws = (parse(minted.text) as { token?: string }).token;
-		if ((minted.status !== 200 && minted.status !== 201) || !jws)
-			return fail(`IDP answered ${minted.status}`, minted.status);
-	}
-	const batch = [
+/** The CONVERSATION batch the node sends for an item (Customer Info SDE, then the conversation request). */
+export function conversationBatch(accountId: string) {
+	return [
 		{
 			kind: 'req',
 			id: '1',
@@ -211,9 +207,95 @@ async function runItem(
 			kind: 'req',
 			id: '2',
 			type: 'cm.ConsumerRequestConversation',
-			body: { channelType: 'MESSAGING', brandId: spec.accountId },
+			body: { channelType: 'MESSAGING', brandId: accountId },
 		},
 	];
+}
+
+/** A failed item, as the bench's clients report it. */
+export function failedItem(index: number, message: string, status?: number): OutputItem {
+	return {
+		json: {
+			error: message,
+			details: { itemIndex: index, ...(status ? { httpCode: status } : {}) },
+		},
+		pairedItem: { item: index },
+	};
+}
+
+/** The output item of the node's shape for a create's answer (`answer`: its body, text or parsed). */
+export function createdItem(
+	item: BenchItem,
+	index: number,
+	jws: string,
+	batch: ReturnType<typeof conversationBatch>,
+	status: number,
+	answer: unknown,
+): OutputItem {
+	const answers = (typeof answer === 'string' ? parse(answer) : answer) as Array<{
+		reqId?: string;
+		code?: string;
+		body?: Record<string, unknown>;
+	}>;
+	if (status !== 200 || !Array.isArray(answers))
+		return failedItem(index, `CONVERSATION answered ${status}`, status);
+	const results = batch.map((request) => {
+		const found = answers.find((a) => a.reqId === request.id) ?? {};
+		return { type: request.type, reqId: request.id, code: found.code, body: found.body };
+	});
+	const conversationId = results[1].code === 'OK' ? results[1].body?.conversationId : undefined;
+	if (typeof conversationId !== 'string')
+		return failedItem(index, `CONVERSATION refused: ${JSON.stringify(results[1].body)}`, status);
+	const claims = claimsOf(jws);
+	return {
+		json: {
+			conversationId,
+			ext_consumer_id: item.consumerJws ? claims.ext_consumer_id : item.contactId,
+			lp_consumer_id: claims.lp_consumer_id,
+			livePersonResponses: results,
+		},
+		pairedItem: { item: index },
+	};
+}
+
+/** Counts of a client's output items, for the bench's checks. */
+export function outcomeOf(input: BenchItem[], output: OutputItem[]): ClientOutcome {
+	const succeeded = output.filter((item) => typeof item?.json.conversationId === 'string').length;
+	const errors = output
+		.filter((item) => item?.json.error !== undefined)
+		.slice(0, 3)
+		.map((item) => String(item.json.error));
+	return {
+		outputItems: output.filter(Boolean).length,
+		succeeded,
+		failed: output.filter(Boolean).length - succeeded,
+		unpaired:
+			input.length - new Set(output.filter(Boolean).map((item) => item.pairedItem.item)).size,
+		errors,
+	};
+}
+
+async function runItem(
+	client: RawClient,
+	session: RawSession,
+	spec: RunSpec,
+	item: BenchItem,
+	index: number,
+): Promise<OutputItem> {
+	const { account, hosts, appJwt } = session;
+	let jws = item.consumerJws;
+	if (!jws) {
+		const minted = await client.sendRetrying(
+			'POST',
+			`${hosts.idp}/api/account/${account}/consumer?v=1.0`,
+			{ Accept: 'application/json', 'Content-Type': 'application/json', Authorization: appJwt },
+			JSON.stringify({ ext_consumer_id: item.contactId }),
+		);
+		jws = (parse(minted.text) as { token?: string }).token;
+		if ((minted.status !== 200 && minted.status !== 201) || !jws)
+			return failedItem(index, `IDP answered ${minted.status}`, minted.status);
+	}
+	const batch = conversationBatch(spec.accountId);
 	const created = await client.sendRetrying(
 		'POST',
 		`${hosts.asyncMessagingEnt}/api/account/${account}/messaging/consumer/conversation?v=3`,
@@ -225,30 +307,7 @@ async function runItem(
 		},
 		JSON.stringify(batch),
 	);
-	const answers = parse(created.text) as Array<{
-		reqId?: string;
-		code?: string;
-		body?: Record<string, unknown>;
-	}>;
-	if (created.status !== 200 || !Array.isArray(answers))
-		return fail(`CONVERSATION answered ${created.status}`, created.status);
-	const results = batch.map((request) => {
-		const answer = answers.find((a) => a.reqId === request.id) ?? {};
-		return { type: request.type, reqId: request.id, code: answer.code, body: answer.body };
-	});
-	const conversationId = results[1].code === 'OK' ? results[1].body?.conversationId : undefined;
-	if (typeof conversationId !== 'string')
-		return fail(`CONVERSATION refused: ${JSON.stringify(results[1].body)}`, created.status);
-	const claims = claimsOf(jws);
-	return {
-		json: {
-			conversationId,
-			ext_consumer_id: item.consumerJws ? claims.ext_consumer_id : item.contactId,
-			lp_consumer_id: claims.lp_consumer_id,
-			livePersonResponses: results,
-		},
-		pairedItem: { item: index },
-	};
+	return createdItem(item, index, jws, batch, created.status, created.text);
 }
 
 export async function runRawClient(
@@ -269,20 +328,7 @@ export async function runRawClient(
 			}
 		};
 		await Promise.all(Array.from({ length: Math.max(1, spec.concurrency) }, worker));
-		const succeeded = output.filter((item) => typeof item.json.conversationId === 'string').length;
-		const errors = output
-			.filter((item) => item.json.error !== undefined)
-			.slice(0, 3)
-			.map((item) => String(item.json.error));
-		return {
-			outputItems: output.filter(Boolean).length,
-			succeeded,
-			failed: output.length - succeeded,
-			unpaired: input.length - new Set(output.map((item) => item.pairedItem.item)).size,
-			errors,
-			output,
-			rateLimitedRetries: client.rateLimitedRetries,
-		};
+		return { ...outcomeOf(input, output), output, rateLimitedRetries: client.rateLimitedRetries };
 	} finally {
 		client.close();
 	}

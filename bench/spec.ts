@@ -3,7 +3,22 @@
 /** The concurrency the bench prints as "default": the node's own default for Options › Items in Parallel. */
 export { DEFAULT_CONCURRENCY } from '../nodes/shared/descriptions/options';
 
-export type ClientKind = 'node' | 'raw';
+/**
+ * node: the LivePerson Connector in n8n's engine. floor: n8n's floor, a bare node in the same engine
+ * making the node's requests with its request options and nothing else (bench/floorNode.ts).
+ * raw: a keep-alive client on Node's http module, no n8n (bench/rawClient.ts).
+ */
+export type ClientKind = 'node' | 'floor' | 'raw';
+
+export const CLIENT_KINDS: readonly ClientKind[] = ['node', 'floor', 'raw'];
+
+/**
+ * The floor's cancel signal. none: no abortSignal on its requests. shared: the execution's one
+ * long-lived cancel signal on every request. perRequest: an
+ * AbortController per request, aborted by the execution's signal, its forwarding listener removed
+ * when the request settles.
+ */
+export type FloorSignal = 'none' | 'shared' | 'perRequest';
 
 /**
  * newConsumers: each item is a new consumer (IDP mint + CONVERSATION create per item).
@@ -25,8 +40,14 @@ export interface RunSpec {
 	consumerPrefix: string;
 	/** perItemJws: a JSON file with one ConsumerJWS per item, in item order. */
 	jwsFile?: string;
-	/** The repository root: the package the node is loaded from (its package.json `n8n` field). */
+	/** The package the node is loaded from (its package.json `n8n` field): a built checkout. */
 	packageDir: string;
+	/** The bench's own checkout: n8n-core and n8n-workflow are loaded from here for every client. */
+	benchRoot?: string;
+	/** Floor only: what cancel signal its requests carry (default none). */
+	floorSignal?: FloorSignal;
+	/** Floor only: read each item's consumer ID through the node's expression, `{{ $json.contactId }}`. */
+	floorExpression?: boolean;
 	/**
 	 * Raw client only. keepAlive (the baseline): one keep-alive agent. perRequest: a new agent and TCP
 	 * connection per request, as n8n's helpers do, to price what connection reuse would save.

@@ -1,7 +1,8 @@
-// The benchmark's instrument (bench/): its raw baseline client must send exactly the requests the
-// node sends, or the node/raw ratios mean nothing. Checked here against an in-process emulator.
-// No timing is measured or asserted.
-import { parseOptions } from '../bench/bench';
+// The benchmark's instrument (bench/): its raw baseline client and n8n's floor (a bare node in the
+// engine) must send exactly the requests the node sends, or the node/raw and node/floor ratios mean
+// nothing. Checked here against an in-process emulator. No timing is measured or asserted.
+import { pairedRatios, parseOptions, parseThrottleWindow, perSecond } from '../bench/bench';
+import { runFloorClient } from '../bench/floorNode';
 import { runNodeClient } from '../bench/nodeClient';
 import { summariseProfile } from '../bench/profile';
 import { runRawClient } from '../bench/rawClient';
@@ -12,7 +13,7 @@ import {
 	type RunSpec,
 	type Workload,
 } from '../bench/spec';
-import { startEmulator } from '../emulator/src';
+import { faultPresets, startEmulator } from '../emulator/src';
 import type { Emulator, RecordedRequest } from '../emulator/src';
 import { REPO_ROOT } from './harness';
 import { clearNodeCaches } from './support/caches';
@@ -41,6 +42,8 @@ describe('bench: the raw client sends what the node sends', () => {
 		workload: Workload,
 		jws?: string[],
 		rawConnections?: RunSpec['rawConnections'],
+		floorSignal?: RunSpec['floorSignal'],
+		floorExpression?: boolean,
 	) {
 		// Each bench run is a fresh process: no host or ConsumerJWS cached from an earlier run.
 		clearNodeCaches();
@@ -57,10 +60,16 @@ describe('bench: the raw client sends what the node sends', () => {
 			consumerPrefix: `same-${workload}-`,
 			packageDir: REPO_ROOT,
 			rawConnections,
+			floorSignal,
+			floorExpression,
 		};
 		const input = benchInput(spec, jws);
 		const outcome =
-			client === 'node' ? await runNodeClient(spec, input) : await runRawClient(spec, input);
+			client === 'node'
+				? await runNodeClient(spec, input)
+				: client === 'floor'
+					? await runFloorClient(spec, input)
+					: await runRawClient(spec, input);
 		const connectionHeaders = emu.requests.map((r) => r.headers.connection);
 		return {
 			outcome,
@@ -78,8 +87,26 @@ describe('bench: the raw client sends what the node sends', () => {
 		expect(new Set(raw.connectionHeaders)).toEqual(new Set(['close']));
 	});
 
+	/** The output items' json, conversation ids aside. */
+	function outputJson(client: ClientKind, outcome: { output: unknown }) {
+		const items =
+			client === 'raw'
+				? (outcome.output as Array<{ json: Record<string, unknown> }>)
+				: (
+						outcome.output as {
+							outputOf(n: string): Array<{ json: Record<string, unknown> }>;
+						}
+					).outputOf(client === 'node' ? 'LivePerson' : 'Floor');
+		return JSON.parse(
+			JSON.stringify(items.map((item) => item.json)).replace(
+				/"conversationId":"[^"]+"/g,
+				'"conversationId":"x"',
+			),
+		) as unknown;
+	}
+
 	it.each<Workload>(['newConsumers', 'perItemJws'])(
-		'%s: same requests, same output, one connection for the raw client',
+		'%s: the raw client and the floor send the same requests and output the same items as the node',
 		async (workload) => {
 			const jws =
 				workload === 'perItemJws'
@@ -87,10 +114,17 @@ describe('bench: the raw client sends what the node sends', () => {
 					: undefined;
 			const node = await run('node', workload, jws);
 			const raw = await run('raw', workload, jws);
+			const floor = await run('floor', workload, jws);
 
-			expect(node.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
-			expect(raw.outcome).toMatchObject({ outputItems: 3, succeeded: 3, failed: 0, unpaired: 0 });
+			for (const client of [node, raw, floor])
+				expect(client.outcome).toMatchObject({
+					outputItems: 3,
+					succeeded: 3,
+					failed: 0,
+					unpaired: 0,
+				});
 			expect(raw.requests).toEqual(node.requests);
+			expect(floor.requests).toEqual(node.requests);
 			expect(raw.requests.map((r) => r.path.split('/').pop())).toEqual(
 				workload === 'newConsumers'
 					? [
@@ -106,42 +140,82 @@ describe('bench: the raw client sends what the node sends', () => {
 					: ['baseURI.json', 'token', 'conversation', 'conversation', 'conversation'],
 			);
 			expect(raw.stats.connections).toBe(1);
-			expect(raw.conversations.map((c) => c.extConsumerId)).toEqual(
-				node.conversations.map((c) => c.extConsumerId),
-			);
-
-			// The same output items, conversation ids aside.
-			const nodeJson = (
-				node.outcome.output as { outputOf(n: string): Array<{ json: Record<string, unknown> }> }
-			)
-				.outputOf('LivePerson')
-				.map((item) => ({ ...item.json, conversationId: typeof item.json.conversationId }));
-			const rawJson = (raw.outcome.output as Array<{ json: Record<string, unknown> }>).map(
-				(item) => ({
-					...item.json,
-					conversationId: typeof item.json.conversationId,
-				}),
-			);
-			const withoutIds = (items: Array<Record<string, unknown>>) =>
-				JSON.parse(
-					JSON.stringify(items).replace(/"conversationId":"[^"]+"/g, '"conversationId":"x"'),
+			// The floor goes through n8n's helpers, as the node: a connection per request.
+			expect(floor.stats.connections).toBe(node.stats.connections);
+			for (const client of [raw, floor])
+				expect(client.conversations.map((c) => c.extConsumerId)).toEqual(
+					node.conversations.map((c) => c.extConsumerId),
 				);
-			expect(withoutIds(rawJson)).toEqual(withoutIds(nodeJson));
+
+			const nodeJson = outputJson('node', node.outcome);
+			expect(outputJson('raw', raw.outcome)).toEqual(nodeJson);
+			expect(outputJson('floor', floor.outcome)).toEqual(nodeJson);
 		},
 	);
+
+	it.each(['shared', 'perRequest'] as const)(
+		'the floor with a cancel signal (%s) sends the same requests',
+		async (floorSignal) => {
+			const node = await run('node', 'newConsumers');
+			const floor = await run('floor', 'newConsumers', undefined, undefined, floorSignal);
+			expect(floor.outcome).toMatchObject({ succeeded: 3, failed: 0 });
+			expect(floor.requests).toEqual(node.requests);
+		},
+	);
+
+	it('the floor reading the consumer ID through the expression sends the same requests', async () => {
+		const node = await run('node', 'newConsumers');
+		const floor = await run('floor', 'newConsumers', undefined, undefined, undefined, true);
+		expect(floor.outcome).toMatchObject({ succeeded: 3, failed: 0 });
+		expect(floor.requests).toEqual(node.requests);
+	});
+
+	it('the floor retries a 429 as the node does: after Retry-After, then answers', async () => {
+		clearNodeCaches();
+		emu.reset();
+		emu.faults.add(faultPresets.tooManyRequests('conversation', { retryAfter: 0, times: 2 }));
+		const floor = await runFloorClient(
+			{
+				client: 'floor',
+				workload: 'newConsumers',
+				items: 1,
+				concurrency: 1,
+				baseUrl: emu.baseUrl,
+				accountId: emu.accountId,
+				clientId: emu.clientId,
+				clientSecret: emu.clientSecret,
+				consumerPrefix: 'retry-',
+				packageDir: REPO_ROOT,
+			},
+			[{ contactId: 'retry-0' }],
+		);
+		expect(floor).toMatchObject({ succeeded: 1, failed: 0 });
+		expect(emu.requests.map((r) => [r.path.split('/').pop(), r.status])).toEqual([
+			['baseURI.json', 200],
+			['token', 200],
+			['consumer', 201],
+			['conversation', 429],
+			['conversation', 429],
+			['conversation', 200],
+		]);
+	});
 });
 
 describe('bench: options and the profile summary', () => {
 	it('reads the flags, with the documented defaults', () => {
 		expect(parseOptions([])).toMatchObject({
-			sizes: [1000, 5000, 20000],
+			sizes: [1000, 5000, 20000, 40000],
 			jwsSizes: [5000],
 			latencies: [0, 100],
 			concurrencies: [1, DEFAULT_CONCURRENCY],
 			repeat: 1,
 			rateLimitShare: 0,
-			clients: ['node', 'raw'],
+			retryAfter: 1,
+			clients: ['node', 'floor', 'raw'],
+			packageDir: REPO_ROOT,
+			floorSignal: 'none',
 		});
+		expect(parseOptions([])).not.toHaveProperty('throttleWindow', expect.anything());
 		expect(
 			parseOptions([
 				'--sizes',
@@ -162,6 +236,56 @@ describe('bench: options and the profile summary', () => {
 			repeat: 3,
 		});
 		expect(() => parseOptions(['--sizes', 'many'])).toThrow('--sizes');
+		expect(
+			parseOptions([
+				'--clients',
+				'raw,node',
+				'--package-dir',
+				'/somewhere/else',
+				'--floor-signal',
+				'--throttle-window',
+				'2s-8s:0.9',
+			]),
+		).toMatchObject({
+			clients: ['node', 'raw'],
+			packageDir: '/somewhere/else',
+			floorSignal: 'shared',
+			throttleWindow: { fromMs: 2000, toMs: 8000, share: 0.9 },
+		});
+		expect(parseOptions(['--floor-signal', 'per-request']).floorSignal).toBe('perRequest');
+		expect(parseOptions(['--floor-signal=none']).floorSignal).toBe('none');
+		expect(() => parseOptions(['--clients', 'node,fast'])).toThrow('--clients');
+		expect(parseThrottleWindow('500ms-2.5:0.5')).toEqual({ fromMs: 500, toMs: 2500, share: 0.5 });
+		for (const bad of ['8s-2s:0.9', '2s-8s', '2s-8s:1.5'])
+			expect(() => parseThrottleWindow(bad)).toThrow('--throttle-window');
+	});
+
+	it('pairs runs for ratios, and turns the emulator counters into figures per second', () => {
+		const run = (wallMs: number, cpuMs: number, rss: number) =>
+			({
+				wallMs,
+				cpuUserMs: cpuMs,
+				cpuSystemMs: 0,
+				items: 1,
+				maxRssMb: rss,
+				rssAtStartMb: 100,
+			}) as never;
+		expect(
+			pairedRatios([run(200, 10, 300), run(100, 10, 200)], [run(100, 5, 200), run(100, 10, 200)]),
+		).toEqual({
+			wall: '1.50x (1.00–2.00)',
+			cpu: '1.50x (1.00–2.00)',
+			rss: '1.25x (1.00–1.50)',
+			growth: '1.50x (1.00–2.00)',
+		});
+		// Samples every 250 ms; the first second starts at the first request.
+		expect(
+			perSecond([0, 2, 4, 4, 4, 4, 1, 1, 1, 1, 0], [0, 3, 10, 20, 30, 40, 42, 44, 46, 48, 48]),
+		).toEqual([
+			{ inFlight: 3.5, requests: 30 },
+			{ inFlight: 1.75, requests: 16 },
+			{ inFlight: 0.5, requests: 2 },
+		]);
 	});
 
 	it('attributes samples to packages, by self time and on the stack, within the window', () => {

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { CONVERSATION_REASONS } from '../nodes/LivePersonConnector/actions/conversation/Conversation.resource';
+import { CAMPAIGN_REASONS } from '../nodes/LivePersonProactiveMessaging/actions/campaign/Campaign.resource';
 import { SHARED_REASONS } from '../nodes/shared/errors';
 
 const REPO = path.resolve(__dirname, '..');
@@ -204,5 +205,13 @@ describe('the reasons a workflow routes on', () => {
 		expect(new Set(documented)).toEqual(
 			new Set([...SHARED_REASONS, ...CONVERSATION_REASONS, 'unexpected']),
 		);
+	});
+
+	test("docs/proactive.md documents exactly the Proactive node's own reasons", () => {
+		const page = fs.readFileSync(path.join(REPO, 'docs', 'proactive.md'), 'utf8');
+		const documented = [...page.matchAll(/^\| `(\w+)` \|/gm)]
+			.map((match) => match[1])
+			.filter((word) => word !== 'reason' && !/^[A-Z_]+$/.test(word));
+		expect(new Set(documented)).toEqual(new Set(CAMPAIGN_REASONS));
 	});
 });

@@ -821,7 +821,7 @@ describe('Proactive: the handoff list (Outbound Configuration)', () => {
 		const all = await get();
 		expect(all.status).toBe(200);
 		expect(Array.isArray(all.json)).toBe(true);
-		expect(all.json).toHaveLength(10);
+		expect(all.json).toHaveLength(11);
 		for (const p of all.json) {
 			expect(p).toEqual(
 				expect.objectContaining({
@@ -838,7 +838,7 @@ describe('Proactive: the handoff list (Outbound Configuration)', () => {
 			pages.push(page.json.map((p: { id: string }) => p.id));
 			if (page.json.length < 4) break;
 		}
-		expect(pages.map((p) => p.length)).toEqual([4, 4, 2]);
+		expect(pages.map((p) => p.length)).toEqual([4, 4, 3]);
 		expect(pages.flat()).toEqual(all.json.map((p: { id: string }) => p.id));
 		expect((await get('v=1&limit=-1')).status).toBe(400);
 		expect((await get('v=1&limit=abc')).status).toBe(400);
@@ -912,13 +912,13 @@ describe('Proactive: the handoff list (Outbound Configuration)', () => {
 			],
 		};
 		expect((await control('POST', '/handoffs', { profiles: [profile] })).status).toBe(200);
-		expect((await get()).json).toHaveLength(11);
+		expect((await get()).json).toHaveLength(12);
 		const r = await createCampaign(campaignBody('7777777777777', [sms(NY, {})]));
 		expect(r.json.acceptedConsumers).toHaveLength(1);
 		await control('POST', '/handoffs', { profiles: [profile], replace: true });
 		expect((await get()).json).toHaveLength(1);
 		emu.reset();
-		expect((await get()).json).toHaveLength(10);
+		expect((await get()).json).toHaveLength(11);
 	});
 });
 

@@ -3,6 +3,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 
 import { decodeJwtPayload, faultPresets, startEmulator, webhookSignature } from '../emulator/src';
+import { FaultController, faultSpecFromJson } from '../emulator/src/faults';
 import type { Emulator, WebhookDelivery } from '../emulator/src';
 
 // ---------------------------------------------------------------------------------------------
@@ -1388,6 +1389,39 @@ describe('emulator: faults and the log', () => {
 			Authorization: emu.mintAppJwt(),
 		});
 		expect(fresh.status).toBe(200);
+	});
+
+	it('applies a fault only inside its time window, counted from the first request it matched', () => {
+		let now = 1_000_000;
+		const faults = new FaultController(3, () => now);
+		faults.add(
+			faultSpecFromJson({
+				on: 'conversation',
+				probability: 1,
+				window: { fromMs: 2000, toMs: 8000 },
+				action: { type: 'status', status: 429, headers: { 'Retry-After': '1' } },
+			}),
+		);
+		const request = (endpoint: 'conversation' | 'idp') =>
+			faults.pick({ endpoint } as Parameters<FaultController['pick']>[0])?.type;
+		const at = (ms: number, endpoint: 'conversation' | 'idp' = 'conversation') => {
+			now = 1_000_000 + ms;
+			return request(endpoint);
+		};
+		expect(at(500, 'idp')).toBeUndefined(); // another endpoint: neither refused nor the origin
+		// The origin is the first create, at 1 s: the window is open from 3 s to 9 s.
+		expect([1000, 2900, 3000, 5000, 8999, 9000, 20000].map((ms) => at(ms))).toEqual([
+			undefined,
+			undefined,
+			'status',
+			'status',
+			'status',
+			undefined,
+			undefined,
+		]);
+		expect(() =>
+			faults.add({ on: 'any', window: { fromMs: 5, toMs: 5 }, action: { type: 'delay', ms: 1 } }),
+		).toThrow(/window/);
 	});
 
 	it('refuses malformed fault specs', () => {

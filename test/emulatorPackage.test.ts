@@ -6,6 +6,8 @@
  * a conversation opened through CREATE with a ConsumerJWS from the IDP, the printed static tokens,
  * and the control API (a fault, the agent's answer, the log).
  */
+import type { INodeProperties } from 'n8n-workflow';
+
 import { execFile, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,6 +15,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 
 import { LivePersonConnectorApi } from '../credentials/LivePersonConnectorApi.credentials';
+import { LivePersonProactiveApi } from '../credentials/LivePersonProactiveApi.credentials';
 import type { EmulatorInfo } from '../emulator/src';
 
 const run = promisify(execFile);
@@ -87,12 +90,12 @@ async function call(
 	return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
-const block = (variant: string) => {
+const block = (variant: string, displayName = 'LivePerson Connector API') => {
 	const found = info.credentials.find(
-		(c) => c.displayName === 'LivePerson Connector API' && c.variant === variant,
+		(c) => c.displayName === displayName && c.variant === variant,
 	);
 	if (!found) throw new Error(`no "${variant}" block in ${JSON.stringify(info.credentials)}`);
-	return found.data;
+	return found.data as Record<string, string>;
 };
 
 const createBatch = (accountId: string, message: string) => [
@@ -210,8 +213,17 @@ test('npx prints the credential values as JSON: both ways of the n8n credential,
 });
 
 test('every printed field is a field of the n8n credential, under its label there', () => {
-	const properties = new LivePersonConnectorApi().properties;
+	const credentials: Record<string, { properties: INodeProperties[] }> = {
+		livePersonConnectorApi: new LivePersonConnectorApi(),
+		livePersonProactiveApi: new LivePersonProactiveApi(),
+	};
+	expect(info.credentials.map((c) => c.type).sort()).toEqual([
+		'livePersonConnectorApi',
+		'livePersonConnectorApi',
+		'livePersonProactiveApi',
+	]);
 	for (const credential of info.credentials) {
+		const { properties } = credentials[credential.type];
 		for (const field of credential.fields) {
 			const property = properties.find((p) => p.name === field.name);
 			expect([field.name, property?.displayName]).toEqual([field.name, field.label]);
@@ -222,6 +234,33 @@ test('every printed field is a field of the n8n credential, under its label ther
 			if (showFor) expect(showFor).toContain(credential.data.authentication);
 		}
 	}
+});
+
+test('the printed Proactive Messaging credential works: a Proactive token, then the template list', async () => {
+	const proactive = block('Client Credentials', 'LivePerson Proactive Messaging API');
+	expect(proactive.overrideHosts).toBe(true);
+	const csds = await call(
+		`${proactive.csdsHost}/api/account/${proactive.accountId}/service/sentinel/baseURI.json?version=1.0`,
+	);
+	const minted = await fetch(
+		`http://${csds.json.baseURI}/sentinel/api/account/${proactive.accountId}/app/token?v=1.0`,
+		{
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				client_id: proactive.clientId,
+				client_secret: proactive.clientSecret,
+			}),
+		},
+	);
+	const { access_token: token } = (await minted.json()) as { access_token: string };
+	const list = await call(
+		`${proactive.handoffHost}/api/account/${proactive.accountId}/app/prmsg/handoffs/list?v=1&limit=5&offset=0`,
+		{ headers: { Authorization: `Bearer ${token}` } },
+	);
+	expect(list.status).toBe(200);
+	expect(list.json.length).toBeGreaterThan(0);
 });
 
 test('the printed Client Credentials work: CSDS, Sentinel, IDP, then CREATE opens a conversation', async () => {

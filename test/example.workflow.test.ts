@@ -2,14 +2,22 @@
  * The importable examples, run as shipped in n8n-core's engine against the emulator, clicked again
  * and again as a new user would: the contact -> conversation pairing lives in n8n's Data table (the
  * harness's in-memory stand-in, the same node and parameters), so every run works, and the two
- * examples, run one after the other against the same LivePerson and the same table, never trip over
- * each other.
+ * CRM examples, run one after the other against the same LivePerson and the same table, never trip
+ * over each other. The Proactive example sends its reminders twice.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator/src';
 import { HarnessCredentialsHelper, WorkflowRunResult, dataTables, runWorkflow } from './harness';
-import { EXAMPLE_CREDENTIAL, clientCredential, readExample } from './support/workflows';
+import {
+	EXAMPLE_CREDENTIAL,
+	PROACTIVE_EXAMPLE_CREDENTIAL,
+	clientCredential,
+	proactiveCredential,
+	readExample,
+} from './support/workflows';
 
 const TABLE = 'LivePerson conversations';
 const CREATE_EXAMPLE = 'create-conversation-for-crm-contact.workflow.json';
@@ -255,8 +263,51 @@ describe('crm-contact-conversation, as imported: open, send into, close, as CRM 
 	});
 });
 
+describe('the importable Proactive example: WhatsApp reminders, then their delivery status', () => {
+	test('reminders go to the customers who agreed; their status comes back for the CRM; the others need attention; and again on a second click', async () => {
+		const emulator = await startEmulator();
+		try {
+			const { workflow, sample } = readExample('appointment-reminder-whatsapp.workflow.json');
+			const credentials = proactiveCredential(emulator, {}, PROACTIVE_EXAMPLE_CREDENTIAL);
+			const result = await runWorkflow(workflow, { input: sample, credentials });
+
+			expect(result.status).toBe('success');
+			const [campaign] = emulator.proactive.campaigns();
+			expect(campaign.templateId).toBe('8888888888888');
+			expect(campaign.recipients.map((r) => [r.phoneNumber, r.variables])).toEqual([
+				['+14155550101', { '1': 'Ada', '2': '10:30' }],
+				['+442079460018', { '1': 'Grace', '2': '14:00' }],
+			]);
+			expect(result.jsonOf('Reminder Status for the CRM')).toEqual([
+				expect.objectContaining({
+					appointmentId: 'apt-1001',
+					reminderStatus: 'DELIVERED',
+					customerReplied: false,
+				}),
+				expect.objectContaining({
+					appointmentId: 'apt-1002',
+					reminderStatus: 'DELIVERED',
+					customerReplied: false,
+				}),
+			]);
+			const [refused] = result.jsonOf('Needs Attention') as Array<{ details?: IDataObject }>;
+			expect(refused.details).toMatchObject({ reason: 'invalidInput', field: 'Consent' });
+
+			// A second click sends the reminders again, as a new campaign, and reads their status.
+			const again = await runWorkflow(workflow, { input: sample, credentials });
+			expect(again.status).toBe('success');
+			expect(emulator.proactive.campaigns()).toHaveLength(2);
+			expect(again.jsonOf('Reminder Status for the CRM')).toHaveLength(2);
+		} finally {
+			await emulator.close();
+		}
+	}, 60_000);
+});
+
 describe('the examples as files', () => {
-	const files = [CREATE_EXAMPLE, CRM_EXAMPLE, 'agent-reply-to-crm.workflow.json'];
+	const files = readdirSync(path.join(__dirname, '..', 'examples'))
+		.filter((f) => f.endsWith('.workflow.json'))
+		.sort();
 
 	test.each(files)('%s: no two nodes overlap on the canvas', (file) => {
 		const { workflow } = readExample(file);
@@ -272,12 +323,12 @@ describe('the examples as files', () => {
 	});
 
 	test.each(files)(
-		'%s: every LivePerson Connector node routes its failures (error output connected)',
+		'%s: every LivePerson action node routes its failures (error output connected)',
 		(file) => {
 			const { workflow } = readExample(file);
 			const connections = workflow.connections as Record<string, { main: unknown[][] }>;
 			const unrouted = workflow.nodes
-				.filter((n) => n.type === 'n8n-nodes-liveperson.livePersonConnector')
+				.filter((n) => n.type.startsWith('n8n-nodes-liveperson.') && !/Trigger$/.test(n.type))
 				.filter((n) => n.onError !== 'continueErrorOutput' || !connections[n.name]?.main[1]?.length)
 				.map((n) => n.name);
 			expect(unrouted).toEqual([]);

@@ -402,6 +402,56 @@ describe('what LivePerson refuses, with a reason a workflow can route on', () =>
 	});
 });
 
+describe('Share Location', () => {
+	test("the customer's location reaches the agent as a map, the label as given", async () => {
+		const conversationId = await openConversation('share-location');
+		const result = await runOn(
+			{
+				operation: 'shareLocation',
+				consumerId: 'share-location',
+				conversationId,
+				latitude: '={{ $json.lat }}',
+				longitude: '={{ $json.lng }}',
+				label: 'Delivery address',
+			},
+			[{ lat: 48.8584, lng: 2.2945 }],
+		);
+		expect(result.jsonOf(LP_NODE)[0]).toMatchObject({
+			conversationId,
+			location: { latitude: 48.8584, longitude: 2.2945, label: 'Delivery address' },
+			sequence: 0,
+		});
+		const [event] = emulator.state
+			.conversations()
+			.find((c) => c.conversationId === conversationId)!.events;
+		expect(event.event).toEqual({
+			type: 'RichContentEvent',
+			content: {
+				type: 'vertical',
+				elements: [{ type: 'map', la: 48.8584, lo: 2.2945, alt: 'Delivery address' }],
+			},
+		});
+	});
+
+	test('a latitude beyond 90 is bad input: nothing is sent', async () => {
+		const result = await runOn(
+			{
+				operation: 'shareLocation',
+				consumerId: 'x',
+				conversationId: 'c',
+				latitude: '={{ 91 }}',
+				longitude: 0,
+			},
+			[{}],
+			{ onError: 'continueRegularOutput' },
+		);
+		const [item] = result.jsonOf(LP_NODE) as Array<{ error?: string; details?: IDataObject }>;
+		expect(item.error).toBe('Latitude must be between -90 and 90, not 91 [item 0]');
+		expect(item.details).toMatchObject({ reason: 'invalidInput', locationSent: 'no' });
+		expect(emulator.requests).toHaveLength(0);
+	});
+});
+
 describe('Close Conversation', () => {
 	test('closing a closed conversation is reported plainly as closed, not as an error', async () => {
 		const conversationId = await openConversation('close-twice');

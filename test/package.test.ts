@@ -38,12 +38,18 @@ test('index.js exports the node and credential classes from dist/ for programmat
 		'LivePersonConnector',
 		'LivePersonConnectorApi',
 		'LivePersonConnectorTrigger',
+		'LivePersonProactiveApi',
+		'LivePersonProactiveMessaging',
 	]);
 	expect(new exported.LivePersonConnector().description.name).toBe('livePersonConnector');
 	expect(new exported.LivePersonConnectorTrigger().description.name).toBe(
 		'livePersonConnectorTrigger',
 	);
 	expect(new exported.LivePersonConnectorApi().name).toBe('livePersonConnectorApi');
+	expect(new exported.LivePersonProactiveMessaging().description.name).toBe(
+		'livePersonProactiveMessaging',
+	);
+	expect(new exported.LivePersonProactiveApi().name).toBe('livePersonProactiveApi');
 	expect(pkg.main).toBe('index.js');
 });
 

@@ -10,12 +10,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as fs from 'fs';
-import * as path from 'path';
-
 import { startEmulator } from '../emulator/src';
-import { NODES_OVER_THE_KERNEL } from '../scripts/kernelNodes';
-import { withSubtitle } from '../scripts/sync-subtitles';
 import { loadNodesAndCredentials, REPO_ROOT, runWorkflow } from './harness';
 import { clearNodeCaches } from './support/caches';
 import { LP_NODE, LP_TYPE, clientCredential, lpWorkflow } from './support/workflows';
@@ -56,17 +51,10 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 }
 
 describe('the panel', () => {
-	test("the node files' subtitle literals are the ones derived from their operations (npm run lint:fix writes them)", () => {
-		for (const { file, node } of NODES_OVER_THE_KERNEL) {
-			const source = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
-			expect(withSubtitle(source, node)).toBe(source);
-		}
-	});
-
 	test('n8n offers no "Custom API Call": no credential of the package can authenticate a request for another node', async () => {
 		// n8n adds it to Resource and Operation when a credential has `authenticate` or extends an OAuth type.
 		const { credentialTypes } = await loadNodesAndCredentials(REPO_ROOT);
-		for (const type of ['livePersonConnectorApi']) {
+		for (const type of ['livePersonConnectorApi', 'livePersonProactiveApi']) {
 			const credential = credentialTypes.getByName(type);
 			expect(credential.authenticate).toBeUndefined();
 			expect(credential.extends ?? []).toEqual([]);
@@ -119,6 +107,7 @@ describe('the panel', () => {
 			'markAsRead',
 			'sendMessage',
 			'sendTyping',
+			'shareLocation',
 			'updateProfile',
 		]);
 		for (const operation of operations) {

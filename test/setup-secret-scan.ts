@@ -18,6 +18,7 @@ import { distinctivePart, leakedSecrets, visibleText } from './support/secrets';
 const LP_TYPES = [
 	'n8n-nodes-liveperson.livePersonConnector',
 	'n8n-nodes-liveperson.livePersonConnectorTrigger',
+	'n8n-nodes-liveperson.livePersonProactiveMessaging',
 ];
 const SECRET_FIELDS = ['clientSecret', 'appJwt', 'consumerJws', 'mintedAppJwt', 'webhookSecret'];
 

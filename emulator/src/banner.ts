@@ -15,8 +15,8 @@ export interface CredentialField {
 	label: string;
 	/** The credential property's name, as n8n stores it (and its REST API takes it). */
 	name: string;
-	value: string;
-	/** What the dialog shows for an options field, when it is not the stored value. */
+	value: string | boolean;
+	/** What the dialog shows for an options or boolean field, when it is not the stored value. */
 	shown?: string;
 }
 
@@ -33,9 +33,14 @@ export interface CredentialBlock {
 }
 
 /** A block with `data`: the fields as n8n's REST API takes them (`POST /rest/credentials`). */
-export type CredentialValues = CredentialBlock & { data: Record<string, string> };
+export type CredentialValues = CredentialBlock & { data: Record<string, string | boolean> };
 
-const field = (label: string, name: string, value: string, shown?: string): CredentialField =>
+const field = (
+	label: string,
+	name: string,
+	value: string | boolean,
+	shown?: string,
+): CredentialField =>
 	shown === undefined ? { label, name, value } : { label, name, value, shown };
 
 /**
@@ -78,6 +83,21 @@ export const CREDENTIAL_BLOCKS: ReadonlyArray<(emu: Emulator) => CredentialBlock
 		note:
 			`The AppJWT is valid ${PRINTED_APP_JWT_TTL_SECONDS / 3600} h; the ConsumerJWS is consumer "${EXAMPLE_CONSUMER}". ` +
 			'Both are signed with a key made at start: after a restart, paste new ones.',
+	}),
+	(emu) => ({
+		type: 'livePersonProactiveApi',
+		displayName: 'LivePerson Proactive Messaging API',
+		variant: 'Client Credentials',
+		fields: [
+			field('Account ID', 'accountId', emu.accountId),
+			field('Client ID', 'clientId', emu.proactive.clientId),
+			field('Client Secret', 'clientSecret', emu.proactive.clientSecret),
+			field('Domain API (CSDS) Host', 'csdsHost', emu.baseUrl),
+			field('Override Hosts', 'overrideHosts', true, 'on'),
+			field('Proactive Host', 'proactiveHost', emu.baseUrl),
+			field('Outbound Configuration Host', 'handoffHost', emu.baseUrl),
+		],
+		note: "The emulator serves both Proactive APIs on its own address: LivePerson derives them from the account's zone, so they are set here.",
 	}),
 ];
 
@@ -201,7 +221,7 @@ export function bannerText(info: EmulatorInfo, note = ''): string {
 			'',
 			`n8n credential "${block.displayName}", ${block.variant}:`,
 			...rows(
-				block.fields.map((f) => [f.label, f.shown ?? f.value]),
+				block.fields.map((f) => [f.label, f.shown ?? String(f.value)]),
 				width,
 			),
 		);

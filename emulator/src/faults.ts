@@ -53,13 +53,18 @@ interface Installed {
 	spec: FaultSpec;
 	seen: number;
 	random?: () => number;
+	/** When the fault first matched a request (its window's origin). */
+	firstAt?: number;
 }
 
 export class FaultController implements Faults {
 	private installed: Installed[] = [];
 	private added = 0;
 
-	constructor(private readonly seed: number) {}
+	constructor(
+		private readonly seed: number,
+		private readonly now: () => number = Date.now,
+	) {}
 
 	add(spec: FaultSpec): void {
 		validateSpec(spec);
@@ -94,6 +99,12 @@ export class FaultController implements Faults {
 			if (spec.on !== 'any' && spec.on !== req.endpoint) continue;
 			if (spec.action.type === 'expireToken' && !TOKEN_ENDPOINTS.includes(req.endpoint)) continue;
 			if (spec.match && !spec.match(req)) continue;
+			if (spec.window) {
+				const now = this.now();
+				entry.firstAt ??= now;
+				const since = now - entry.firstAt;
+				if (since < spec.window.fromMs || since >= spec.window.toMs) continue;
+			}
 			entry.seen++;
 			let applies: boolean;
 			if (entry.random) {
@@ -128,6 +139,18 @@ function validateSpec(spec: FaultSpec): void {
 		if (spec.nth !== undefined || spec.times !== undefined)
 			throw new Error('fault spec: probability excludes nth/times');
 	}
+	const w = spec.window;
+	if (
+		w !== undefined &&
+		!(
+			typeof w === 'object' &&
+			typeof w.fromMs === 'number' &&
+			typeof w.toMs === 'number' &&
+			w.fromMs >= 0 &&
+			w.toMs > w.fromMs
+		)
+	)
+		throw new Error('fault spec: window needs 0 <= fromMs < toMs');
 	const status = (s: unknown) =>
 		typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599;
 	switch (a.type) {

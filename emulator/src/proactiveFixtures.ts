@@ -168,6 +168,32 @@ export const HANDOFF_FIXTURES: readonly HandoffProfile[] = [
 		],
 	},
 	{
+		id: '8888888888888',
+		name: 'Appointment reminder (WhatsApp)',
+		lookbackPeriodDay: 2,
+		lookbackPeriodHour: 0,
+		routeAllWithinLookback: true,
+		createdAt: '2025-05-20T10:00:00Z',
+		updatedAt: '2025-05-20T10:00:00Z',
+		channels: [
+			{
+				type: 'wa',
+				language: 'en',
+				namespace: 'b8520e15_f77b_5f76_fb50_9f756d03676b',
+				templatename: 'appointment_reminder',
+				outboundnumber: '12535550123',
+				messageComponents: [
+					{
+						type: 'body',
+						content:
+							'Hi {{1}}, a reminder of your appointment tomorrow at {{2}}. Reply here if you need to change it.',
+						variables: ['1', '2'],
+					},
+				],
+			},
+		],
+	},
+	{
 		id: '3333333333333',
 		name: 'Payment due (SMS + WhatsApp)',
 		lookbackPeriodDay: 30,

@@ -101,6 +101,12 @@ export interface FaultSpec {
 	times?: number;
 	/** Instead of nth/times: apply to each matching request with this probability (seeded RNG). */
 	probability?: number;
+	/**
+	 * Only inside this window, in ms from the first request the fault matched (a run's start, not the
+	 * fault's): e.g. `{ fromMs: 2000, toMs: 8000, probability: 0.9 }` throttles from 2 s to 8 s.
+	 * Combines with probability or nth/times (counted inside the window).
+	 */
+	window?: { fromMs: number; toMs: number };
 	/** Programmatic API only. */
 	match?: (req: RecordedRequest) => boolean;
 }

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { nodeCredentials, nodeProperties } from '../shared/actions/resource';
+import { nodeCredentials, nodeProperties, subtitleOf } from '../shared/actions/resource';
 import { route } from '../shared/actions/router';
 import { connectorNode } from './actions/connectorNode';
 
@@ -17,10 +17,7 @@ export class LivePersonConnector implements INodeType {
 		icon: { light: 'file:liveperson.svg', dark: 'file:liveperson.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// The chosen operation's name. A literal, as n8n's verification scan asks: written by
-		// `npm run lint:fix` from the operations (subtitleOf), checked by test/panel.test.ts.
-		subtitle:
-			'={{ {"conversation.createWithSdes":"Create with SDEs","conversation.createWithCampaign":"Create with Campaign","conversation.createAndSend":"Create and Send Message","conversation.sendMessage":"Send Message","conversation.updateProfile":"Update Profile (SDEs)","conversation.sendTyping":"Send Typing Indicator","conversation.markAsRead":"Mark as Read","conversation.close":"Close Conversation"}[$parameter["resource"] + "." + $parameter["operation"]] ?? $parameter["operation"] }}',
+		subtitle: subtitleOf(connectorNode),
 		description: 'Open LivePerson messaging conversations and carry them on: send, update, close',
 		defaults: { name: 'LivePerson Connector' },
 		usableAsTool: true,

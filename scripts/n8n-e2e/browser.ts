@@ -323,10 +323,11 @@ export async function browserChecks(
 					target = handle;
 			assert(target, 'no "LivePerson Connector" item in the nodes panel');
 			// n8n pairs the trigger with the action node (its name without "Trigger"): one app.
-			const found = (await visibleTexts(page, item)).filter((t) => /liveperson/i.test(t));
+			const found = (await visibleTexts(page, item)).map((t) => t.split('\n')[0].trim());
 			assert(
-				found.length === 1,
-				`${found.length} LivePerson items, not one app: ${found.map((t) => `"${t.split('\n')[0]}"`).join(', ')}`,
+				found.filter((t) => t === 'LivePerson Connector').length === 1 &&
+					!found.some((t) => /LivePerson Connector Trigger/.test(t)),
+				`not one app "LivePerson Connector" with its trigger: ${found.map((t) => `"${t}"`).join(', ')}`,
 			);
 			await target.click();
 			const actions = operations.map((op) => op.action ?? op.name);

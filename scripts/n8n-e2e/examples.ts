@@ -1,10 +1,11 @@
 /**
- * Every examples/*.workflow.json imported exactly as shipped (only the credential attached, as a
- * user picks it) and run the way a new user tries it: Execute twice in a row; the CRM example also
- * "resolve" (its pinned event edited, as a user edits it), then Execute again. Each run must succeed,
- * and LivePerson (the emulator) must hold one open conversation per contact, never a second create
- * while one is open. The examples run one after the other in the same n8n and against the same
- * LivePerson, nothing reset in between: they must not trip over each other.
+ * Every examples/*.workflow.json imported exactly as shipped (only the credentials attached, as a
+ * user picks them) and run the way a new user tries it: Execute twice in a row; the CRM example also
+ * "resolve" (its pinned event edited, as a user edits it), then Execute again; the Proactive example
+ * sends its reminders twice. Each run must succeed, and LivePerson (the emulator) must hold one open
+ * conversation per contact, never a second create while one is open. The examples run one after the
+ * other in the same n8n and against the same LivePerson, nothing reset in between: they must not trip
+ * over each other.
  *
  * The contact -> conversation pairing lives in n8n's Data table; the examples create their table
  * (Data table › Table › Create, n8n 2.3 and newer). Older n8n has no such operation: there the check
@@ -25,7 +26,13 @@ import {
 	runOnAgentReply,
 	type Context,
 } from './scenarios';
-import { PACKAGE, downstreamOf, withCredential, type WorkflowJson } from './workflows';
+import {
+	PACKAGE,
+	downstreamOf,
+	withCredential,
+	type CredentialRef,
+	type WorkflowJson,
+} from './workflows';
 
 /** The first n8n whose Data table node has Table › Create (n8n-nodes-base 2.3.0). */
 export const DATA_TABLE_CREATE_SINCE = '2.3.0';
@@ -37,6 +44,51 @@ function olderThan(version: string, than: string): boolean {
 	const b = than.split('.').map(Number);
 	for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
 	return false;
+}
+
+const PROACTIVE_CREDENTIAL_TYPE = 'livePersonProactiveApi';
+
+/** The LivePerson Proactive Messaging credential against the emulator, made once per run. */
+async function proactiveCredential(ctx: Context): Promise<CredentialRef> {
+	const known = (ctx as Context & { proactiveCredential?: CredentialRef }).proactiveCredential;
+	if (known) return known;
+	const created = await ctx.api.createCredential(
+		'LivePerson Proactive Messaging (emulator)',
+		PROACTIVE_CREDENTIAL_TYPE,
+		{
+			accountId: ctx.emu.accountId,
+			clientId: ctx.emu.proactive.clientId,
+			clientSecret: ctx.emu.proactive.clientSecret,
+			csdsHost: ctx.emu.baseUrl,
+			overrideHosts: true,
+			proactiveHost: ctx.emu.baseUrl,
+			handoffHost: ctx.emu.baseUrl,
+		},
+	);
+	(ctx as Context & { proactiveCredential?: CredentialRef }).proactiveCredential = created;
+	return created;
+}
+
+/** An example as a user imports it: the file as shipped, each LivePerson node given their credential. */
+export async function asImported(ctx: Context, file: string, name: string): Promise<WorkflowJson> {
+	assert(
+		ctx.clientCredentials,
+		'no Client Credentials credential (cred.client-credentials failed)',
+	);
+	const raw = JSON.parse(
+		fs.readFileSync(path.join(ctx.repo, 'examples', file), 'utf8'),
+	) as WorkflowJson;
+	const workflow = withCredential({ ...raw, name }, ctx.clientCredentials);
+	if (!workflow.nodes.some((n) => n.credentials?.[PROACTIVE_CREDENTIAL_TYPE])) return workflow;
+	const proactive = await proactiveCredential(ctx);
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			node.credentials?.[PROACTIVE_CREDENTIAL_TYPE]
+				? { ...node, credentials: { ...node.credentials, [PROACTIVE_CREDENTIAL_TYPE]: proactive } }
+				: node,
+		),
+	};
 }
 
 /** The items a node emitted in the execution (`[]` when it did not run). */
@@ -242,6 +294,35 @@ async function crmLifecycleRuns(ctx: Context, example: Imported): Promise<string
 	return `run 1 opened ${conversationId}, run 2 sent into it (message #${sent.sequence}), resolve closed it, run 4 opened ${reopened.conversationId}; 2 create requests, never two open`;
 }
 
+/** appointment-reminder-whatsapp: Execute twice; each sends the reminders and reads their status. */
+async function proactiveRuns(ctx: Context, example: Imported): Promise<string> {
+	const notes: string[] = [];
+	for (const run of [1, 2]) {
+		const before = ctx.emu.proactive.campaigns().length;
+		const execution = await example.execute();
+		const campaigns = ctx.emu.proactive.campaigns();
+		assert(
+			campaigns.length === before + 1,
+			`run ${run} made ${campaigns.length - before} campaigns, not 1`,
+		);
+		const statuses = items(execution, 'Reminder Status for the CRM');
+		assert(
+			statuses.length === 2 && statuses.every((s) => typeof s.reminderStatus === 'string'),
+			`run ${run}'s statuses: ${JSON.stringify(statuses)}`,
+		);
+		const [refused] = items(execution, 'Needs Attention');
+		const details = refused?.details as Record<string, unknown> | undefined;
+		assert(
+			details?.reason === 'invalidInput' && details?.field === 'Consent',
+			`run ${run}'s Needs Attention: ${JSON.stringify(refused)}`,
+		);
+		notes.push(
+			`run ${run}: campaign of ${campaigns[campaigns.length - 1].recipients.length}, statuses ${statuses.map((s) => s.reminderStatus).join('/')}, 1 without consent to Needs Attention`,
+		);
+	}
+	return notes.join('; ');
+}
+
 /** agent-reply-to-crm: two agent replies, each one execution whose next node sees the conversation. */
 async function triggerRuns(ctx: Context, workflow: WorkflowJson, file: string): Promise<string> {
 	const trigger = workflow.nodes.find(
@@ -270,6 +351,13 @@ async function triggerRuns(ctx: Context, workflow: WorkflowJson, file: string): 
 	return `2 agent replies in ${conversationId}, 2 executions; ${downstream.join(', ') || 'no next node'} saw the conversationId`;
 }
 
+/** How a new user tries each example started by a Manual Trigger, by file name. */
+const RUNS: Record<string, (ctx: Context, example: Imported) => Promise<string>> = {
+	'appointment-reminder-whatsapp': proactiveRuns,
+	'create-conversation-for-crm-contact': createConversationRuns,
+	'crm-contact-conversation': crmLifecycleRuns,
+};
+
 export async function exampleChecks(ctx: Context, n8nVersion: string): Promise<void> {
 	const dir = path.join(ctx.repo, 'examples');
 	const files = fs
@@ -280,31 +368,23 @@ export async function exampleChecks(ctx: Context, n8nVersion: string): Promise<v
 	const noTableCreate = olderThan(n8nVersion, DATA_TABLE_CREATE_SINCE);
 	for (const file of files) {
 		const name = file.replace(/\.workflow\.json$/, '');
-		const shipped = () => {
-			assert(
-				ctx.clientCredentials,
-				'no Client Credentials credential (cred.client-credentials failed)',
-			);
-			const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			return withCredential({ ...raw, name: `e2e example ${file}` }, ctx.clientCredentials);
-		};
-		const needsTable = shipped().nodes.some((n) => n.name === TABLE_NODE);
-		const runs =
-			name === 'crm-contact-conversation'
-				? crmLifecycleRuns
-				: name === 'create-conversation-for-crm-contact'
-					? createConversationRuns
-					: undefined;
+		const shipped = async () => await asImported(ctx, file, `e2e example ${file}`);
+		const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
+		const needsTable = raw.nodes.some((n) => n.name === TABLE_NODE);
+		const runs = RUNS[name];
 
 		if (needsTable && noTableCreate) {
 			await ctx.checks.check(`example.${name}.as-shipped`, async () => {
-				const example = await importExample(ctx, { ...shipped(), name: `e2e as shipped ${file}` });
+				const example = await importExample(ctx, {
+					...(await shipped()),
+					name: `e2e as shipped ${file}`,
+				});
 				await example.execute();
 				return 'ran as shipped';
 			});
 		}
 		await ctx.checks.check(`example.${name}`, async () => {
-			const workflow = shipped();
+			const workflow = await shipped();
 			let note = '';
 			if (needsTable && noTableCreate) {
 				const tableId = await asDocumentedForOlderN8n(ctx, workflow);

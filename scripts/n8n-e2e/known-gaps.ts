@@ -26,6 +26,12 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 			"n8n before 2.35.3 sends the node's failed items to the success output (see errors.error-output): on the second click LivePerson's refusal reaches Record Conversation on Contact instead of the error branch that looks the conversation up",
 	},
 	{
+		id: 'example.appointment-reminder-whatsapp',
+		below: '2.35.3',
+		reason:
+			"n8n before 2.35.3 sends the node's failed items to the success output (see errors.error-output): the customer without consent goes on to Wait and Get Delivery Status instead of Needs Attention",
+	},
+	{
 		id: 'example.crm-contact-conversation.as-shipped',
 		below: '2.3.0',
 		reason:

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 
 import {
 	CATEGORY,
@@ -19,8 +19,9 @@ import {
 	visibleTexts,
 	waitForText,
 } from './browser';
+import { asImported } from './examples';
 import { ownTriggerType, type Context } from './scenarios';
-import { CREDENTIAL_TYPE, chain, noOp, withCredential, type WorkflowJson } from './workflows';
+import { CREDENTIAL_TYPE, chain, noOp } from './workflows';
 
 function assert(condition: unknown, message: string): asserts condition {
 	if (!condition) throw new Error(message);
@@ -101,12 +102,7 @@ export async function newUserChecks(
 		.sort()) {
 		const name = file.replace(/\.workflow\.json$/, '');
 		await checks.check(`browser.example-canvas.${name}`, async () => {
-			assert(ctx.clientCredentials, 'no Client Credentials credential');
-			const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			const workflow = withCredential(
-				{ ...raw, name: `e2e canvas ${file}` },
-				ctx.clientCredentials,
-			);
+			const workflow = await asImported(ctx, file, `e2e canvas ${file}`);
 			const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
 			const names = workflow.nodes.map((n) => String(n.name));
 			await openWorkflow(ctx, page, String(created.id), names);
@@ -215,13 +211,21 @@ export async function newUserChecks(
 		await page.waitForSelector(search, { visible: true });
 		await page.type(search, 'LivePerson');
 		await waitForText(page, ITEM, 'LivePerson Connector');
-		const found = (await visibleTexts(page, ITEM)).filter((t) => /liveperson/i.test(t));
+		const found = (await visibleTexts(page, ITEM)).map((t) => t.split('\n')[0].trim());
 		assert(
-			found.length === 1 && found[0].split('\n')[0].trim() === 'LivePerson Connector',
-			`not one app: ${found.map((t) => `"${t.split('\n')[0]}"`).join(', ')}`,
+			found.filter((t) => t === 'LivePerson Connector').length === 1 &&
+				!found.some((t) => /LivePerson Connector Trigger/.test(t)),
+			`not one app "LivePerson Connector" with its trigger: ${found.map((t) => `"${t}"`).join(', ')}`,
 		);
 		await shot(page, '09-nodes-panel-trigger-search');
-		const [app] = await page.$$(ITEM);
+		let app: ElementHandle | undefined;
+		for (const handle of await page.$$(ITEM))
+			if (
+				(await handle.evaluate((e) => (e as HTMLElement).innerText.split('\n')[0].trim())) ===
+				'LivePerson Connector'
+			)
+				app = handle;
+		assert(app, 'no "LivePerson Connector" item');
 		await app.click();
 		const events = (
 			(trigger.properties as Array<Record<string, any>>).find((p) => p.name === 'events')

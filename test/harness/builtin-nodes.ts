@@ -12,6 +12,8 @@
 //    evaluated by n8n-workflow's own filter code, as in n8n;
 //  - `n8n-nodes-base.dataTable` (1, 1.1): a stand-in for n8n's Data table node, rows in memory
 //    (./data-table.ts);
+//  - `n8n-nodes-base.wait` (1.1): a stand-in for n8n's Wait node, "After Time Interval" only, for
+//    the short waits n8n itself holds in memory (under 65 s); it waits for real;
 //  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
 //    `{ name: 'conversationId', value: '={{ $json.conversationId }}' }`.
 import type {
@@ -33,6 +35,7 @@ export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
 export const EDIT_FIELDS_TYPE = 'n8n-nodes-base.set';
 export const IF_TYPE = 'n8n-nodes-base.if';
 export const SWITCH_TYPE = 'n8n-nodes-base.switch';
+export const WAIT_TYPE = 'n8n-nodes-base.wait';
 
 const triggerInputs = new Map<string, IDataObject[]>();
 
@@ -328,8 +331,41 @@ export class HarnessSwitch implements INodeType {
 	}
 }
 
+const SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+export class HarnessWait implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Wait (harness stand-in)',
+		name: 'wait',
+		group: ['organization'],
+		version: [1, 1.1],
+		description: "Waits, like n8n's Wait node after a time interval, in memory",
+		defaults: { name: 'Wait' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [
+			{ displayName: 'Resume', name: 'resume', type: 'string', default: 'timeInterval' },
+			{ displayName: 'Amount', name: 'amount', type: 'number', default: 1 },
+			{ displayName: 'Unit', name: 'unit', type: 'string', default: 'hours' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resume = this.getNodeParameter('resume', 0) as string;
+		const seconds =
+			(this.getNodeParameter('amount', 0) as number) *
+			(SECONDS[this.getNodeParameter('unit', 0) as string] ?? NaN);
+		// n8n holds a wait under 65 s in memory; a longer one needs its database, which the harness has not.
+		if (resume !== 'timeInterval' || !(seconds >= 0 && seconds < 65))
+			throw new Error('The harness Wait stand-in waits only a time interval under 65 s');
+		await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+		return [this.getInputData().map((item, i) => ({ json: item.json, pairedItem: { item: i } }))];
+	}
+}
+
 export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
 	[DATA_TABLE_TYPE]: () => new HarnessDataTable(),
+	[WAIT_TYPE]: () => new HarnessWait(),
 	[IF_TYPE]: () => new HarnessIf(),
 	[SWITCH_TYPE]: () => new HarnessSwitch(),
 	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),

@@ -23,3 +23,5 @@ export type {
 	LoggedLine,
 } from './webhook-server';
 export { HOLD_TYPE, holdGate } from './hold-node';
+export { listSearch, resourceMapperFields } from './load-options';
+export type { LoadOptionsRequest } from './load-options';

@@ -121,6 +121,21 @@ export const OPERATIONS: OperationCase[] = [
 		atMostOnce: (emulator, consumer) => eventsOf(emulator, consumer, 'ChatStateEvent').length <= 1,
 	},
 	{
+		name: 'Share Location',
+		endpoint: 'send',
+		safeToRepeat: false,
+		field: 'locationSent',
+		parameters: {
+			operation: 'shareLocation',
+			...onConversation,
+			latitude: 48.8584,
+			longitude: 2.2945,
+		},
+		happened: (emulator, consumer) => eventsOf(emulator, consumer, 'RichContentEvent').length > 0,
+		atMostOnce: (emulator, consumer) =>
+			eventsOf(emulator, consumer, 'RichContentEvent').length <= 1,
+	},
+	{
 		name: 'Mark as Read',
 		endpoint: 'send',
 		safeToRepeat: true,

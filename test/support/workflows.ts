@@ -153,3 +153,61 @@ export function lpChain(steps: Array<IDataObject & { name: string }>) {
 	});
 	return { nodes, connections: connections as never };
 }
+
+export const PROACTIVE_NODE = 'Proactive';
+export const PROACTIVE_TYPE = 'n8n-nodes-liveperson.livePersonProactiveMessaging';
+export const PROACTIVE_CREDENTIAL = { id: 'lp-proactive-1', name: 'LivePerson Proactive' };
+
+/** A Proactive Messaging credential for the emulator: its hosts are the emulator's (override). */
+export function proactiveCredential(
+	emulator: Emulator,
+	data: IDataObject = {},
+	reference = PROACTIVE_CREDENTIAL,
+) {
+	return {
+		livePersonProactiveApi: {
+			...reference,
+			data: {
+				accountId: emulator.accountId,
+				clientId: emulator.proactive.clientId,
+				clientSecret: emulator.proactive.clientSecret,
+				csdsHost: emulator.baseUrl,
+				overrideHosts: true,
+				proactiveHost: emulator.baseUrl,
+				handoffHost: emulator.baseUrl,
+				...data,
+			},
+		},
+	};
+}
+
+/** Start -> LivePerson Proactive Messaging, with the test credential. */
+export function proactiveWorkflow(parameters: IDataObject, options: LpNodeOptions = {}) {
+	const nodes: INode[] = [
+		startNode(),
+		{
+			id: 'proactive',
+			name: PROACTIVE_NODE,
+			type: PROACTIVE_TYPE,
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: { resource: 'campaign', ...parameters },
+			credentials: { livePersonProactiveApi: PROACTIVE_CREDENTIAL },
+			...(options.onError ? { onError: options.onError } : {}),
+			...(options.retryOnFail
+				? {
+						retryOnFail: true,
+						maxTries: options.retryOnFail.maxTries,
+						waitBetweenTries: options.retryOnFail.waitBetweenTries ?? 0,
+					}
+				: {}),
+		},
+	];
+	const connections: IDataObject = {
+		Start: { main: [[{ node: PROACTIVE_NODE, type: 'main', index: 0 }]] },
+	};
+	return { nodes, connections: connections as never };
+}
+
+/** The Proactive credential the examples reference. */
+export const PROACTIVE_EXAMPLE_CREDENTIAL = { id: '2', name: 'LivePerson Proactive Messaging API' };

@@ -329,8 +329,10 @@ export function tooLarge(size: number, inputs: Record<string, unknown>): InputEr
 /** A create batch (or its first message) LivePerson would refuse for its size is refused before anything is sent. */
 export function assertFits(
 	request: ConnectorRequest | ConnectorRequest[],
-	inputs: Record<string, unknown> = largestPart(Array.isArray(request) ? request : [request]),
+	inputs?: Record<string, unknown>,
 ): void {
 	const size = JSON.stringify(request).length;
-	if (size > MAX_BODY_CHARACTERS) throw tooLarge(size, inputs);
+	if (size <= MAX_BODY_CHARACTERS) return;
+	// Worked out only for the error: which input made it too large.
+	throw tooLarge(size, inputs ?? largestPart(Array.isArray(request) ? request : [request]));
 }

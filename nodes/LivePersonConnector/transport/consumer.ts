@@ -14,7 +14,8 @@ import type { ConnectorSession } from './api';
 
 /** Enough for a long CRM import; a ConsumerJWS never expires, so eviction only costs a re-mint. */
 const MAX_CACHED_CONSUMERS = 10000;
-const consumerJwsCache = new Map<string, string>();
+/** Each cached consumer, described once from its ConsumerJWS's claims (not decoded again per item). */
+const consumerJwsCache = new Map<string, Consumer>();
 /** Cache keys are hashes that include the client secret, salted so they mean nothing outside this process. */
 const KEY_SALT = randomBytes(16);
 
@@ -107,10 +108,10 @@ export async function resolveConsumer(
 		}
 		checkMintable(choice.consumerId);
 		// Minting comes before the item's own request: stopped there, nothing of the item happened.
-		const consumerJws = await consumerJwsFor(session, choice.consumerId, settings).catch(
+		const consumer = await consumerFor(session, choice.consumerId, settings).catch(
 			(error: unknown) => Promise.reject(error instanceof Cancelled ? new Cancelled('no') : error),
 		);
-		return { ...describeConsumer(consumerJws), mintedFor: choice.consumerId };
+		return { ...consumer, mintedFor: choice.consumerId };
 	}
 	if (!credential.defaultConsumerJws) {
 		throw new InputError(
@@ -165,13 +166,13 @@ export async function forgetConsumerJws(
 }
 
 /** Mints in progress in this process, by cache key: executions that need the same consumer at once share one. */
-const minting = new Map<string, Promise<string>>();
+const minting = new Map<string, Promise<Consumer>>();
 
-async function consumerJwsFor(
+async function consumerFor(
 	session: ConnectorSession,
 	consumerId: string,
 	settings: RetrySettings,
-): Promise<string> {
+): Promise<Consumer> {
 	const key = await cacheKey(session, consumerId, settings);
 	const cached = consumerJwsCache.get(key);
 	if (cached) {
@@ -184,17 +185,18 @@ async function consumerJwsFor(
 	if (running) {
 		// A mint shared with an execution that was stopped meanwhile: this one mints for itself.
 		const shared = await running.then(
-			(token) => ({ token }),
+			(consumer) => ({ consumer }),
 			(error: unknown) => ({ error }),
 		);
-		if ('token' in shared) return shared.token;
+		if ('consumer' in shared) return shared.consumer;
 		if (!(shared.error instanceof Cancelled) || session.signal?.aborted) throw shared.error;
 	}
 	const mint = mintConsumerJws(session, consumerId, settings).then((token) => {
-		consumerJwsCache.set(key, token);
+		const consumer = describeConsumer(token);
+		consumerJwsCache.set(key, consumer);
 		if (consumerJwsCache.size > MAX_CACHED_CONSUMERS)
 			consumerJwsCache.delete(consumerJwsCache.keys().next().value as string);
-		return token;
+		return consumer;
 	});
 	minting.set(key, mint);
 	try {

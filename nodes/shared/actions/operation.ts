@@ -48,7 +48,32 @@ export interface OperationDefinition<Value extends string = string, S extends Se
 	 * (closing, a receipt), so a 5xx or a lost answer may be retried, also by n8n's Retry On Fail.
 	 */
 	safeToRepeat: boolean;
-	execute(this: IExecuteFunctions, item: ItemContext<S>): Promise<IDataObject>;
+	/** Sends one item (one request, or a few in a row). An operation has this or `batch`. */
+	execute?(this: IExecuteFunctions, item: ItemContext<S>): Promise<IDataObject>;
+	/** Sends items together, several per request. */
+	batch?: BatchDefinition<unknown, S>;
+}
+
+/** One item in a request that carries several, with what `prepare` read of it. */
+export interface BatchMember<P = unknown, S extends Session = Session> {
+	item: ItemContext<S>;
+	value: P;
+}
+
+/** Each member's result, in the members' order: its output, or its failure (thrown as it would be). */
+export type BatchOutcome = { json: IDataObject } | { error: unknown };
+
+/** How an operation sends items together (e.g. up to 100 recipients in one campaign request). */
+export interface BatchDefinition<P = unknown, S extends Session = Session> {
+	/** Most items in one request. */
+	max: number;
+	/**
+	 * Reads and checks one item before anything is sent (an InputError fails that item alone) and
+	 * says which request it can share: items with the same key go together, in input order.
+	 */
+	prepare(this: IExecuteFunctions, item: ItemContext<S>): Promise<{ key: string; value: P }>;
+	/** Sends one request for the members; never sends one of them twice. */
+	send(this: IExecuteFunctions, members: Array<BatchMember<P, S>>): Promise<BatchOutcome[]>;
 }
 
 /** Operations keyed by their value, from a list of definitions: the resource's one line per operation. */

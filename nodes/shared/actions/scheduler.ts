@@ -4,9 +4,12 @@
  * later send for the same contact must keep their order).
  *
  * The limit adapts to LivePerson's 429s. A stray 429 says little (each one is waited out and
- * retried anyway); many among the last answers say LivePerson is throttling. So the limit halves
- * when at least a quarter of the last 20 answers were 429s (at most once a second, so one burst
- * counts once), and grows back by one after four times its size in answers while 429s are rare again.
+ * retried anyway), and stray ones come in clusters by chance: 5 of 20 happens by chance when one
+ * answer in ten is a random 429. Sustained throttling refuses most requests. So the limit halves
+ * when at least 16 of the last 40 answers were 429s (at most once a second, so one burst counts
+ * once), which random refusals at 10 % reach about once in a million windows and throttling
+ * reaches within a few dozen answers; and it grows back by one after four times its size in
+ * answers while at most 8 of the last 40 were 429s.
  */
 
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/options';
@@ -22,17 +25,21 @@ export function concurrencyLimit(value: unknown): number {
 	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(number)));
 }
 
-const WINDOW = 20;
+const WINDOW = 40;
 /** 429s among the last WINDOW answers that mean LivePerson is throttling. */
-const THROTTLED = 5;
+const THROTTLED = 16;
 /** At most this many 429s among the last WINDOW answers to grow again. */
-const CALM = 1;
+const CALM = 8;
 /** Fewer halvings than this apart are the same burst of 429s. */
 const BURST_MS = 1000;
 
 export class AdaptiveLimit {
 	current: number;
-	private readonly recent: boolean[] = [];
+	/** The last WINDOW answers, a 429 as true, in a ring. */
+	private readonly recent: boolean[] = new Array<boolean>(WINDOW).fill(false);
+	private next = 0;
+	private refused = 0;
+	private seen = 0;
 	private sinceChange = 0;
 	private lastHalving = -Infinity;
 
@@ -45,27 +52,29 @@ export class AdaptiveLimit {
 
 	rateLimited(now = Date.now()): void {
 		this.record(true);
-		const refused = this.recent.filter(Boolean).length;
-		if (refused < THROTTLED || now - this.lastHalving < BURST_MS) return;
+		if (this.refused < THROTTLED || now - this.lastHalving < BURST_MS) return;
 		this.lastHalving = now;
 		const next = Math.max(1, Math.floor(this.current / 2));
 		if (next !== this.current)
 			this.set(
 				next,
-				`LivePerson answered 429 to ${refused} of the last ${this.recent.length} requests`,
+				`LivePerson answered 429 to ${this.refused} of the last ${Math.min(this.seen, WINDOW)} requests`,
 			);
 	}
 
 	answered(): void {
 		this.record(false);
 		if (this.current >= this.max || this.sinceChange < this.current * 4) return;
-		if (this.recent.filter(Boolean).length > CALM) return;
+		if (this.refused > CALM) return;
 		this.set(this.current + 1, `${this.sinceChange} answers, 429s rare again`);
 	}
 
 	private record(refused: boolean): void {
-		this.recent.push(refused);
-		if (this.recent.length > WINDOW) this.recent.shift();
+		if (this.recent[this.next]) this.refused--;
+		this.recent[this.next] = refused;
+		if (refused) this.refused++;
+		this.next = (this.next + 1) % WINDOW;
+		this.seen++;
 		this.sinceChange++;
 	}
 
@@ -91,8 +100,11 @@ export interface Schedule {
 export async function runItems(count: number, schedule: Schedule): Promise<void> {
 	const tails = new Map<string, Promise<void>>();
 	const inFlight = new Set<Promise<void>>();
+	// Woken when an item ends: one waiter, instead of a handler on every item in flight per start.
+	let freed: (() => void) | undefined;
+	const slot = () => new Promise<void>((resolve) => (freed = resolve));
 	for (let index = 0; index < count; index++) {
-		while (inFlight.size >= schedule.limit.current) await Promise.race(inFlight);
+		while (inFlight.size >= schedule.limit.current) await slot();
 		if (schedule.stopped()) break;
 		const key = schedule.keyOf(index);
 		const before = key === undefined ? undefined : tails.get(key);
@@ -103,6 +115,7 @@ export async function runItems(count: number, schedule: Schedule): Promise<void>
 		const tracked: Promise<void> = task.finally(() => {
 			inFlight.delete(tracked);
 			if (key !== undefined && tails.get(key) === task) tails.delete(key);
+			freed?.();
 		});
 		inFlight.add(tracked);
 	}

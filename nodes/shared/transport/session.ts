@@ -93,8 +93,7 @@ export async function sendRequest(
 	const { signal } = session;
 	if (signal?.aborted) throw new Cancelled();
 	const controller = new AbortController();
-	const forward = () => controller.abort();
-	signal?.addEventListener('abort', forward, { once: true });
+	const stopForwarding = forwardAbort(signal, controller);
 	const request: IHttpRequestOptions = {
 		...options,
 		returnFullResponse: true,
@@ -114,8 +113,19 @@ export async function sendRequest(
 		}
 		return (await session.ctx.helpers.httpRequest(request)) as FullResponse;
 	} finally {
-		signal?.removeEventListener('abort', forward);
+		stopForwarding();
 	}
+}
+
+/**
+ * Aborts `controller` when `signal` aborts, until the returned function is called. In a scope of its
+ * own: the listener the long-lived signal holds must reach the controller and nothing of the request.
+ */
+function forwardAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+	if (!signal) return () => undefined;
+	const forward = () => controller.abort();
+	signal.addEventListener('abort', forward, { once: true });
+	return () => signal.removeEventListener('abort', forward);
 }
 
 /**

@@ -9,6 +9,7 @@ import { definition as createWithSdes } from './createWithSdes.operation';
 import { definition as markAsRead } from './markAsRead.operation';
 import { definition as sendMessage } from './sendMessage.operation';
 import { definition as sendTyping } from './sendTyping.operation';
+import { definition as shareLocation } from './shareLocation.operation';
 import { definition as updateProfile } from './updateProfile.operation';
 
 export const operations = operationsOf(
@@ -16,6 +17,7 @@ export const operations = operationsOf(
 	createWithCampaign,
 	createAndSend,
 	sendMessage,
+	shareLocation,
 	updateProfile,
 	sendTyping,
 	markAsRead,
