@@ -5,7 +5,8 @@
  *   1. a CRM event for a contact without a conversation: examples/crm-contact-conversation opens one;
  *   2. the agent replies in LivePerson: the signed webhook reaches examples/agent-reply-to-crm's
  *      LivePerson Connector Trigger, which records the reply on the contact;
- *   3. the contact writes again: the same example sends into the conversation the CRM kept;
+ *   3. the contact writes again: the same example sends into the conversation it kept in its data
+ *      table (n8n's Data table node; in the harness, its in-memory stand-in);
  *   4. the contact is resolved: the example closes the conversation.
  *
  * It ends with the conversation closed, so it runs again against the same emulator as often as you
@@ -17,6 +18,7 @@ import * as path from 'path';
 import { startEmulator, type Emulator } from '../emulator/src';
 import {
 	HarnessCredentialsHelper,
+	dataTables,
 	readWorkflowFile,
 	runWorkflow,
 	startWebhookServer,
@@ -27,6 +29,8 @@ const LIFECYCLE_EXAMPLE = 'crm-contact-conversation.workflow.json';
 const REPLY_EXAMPLE = 'agent-reply-to-crm.workflow.json';
 const TRIGGER_NODE = 'LivePerson Connector Trigger';
 const REPLY_RECORD_NODE = 'Record on CRM Contact';
+/** The data table the lifecycle example keeps each contact's conversation in. */
+const CONVERSATIONS_TABLE = 'LivePerson conversations';
 
 export interface DemoResult {
 	conversationId: string;
@@ -74,35 +78,34 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 		const { workflow, sample } = readExample(LIFECYCLE_EXAMPLE);
 		const [pinned] = sample as Array<IDataObject & { contact: IDataObject }>;
+		const contactId = String(pinned.contact.id);
 		// One credential store for every execution, as in n8n: the AppJWT minted first is reused.
 		const credentialsHelper = await HarnessCredentialsHelper.create(credentials);
-		const crmEvent = async (event: string, message: string, stored: string) => {
-			const input = [
-				{
-					...pinned,
-					event,
-					message,
-					contact: { ...pinned.contact, livepersonConversationId: stored },
-				},
-			];
-			const result = await runWorkflow(workflow, { input, credentialsHelper });
+		// The example's pinned CRM event, with another event type or message, as a user edits it.
+		const crmEvent = async (event: string, message: string) => {
+			const result = await runWorkflow(workflow, {
+				input: [{ ...pinned, event, message }],
+				credentialsHelper,
+			});
 			if (result.status !== 'success')
 				throw new Error(
 					`examples/${LIFECYCLE_EXAMPLE} failed: ${result.error?.message ?? result.status}`,
 				);
 			return result;
 		};
+		const storedFor = () =>
+			dataTables.rows(CONVERSATIONS_TABLE).find((row) => row.contactId === contactId);
 
 		log(
-			`\n1. CRM event for ${String(pinned.contact.id)}, who has no conversation yet: examples/${LIFECYCLE_EXAMPLE}`,
+			`\n1. CRM event for ${contactId}, who has no conversation yet: examples/${LIFECYCLE_EXAMPLE}`,
 		);
-		const first = await crmEvent('contact.note', String(pinned.message), '');
+		const first = await crmEvent('contact.note', String(pinned.message));
 		const [{ conversationId }] = first.jsonOf('Open Conversation') as Array<{
 			conversationId: string;
 		}>;
 		log(`   conversationId: ${conversationId}`);
 		log(
-			`   saved on the contact: ${JSON.stringify(first.jsonOf('Save Conversation on Contact')[0])}`,
+			`   saved in the data table "${CONVERSATIONS_TABLE}": ${JSON.stringify({ contactId, conversationId: storedFor()?.conversationId })}`,
 		);
 
 		log(`\n2. The agent replies in LivePerson: "${agentReply}"`);
@@ -129,13 +132,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 			log(`   recorded on the contact: ${JSON.stringify(record)}`);
 
 		log(
-			'\n3. The contact writes again: the same workflow sends into the conversation the CRM kept',
+			'\n3. The contact writes again: the same workflow sends into the conversation the table kept',
 		);
-		const second = await crmEvent(
-			'contact.note',
-			'Thanks! Can you send me the tracking number?',
-			conversationId,
-		);
+		const second = await crmEvent('contact.note', 'Thanks! Can you send me the tracking number?');
 		const [sent] = second.jsonOf('Send into Conversation') as Array<{
 			conversationId: string;
 			sequence: number;
@@ -145,10 +144,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 		log(`   sent into ${sent.conversationId} as message #${sent.sequence}`);
 
 		log('\n4. The contact is resolved in the CRM: the workflow closes the conversation');
-		const resolved = await crmEvent('contact.resolved', '', conversationId);
+		const resolved = await crmEvent('contact.resolved', '');
 		const [closing] = resolved.jsonOf('Close Conversation') as Array<{ closed: boolean }>;
 		log(
-			`   closed: ${String(closing?.closed)}; the conversation is ${emulator.state.conversation(conversationId)?.state}`,
+			`   closed: ${String(closing?.closed)}; the conversation is ${emulator.state.conversation(conversationId)?.state}; the table keeps no conversation for ${contactId} any more`,
 		);
 
 		log('\nWhat the emulator received:');

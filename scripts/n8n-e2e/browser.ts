@@ -10,6 +10,7 @@ import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { OWNER } from './n8n';
 import { ensureDebianPackages } from './debian';
 import { onCleanup, registerPid, unregisterPid } from './processes';
+import { newUserChecks } from './newUser';
 import type { Context } from './scenarios';
 import { LP_TYPE, chain, lpNode, manualTrigger } from './workflows';
 
@@ -28,7 +29,7 @@ const VISIBILITY_HELPER = () => {
 };
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
-const TIMEOUT = 30_000;
+export const TIMEOUT = 30_000;
 
 /** Chromium's path (N8N_E2E_CHROMIUM, or Debian's); when missing, installs Debian's package. */
 export async function ensureChromium(log: (s: string) => void, logFile: string): Promise<string> {
@@ -45,7 +46,7 @@ function assert(condition: unknown, message: string): asserts condition {
 }
 
 /** Waits until an element matching `selector` is visible and (optionally) contains `text`. */
-async function waitForText(
+export async function waitForText(
 	page: Page,
 	selector: string,
 	text = '',
@@ -62,14 +63,14 @@ async function waitForText(
 	);
 }
 
-async function visibleTexts(page: Page, selector: string): Promise<string[]> {
+export async function visibleTexts(page: Page, selector: string): Promise<string[]> {
 	return await page.$$eval(selector, (els) =>
 		els.filter((e) => isVisible(e)).map((e) => (e as HTMLElement).innerText.trim()),
 	);
 }
 
 /** Our icon, loaded (an <img> whose SVG decoded), inside `scope`. */
-async function iconLoaded(page: Page, scope: string): Promise<boolean> {
+export async function iconLoaded(page: Page, scope: string): Promise<boolean> {
 	await page
 		.waitForFunction(
 			(sel: string) =>
@@ -92,10 +93,12 @@ async function iconLoaded(page: Page, scope: string): Promise<boolean> {
 	);
 }
 
-const PANEL_OPEN = '[data-test-id="ndv"] [data-test-id="parameter-input-operation"]';
+export const PANEL_OPEN = '[data-test-id="ndv"] [data-test-id="parameter-input-operation"]';
+/** A section of an app in the nodes panel ("Actions (8)", "Triggers (5)"). */
+export const CATEGORY = '[data-test-id="node-creator"] [data-test-id="node-creator-category-item"]';
 
 /** Closes the node panel (close button, back-to-canvas, or Escape) and waits until it is gone. */
-async function closePanel(page: Page): Promise<void> {
+export async function closePanel(page: Page): Promise<void> {
 	const isOpen = () => page.$eval(PANEL_OPEN, (e) => isVisible(e)).catch(() => false);
 	for (let attempt = 0; attempt < 3 && (await isOpen()); attempt++) {
 		const button =
@@ -116,7 +119,11 @@ async function closePanel(page: Page): Promise<void> {
 }
 
 /** Opens a node's panel from the canvas and waits until it shows that node. */
-async function openPanel(page: Page, canvasSelector: string, nodeName: string): Promise<void> {
+export async function openPanel(
+	page: Page,
+	canvasSelector: string,
+	nodeName: string,
+): Promise<void> {
 	await closePanel(page);
 	await page.waitForSelector(canvasSelector, { visible: true });
 	// A double-click right after the panel closed can land while the canvas still settles: try again.
@@ -136,7 +143,7 @@ async function openPanel(page: Page, canvasSelector: string, nodeName: string): 
 }
 
 /** Clicks an element once it is visible and has stopped moving (drop-downs and dialogs animate in). */
-async function stableClick(page: Page, selector: string): Promise<void> {
+export async function stableClick(page: Page, selector: string): Promise<void> {
 	await page.waitForSelector(selector, { visible: true });
 	await page.waitForFunction(
 		(sel: string) =>
@@ -315,9 +322,28 @@ export async function browserChecks(
 				)
 					target = handle;
 			assert(target, 'no "LivePerson Connector" item in the nodes panel');
+			// n8n pairs the trigger with the action node (its name without "Trigger"): one app.
+			const found = (await visibleTexts(page, item)).map((t) => t.split('\n')[0].trim());
+			assert(
+				found.filter((t) => t === 'LivePerson Connector').length === 1 &&
+					!found.some((t) => /LivePerson Connector Trigger/.test(t)),
+				`not one app "LivePerson Connector" with its trigger: ${found.map((t) => `"${t}"`).join(', ')}`,
+			);
 			await target.click();
 			const actions = operations.map((op) => op.action ?? op.name);
 			for (const action of actions) await waitForText(page, item, action);
+			const categories = await visibleTexts(page, CATEGORY);
+			const triggers = categories.find((c) => /^Triggers \(\d+\)/.test(c));
+			assert(
+				categories.some((c) => c.startsWith(`Actions (${actions.length})`)),
+				`no "Actions (${actions.length})" in ${categories.join(', ')}`,
+			);
+			assert(triggers, `the app has no Triggers section: ${categories.join(', ')}`);
+			const text = await page.$eval(
+				'[data-test-id="node-creator"]',
+				(e) => (e as HTMLElement).innerText,
+			);
+			assert(!/Triggers available/i.test(text), 'the panel says no triggers are available');
 			await shot(page, '03-nodes-panel-actions');
 			await page.keyboard.press('Escape');
 			await page
@@ -325,7 +351,7 @@ export async function browserChecks(
 					timeout: TIMEOUT,
 				})
 				.catch(() => undefined);
-			return `found with its icon; actions: ${actions.join(', ')}`;
+			return `one app "LivePerson Connector" with its icon: ${triggers.split('\n')[0]}, actions: ${actions.join(', ')}`;
 		});
 
 		for (const op of operations) {
@@ -347,6 +373,10 @@ export async function browserChecks(
 					await waitForText(page, '.el-select-dropdown__item', other.name);
 				const listed = await visibleTexts(page, '.el-select-dropdown__item');
 				await shot(page, `05-panel-${op.value}-operations`);
+				assert(
+					!listed.some((l) => /custom api call/i.test(l)),
+					'the Operation list offers "Custom API Call"',
+				);
 				await page.keyboard.press('Escape');
 				await page
 					.waitForFunction(
@@ -443,6 +473,8 @@ export async function browserChecks(
 				return `opens in "${mode}"`;
 			});
 		}
+		// Last: it leaves the workflow the checks above work in.
+		await newUserChecks(ctx, page, shot);
 	} finally {
 		delete (checks as { check?: unknown }).check;
 		await close();

@@ -14,6 +14,30 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 			"n8n-core before 2.35.2 (n8n before 2.35.3) sends an item to the error output only when its json is {error} or {error, message}: the node's {error, details} items land on the success output",
 	},
 	{
+		id: 'example.create-conversation-for-crm-contact.as-shipped',
+		below: '2.3.0',
+		reason:
+			"n8n before 2.3 has no Data table › Table › Create: the example's Conversations Table node fails; docs/examples.md gives the one step for these versions (create the table, put its ID in an Edit Fields node of that name)",
+	},
+	{
+		id: 'example.create-conversation-for-crm-contact',
+		below: '2.35.3',
+		reason:
+			"n8n before 2.35.3 sends the node's failed items to the success output (see errors.error-output): on the second click LivePerson's refusal reaches Record Conversation on Contact instead of the error branch that looks the conversation up",
+	},
+	{
+		id: 'example.appointment-reminder-whatsapp',
+		below: '2.35.3',
+		reason:
+			"n8n before 2.35.3 sends the node's failed items to the success output (see errors.error-output): the customer without consent goes on to Wait and Get Delivery Status instead of Needs Attention",
+	},
+	{
+		id: 'example.crm-contact-conversation.as-shipped',
+		below: '2.3.0',
+		reason:
+			"n8n before 2.3 has no Data table › Table › Create: the example's Conversations Table node fails; docs/examples.md gives the one step for these versions (create the table, put its ID in an Edit Fields node of that name)",
+	},
+	{
 		id: 'cred.static-wrong-host',
 		below: '2.10.0',
 		reason:

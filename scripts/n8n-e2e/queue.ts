@@ -1,6 +1,6 @@
 /**
  * npm run test:n8n:queue [-- --executions 50 --items 20 --workers 2 --concurrency 10 --no-repeat
- *                            --sentinel-delay 0]
+ *                            --sentinel-delay 0 --contacts 1000 --latency-ms 0]
  *
  * This package in n8n's queue mode, offline: Redis and PostgreSQL from Debian's packages (own data
  * folders, free ports, 127.0.0.1), one n8n main process and two `n8n worker` processes (newest n8n,
@@ -9,7 +9,13 @@
  * traffic is counted from the emulator's request log: AppJWT mints (Sentinel), ConsumerJWS mints
  * (IDP) and host lookups (CSDS), and explained. A second round (unless --no-repeat) sends the same
  * contacts again after the agent closed their conversations, to show the per-worker ConsumerJWS
- * caches. Everything started is stopped by PID. Not part of CI.
+ * caches. Everything started is stopped by PID.
+ *
+ * Throughput: `--contacts N` sends N contacts in executions of `--items` each (instead of
+ * `--executions`), `--latency-ms MS` makes the emulator answer every request MS later, like a remote
+ * LivePerson; round 1's conversations per second (all webhook calls sent at once, until the last is
+ * answered) are printed and kept in results.json. Run it with `--workers 1` and `--workers 2` to see
+ * what a second worker adds.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
@@ -56,8 +62,11 @@ function option(name: string, fallback: number): number {
 	return i < 0 ? fallback : Number(argv[i + 1]);
 }
 
-const EXECUTIONS = option('executions', 50);
 const ITEMS = option('items', 20);
+const CONTACTS = argv.includes('--contacts') ? option('contacts', 1000) : undefined;
+const EXECUTIONS = CONTACTS === undefined ? option('executions', 50) : Math.ceil(CONTACTS / ITEMS);
+/** Every emulator answer held this long (ms), as a remote LivePerson's round trip. */
+const LATENCY = option('latency-ms', 0);
 const WORKERS = option('workers', 2);
 const CONCURRENCY = option('concurrency', 10);
 const REPEAT = !argv.includes('--no-repeat');
@@ -154,11 +163,12 @@ async function main(): Promise<number> {
 		items: ITEMS,
 		workers: WORKERS,
 		concurrency: CONCURRENCY,
+		latencyMs: LATENCY,
 	};
 	stopAllOnSignals();
 	const root = cacheRoot();
 	log(
-		`n8n ${target.n8n} queue mode: ${EXECUTIONS} executions x ${ITEMS} items, ${WORKERS} workers x concurrency ${CONCURRENCY}`,
+		`n8n ${target.n8n} queue mode: ${EXECUTIONS} executions x ${ITEMS} items, ${WORKERS} workers x concurrency ${CONCURRENCY}, emulator latency ${LATENCY} ms`,
 	);
 
 	try {
@@ -271,7 +281,7 @@ async function main(): Promise<number> {
 			path.join(work, 'pack'),
 			path.join(outDir, 'npm-pack.log'),
 		);
-		const emu: Emulator = await startEmulator({ port: 0 });
+		const emu: Emulator = await startEmulator({ port: 0, latencyMs: LATENCY });
 		onCleanup(() => emu.close());
 		log(`LivePerson emulator on ${emu.baseUrl}`);
 		if (SENTINEL_DELAY > 0)
@@ -364,8 +374,11 @@ async function main(): Promise<number> {
 		await waitForWebhookRegistration({ n8n }, workflow.name, logFrom);
 		const url = `${n8n.baseUrl}/webhook/${webhookPath}`;
 		const runId = Date.now().toString(36);
+		const total = CONTACTS ?? EXECUTIONS * ITEMS;
 		const contacts = Array.from({ length: EXECUTIONS }, (_, e) =>
-			Array.from({ length: ITEMS }, (_, i) => ({ contactId: `q-${runId}-${e + 1}-${i + 1}` })),
+			Array.from({ length: Math.min(ITEMS, total - e * ITEMS) }, (_, i) => ({
+				contactId: `q-${runId}-${e + 1}-${i + 1}`,
+			})),
 		);
 		const allIds = contacts.flat().map((c) => c.contactId);
 
@@ -382,10 +395,7 @@ async function main(): Promise<number> {
 				`${bad.length} webhook calls failed, e.g. HTTP ${bad[0]?.response.status}: ${bad[0]?.body.slice(0, 300)}`,
 			);
 			const rows = answers.flatMap((a) => JSON.parse(a.body) as Array<Record<string, string>>);
-			assert(
-				rows.length === EXECUTIONS * ITEMS,
-				`${rows.length} items answered, not ${EXECUTIONS * ITEMS}`,
-			);
+			assert(rows.length === total, `${rows.length} items answered, not ${total}`);
 			return { since, seconds, rows, label };
 		};
 
@@ -407,7 +417,10 @@ async function main(): Promise<number> {
 			);
 			const seen = new Set(round1.rows.map((r) => r.liveperson_conversation_id));
 			assert(seen.size === allIds.length, `${seen.size} distinct conversation ids in the answers`);
-			return `${allIds.length} conversations, one per contact, none duplicated; ${EXECUTIONS} webhook calls answered in ${round1.seconds.toFixed(1)} s`;
+			const perSecond = allIds.length / round1.seconds;
+			facts.round1Seconds = Number(round1.seconds.toFixed(2));
+			facts.conversationsPerSecond = Number(perSecond.toFixed(1));
+			return `${allIds.length} conversations, one per contact, none duplicated; ${EXECUTIONS} webhook calls answered in ${round1.seconds.toFixed(1)} s: ${perSecond.toFixed(1)} conversations/s with ${WORKERS} worker(s), ${LATENCY} ms latency`;
 		});
 		await checks.check('round1.executions', async () => {
 			const executions = await api.executions(String(created.id));
@@ -469,6 +482,7 @@ async function main(): Promise<number> {
 					`${wrong.length} contacts without exactly two conversations (one closed, one open)`,
 				);
 				assert(t.idp < allIds.length, `${t.idp} ConsumerJWS mints: no worker reused its cache`);
+				facts.round2Seconds = Number(round2.seconds.toFixed(2));
 				return (
 					`${allIds.length} new conversations in ${round2.seconds.toFixed(1)} s; ConsumerJWS mints ${t.idp} of ${allIds.length} ` +
 					`(the rest came from the worker's cache), AppJWT mints ${t.sentinelOk}, CSDS lookups ${t.csds}; per worker ${facts.round2PerWorker}`

@@ -32,10 +32,11 @@ import {
 import { onCleanup, onFinalCleanup, stopAll, stopAllOnSignals } from './processes';
 import { knownGapsFor } from './known-gaps';
 import { Checks, counts, table } from './report';
+import { exampleChecks } from './examples';
 import {
 	credentialChecks,
+	credentialSecrecyCheck,
 	errorOutputCheck,
-	exampleChecks,
 	expectedErrorCheck,
 	nodeErrorStackTraces,
 	retryOnFailCheck,
@@ -229,7 +230,8 @@ async function main(): Promise<number> {
 		await packedEmulatorChecks({ api: client, checks, repo, work, node: runtime, outDir });
 		await webhookLoadCheck(ctx, 20);
 		await triggerChecks(ctx);
-		await exampleChecks(ctx);
+		await exampleChecks(ctx, target.n8n);
+		await credentialSecrecyCheck(ctx);
 		await errorOutputCheck(ctx);
 		await retryOnFailCheck(ctx);
 		await fileChecks(ctx, withBrowser ? chromium : undefined, path.join(outDir, 'screenshots'));

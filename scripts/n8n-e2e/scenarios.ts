@@ -1,9 +1,7 @@
 /** The checks run against a live n8n through its REST API, with the emulator in this process. */
 import { randomUUID } from 'crypto';
-import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import * as path from 'path';
 
 import type { Emulator } from '../../emulator/src';
 import { decodeJwtPayload } from '../../emulator/src/tokens';
@@ -14,7 +12,6 @@ import {
 	LP_TYPE,
 	PACKAGE,
 	chain,
-	downstreamOf,
 	lpNode,
 	manualTrigger,
 	noOp,
@@ -22,7 +19,6 @@ import {
 	recordConversation,
 	splitOut,
 	webhookTrigger,
-	withCredential,
 	type CredentialRef,
 	type WorkflowJson,
 } from './workflows';
@@ -40,7 +36,7 @@ export interface Context {
 	nodeTypes?: Array<Record<string, any>>;
 }
 
-function assert(condition: unknown, message: string): asserts condition {
+export function assert(condition: unknown, message: string): asserts condition {
 	if (!condition) throw new Error(message);
 }
 
@@ -96,7 +92,7 @@ async function saveAndTest(api: N8nApi, name: string, data: Record<string, unkno
 	return { saved, result };
 }
 
-function executionError(execution: Execution): string {
+export function executionError(execution: Execution): string {
 	const e = execution.data.resultData.error;
 	return e ? `${e.message ?? ''}${e.description ? ` (${e.description})` : ''}` : '';
 }
@@ -141,7 +137,7 @@ export async function callProductionWebhook(
 	}
 }
 
-async function importAndRun(
+export async function importAndRun(
 	ctx: Context,
 	workflow: WorkflowJson,
 	trigger: string,
@@ -180,6 +176,58 @@ export async function typesChecks(ctx: Context): Promise<void> {
 		}
 		const ours = nodes.filter((n) => String(n.name).startsWith(`${PACKAGE}.`)).map((n) => n.name);
 		return `${ours.join(', ')}; credential ${CREDENTIAL_TYPE}; icons ${icons.length} served`;
+	});
+
+	// n8n adds "Custom API Call" to the Resource and Operation of nodes whose credential has an
+	// `authenticate` block; it cannot work here (the ConsumerJWS is per consumer), so it must not show.
+	await ctx.checks.check('rest.no-custom-api-call', async () => {
+		const ours = (ctx.nodeTypes ?? []).filter((n) => String(n.name).startsWith(`${PACKAGE}.`));
+		assert(ours.length > 0, `no ${PACKAGE} node in /types/nodes.json`);
+		const offered: string[] = [];
+		for (const node of ours)
+			for (const property of (node.properties ?? []) as Array<Record<string, any>>)
+				if (['resource', 'operation'].includes(property.name))
+					for (const option of (property.options ?? []) as Array<Record<string, string>>)
+						if (option.value === '__CUSTOM_API_CALL__' || /custom api call/i.test(option.name))
+							offered.push(`${node.name} ${property.name}`);
+		assert(offered.length === 0, `"Custom API Call" offered in ${offered.join(', ')}`);
+		return `none in the Resource and Operation options of ${ours.map((n) => n.name).join(', ')}`;
+	});
+}
+
+/**
+ * The AppJWT the node minted and n8n stored with the credential (the hidden field mintedAppJwt,
+ * marked password) must never reach the browser: the credential dialog loads
+ * GET /rest/credentials/:id?includeData=true, where n8n blanks password fields.
+ */
+export async function credentialSecrecyCheck(ctx: Context): Promise<void> {
+	await ctx.checks.check('cred.minted-appjwt-not-sent-to-browser', async () => {
+		assert(
+			ctx.clientCredentials,
+			'no Client Credentials credential (cred.client-credentials failed)',
+		);
+		// The AppJWTs LivePerson (the emulator) was sent with this credential's runs.
+		const used = new Set(
+			ctx.emu.requests
+				.filter((r) => r.endpoint === 'conversation' || r.endpoint === 'send')
+				.map((r) => String(r.headers.authorization ?? '').replace(/^Bearer /i, ''))
+				.filter((token) => token.split('.').length === 3),
+		);
+		assert(used.size > 0, 'no run used an AppJWT yet');
+		const credential = await ctx.api.request(
+			'GET',
+			`/rest/credentials/${ctx.clientCredentials.id}?includeData=true`,
+		);
+		const body = JSON.stringify(credential);
+		const leaked = [...used].filter((token) => body.includes(token));
+		assert(leaked.length === 0, `the credential as the browser loads it carries an AppJWT in use`);
+		assert(!/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.test(body), 'the credential carries a JWT');
+		const stored = String(credential?.data?.mintedAppJwt ?? '');
+		assert(
+			/^__n8n_BLANK_VALUE_/.test(stored),
+			`mintedAppJwt comes back as ${JSON.stringify(stored.slice(0, 24))}, not n8n's blanked value`,
+		);
+		return `mintedAppJwt blanked (${stored.slice(0, 18)}…); none of the ${used.size} AppJWTs used is in the answer`;
 	});
 }
 
@@ -318,103 +366,6 @@ export async function credentialChecks(ctx: Context): Promise<void> {
 		);
 		return `${result.status}: ${result.message}`;
 	});
-}
-
-/** Every examples/*.workflow.json, imported as a user would (credential re-pointed) and run. */
-export async function exampleChecks(ctx: Context): Promise<void> {
-	const dir = path.join(ctx.repo, 'examples');
-	const files = fs
-		.readdirSync(dir)
-		.filter((f) => f.endsWith('.workflow.json'))
-		.sort();
-	if (files.length === 0) ctx.checks.fail('example.*', 'no examples/*.workflow.json found');
-	for (const file of files) {
-		await ctx.checks.check(`example.${file.replace(/\.workflow\.json$/, '')}`, async () => {
-			assert(
-				ctx.clientCredentials,
-				'no Client Credentials credential (cred.client-credentials failed)',
-			);
-			const raw = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson;
-			const workflow = withCredential(
-				{ ...raw, name: `e2e example ${file}` },
-				ctx.clientCredentials,
-			);
-			const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
-			const ownTrigger = workflow.nodes.find(
-				(n) => String(n.type).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.type),
-			);
-			// Each example starts as on a fresh account: no consumer has an open conversation.
-			for (const conversation of ctx.emu.state.conversations()) {
-				if (conversation.state === 'OPEN')
-					await ctx.emu.agent.closeConversation(conversation.conversationId);
-			}
-			if (!trigger) {
-				assert(
-					ownTrigger,
-					'the example has no Manual Trigger nor LivePerson Connector Trigger to start it from',
-				);
-				const conversationId = await openConversation(ctx, 'example');
-				const { execution } = await runOnAgentReply(
-					ctx,
-					workflow,
-					ownTrigger.name,
-					conversationId,
-					`e2e agent reply for ${file}`,
-				);
-				assert(
-					execution.status === 'success',
-					`the run ended ${execution.status}: ${executionError(execution)}`,
-				);
-				const downstream = downstreamOf(workflow, ownTrigger.name);
-				for (const next of downstream) {
-					const seen = JSON.stringify(outputOf(execution, next).map((i) => i.json));
-					assert(
-						seen.includes(conversationId),
-						`${next} (after ${ownTrigger.name}) did not see conversationId ${conversationId}: ${seen.slice(0, 300)}`,
-					);
-				}
-				return `an agent reply in ${conversationId} started it; ${downstream.join(', ') || 'no next node'} saw the conversationId`;
-			}
-			const { execution } = await importAndRun(ctx, workflow, trigger.name);
-			assert(
-				execution.status === 'success',
-				`the run ended ${execution.status}: ${executionError(execution)}`,
-			);
-			return conversationIdsSeenDownstream(ctx, workflow, execution);
-		});
-	}
-}
-
-/** Every conversationId a LivePerson node emitted must be in the emulator and seen by the next nodes. */
-function conversationIdsSeenDownstream(
-	ctx: Context,
-	workflow: WorkflowJson,
-	execution: Execution,
-): string {
-	const notes: string[] = [];
-	for (const node of workflow.nodes.filter((n) => String(n.type).startsWith(`${PACKAGE}.`))) {
-		const outputs = workflow.connections[node.name]?.main ?? [[]];
-		for (let output = 0; output < Math.max(outputs.length, 1); output++) {
-			const next = (outputs[output] ?? []).map((c) => c.node);
-			for (const item of outputOf(execution, node.name, output)) {
-				const id = item.json.conversationId as string | undefined;
-				if (!id) continue;
-				assert(
-					ctx.emu.state.conversation(id),
-					`${node.name}: conversation ${id} is not in the emulator's state`,
-				);
-				for (const name of next) {
-					const seen = JSON.stringify(outputOf(execution, name).map((i) => i.json));
-					assert(
-						seen.includes(id),
-						`${name} (after ${node.name}) did not see conversationId ${id}: ${seen.slice(0, 300)}`,
-					);
-				}
-				notes.push(`${node.name} -> ${id}${next.length ? ` seen by ${next.join(', ')}` : ''}`);
-			}
-		}
-	}
-	return notes.join('; ') || 'succeeded (no conversationId in this example)';
 }
 
 /** 20 consumers in one webhook call: one execution, 20 conversations, none twice. */
@@ -717,7 +668,7 @@ export async function expectedErrorCheck(ctx: Context, id: string): Promise<void
 	});
 }
 
-function ownTriggerType(ctx: Context): Record<string, any> | undefined {
+export function ownTriggerType(ctx: Context): Record<string, any> | undefined {
 	return (ctx.nodeTypes ?? []).find(
 		(n) => String(n.name).startsWith(`${PACKAGE}.`) && /Trigger$/.test(n.name),
 	);
@@ -738,7 +689,7 @@ function triggerNode(trigger: Record<string, any>, credential: unknown) {
 }
 
 /** A new open conversation for a fresh consumer, opened by the Connector through n8n. */
-async function openConversation(ctx: Context, label: string): Promise<string> {
+export async function openConversation(ctx: Context, label: string): Promise<string> {
 	assert(
 		ctx.clientCredentials,
 		'no Client Credentials credential (cred.client-credentials failed)',
@@ -766,15 +717,16 @@ async function openConversation(ctx: Context, label: string): Promise<string> {
 /**
  * Activates a workflow starting with this package's trigger, registers the trigger's production
  * URL with the emulator, has the agent reply in an open conversation (a signed webhook) and returns
- * the one execution that delivery started.
+ * the one execution that delivery started (`execution`); with several messages, one reply each, in
+ * turn, and every execution they started (`executions`, in order).
  */
-async function runOnAgentReply(
+export async function runOnAgentReply(
 	ctx: Context,
 	workflow: WorkflowJson,
 	triggerName: string,
 	conversationId: string,
-	message: string,
-): Promise<{ url: string; execution: Execution }> {
+	message: string | string[],
+): Promise<{ url: string; execution: Execution; executions: Execution[] }> {
 	const type = ownTriggerType(ctx);
 	assert(type, 'the package has no trigger node');
 	const webhook = (type.webhooks as Array<Record<string, any>> | undefined)?.[0];
@@ -793,20 +745,28 @@ async function runOnAgentReply(
 		: `${ctx.n8n.baseUrl}/webhook/${node.webhookId}/${webhookPath}`;
 	try {
 		ctx.emu.webhooks.register({ url });
-		const sent = await ctx.emu.agent.sendMessage(conversationId, message);
-		const delivery = sent.deliveries.find((d) => d.url === url);
-		assert(
-			delivery?.status && delivery.status < 300,
-			`delivery to ${url}: ${delivery?.status ?? delivery?.error}`,
-		);
-		const deadline = Date.now() + 30_000;
-		let executions = await ctx.api.executions(String(created.id));
-		while (executions.length === 0 && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 300));
-			executions = await ctx.api.executions(String(created.id));
+		const ended: Execution[] = [];
+		for (const text of Array.isArray(message) ? message : [message]) {
+			const sent = await ctx.emu.agent.sendMessage(conversationId, text);
+			const delivery = sent.deliveries.find((d) => d.url === url);
+			assert(
+				delivery?.status && delivery.status < 300,
+				`delivery to ${url}: ${delivery?.status ?? delivery?.error}`,
+			);
+			const deadline = Date.now() + 30_000;
+			let executions = await ctx.api.executions(String(created.id));
+			while (executions.length === ended.length && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 300));
+				executions = await ctx.api.executions(String(created.id));
+			}
+			assert(
+				executions.length === ended.length + 1,
+				`${executions.length} executions after ${ended.length + 1} deliveries`,
+			);
+			const started = executions.find((e) => !ended.some((done) => done.id === e.id));
+			ended.push(await ctx.api.waitForExecution((started as { id: string }).id));
 		}
-		assert(executions.length === 1, `${executions.length} executions after one delivery`);
-		return { url, execution: await ctx.api.waitForExecution(executions[0].id) };
+		return { url, execution: ended[0], executions: ended };
 	} finally {
 		ctx.emu.webhooks.clear();
 		await ctx.api.deactivate(String(created.id)).catch(() => undefined);

@@ -7,6 +7,11 @@
 //    example workflows run here unchanged;
 //  - `n8n-nodes-base.if` (2, 2.1, 2.2): a stand-in for n8n's If node, for the conditions the examples
 //    use (string equals / not equals / empty / not empty / exists, and / or), true and false outputs;
+//  - `n8n-nodes-base.switch` (3 to 3.2): a stand-in for n8n's Switch node in Rules mode: one output per
+//    routing rule, an item goes to the first rule it matches (or to none); the rules' conditions are
+//    evaluated by n8n-workflow's own filter code, as in n8n;
+//  - `n8n-nodes-base.dataTable` (1, 1.1): a stand-in for n8n's Data table node, rows in memory
+//    (./data-table.ts);
 //  - `n8n-nodes-base.wait` (1.1): a stand-in for n8n's Wait node, "After Time Interval" only, for
 //    the short waits n8n itself holds in memory (under 65 s); it waits for real;
 //  - `n8n-nodes-harness.setFields`: sets fields from (expression) values on every item, e.g.
@@ -26,11 +31,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { DATA_TABLE_TYPE, HarnessDataTable } from './data-table';
+
 export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 export const NO_OP_TYPE = 'n8n-nodes-base.noOp';
 export const SET_FIELDS_TYPE = 'n8n-nodes-harness.setFields';
 export const EDIT_FIELDS_TYPE = 'n8n-nodes-base.set';
 export const IF_TYPE = 'n8n-nodes-base.if';
+export const SWITCH_TYPE = 'n8n-nodes-base.switch';
 export const CONVERT_TO_FILE_TYPE = 'n8n-nodes-base.convertToFile';
 export const READ_WRITE_FILE_TYPE = 'n8n-nodes-base.readWriteFile';
 export const WAIT_TYPE = 'n8n-nodes-base.wait';
@@ -252,6 +260,92 @@ export class HarnessIf implements INodeType {
 	}
 }
 
+/** n8n's Switch outputs: one per routing rule (Rules mode), named by the rule's Output Name. */
+const switchOutputs = (parameters: {
+	rules?: { values?: Array<{ outputKey?: string }> };
+}): Array<{ type: string; displayName: string }> =>
+	(parameters.rules?.values ?? []).map((rule, index) => ({
+		type: 'main',
+		displayName: rule.outputKey || String(index),
+	}));
+
+export class HarnessSwitch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Switch (harness stand-in)',
+		name: 'switch',
+		group: ['transform'],
+		version: [3, 3.1, 3.2],
+		description: "Routes each item to the first routing rule it matches, like n8n's Switch node",
+		defaults: { name: 'Switch' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: `={{(${switchOutputs.toString()})($parameter)}}`,
+		properties: [
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Rules', value: 'rules' }],
+				default: 'rules',
+			},
+			{
+				displayName: 'Routing Rules',
+				name: 'rules',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				default: {},
+				options: [
+					{
+						name: 'values',
+						displayName: 'Routing Rule',
+						values: [
+							{
+								displayName: 'Conditions',
+								name: 'conditions',
+								type: 'filter',
+								default: {},
+								typeOptions: {
+									filter: { caseSensitive: true, typeValidation: 'strict', version: 2 },
+								},
+							},
+							{
+								displayName: 'Rename Output',
+								name: 'renameOutput',
+								type: 'boolean',
+								default: false,
+							},
+							{ displayName: 'Output Name', name: 'outputKey', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('mode', 0) !== 'rules')
+			throw new Error('The harness Switch stand-in supports Rules mode only');
+		const rules = this.getNodeParameter('rules.values', 0, []) as unknown[];
+		const outputs: INodeExecutionData[][] = rules.map(() => []);
+		this.getInputData().forEach((item, i) => {
+			const matched = rules.findIndex(
+				(_rule, r) =>
+					this.getNodeParameter(`rules.values[${r}].conditions`, i, false, {
+						extractValue: true,
+					}) === true,
+			);
+			if (matched >= 0)
+				outputs[matched].push({
+					json: item.json,
+					...(item.binary ? { binary: item.binary } : {}),
+					pairedItem: { item: i },
+				});
+		});
+		return outputs;
+	}
+}
+
 export class HarnessConvertToFile implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Convert to File (harness stand-in)',
@@ -407,10 +501,12 @@ export class HarnessWait implements INodeType {
 }
 
 export const BUILTIN_NODE_TYPES: Record<string, () => INodeType> = {
+	[DATA_TABLE_TYPE]: () => new HarnessDataTable(),
 	[WAIT_TYPE]: () => new HarnessWait(),
 	[CONVERT_TO_FILE_TYPE]: () => new HarnessConvertToFile(),
 	[READ_WRITE_FILE_TYPE]: () => new HarnessReadWriteFile(),
 	[IF_TYPE]: () => new HarnessIf(),
+	[SWITCH_TYPE]: () => new HarnessSwitch(),
 	[MANUAL_TRIGGER_TYPE]: () => new HarnessManualTrigger(),
 	[NO_OP_TYPE]: () => new HarnessNoOp(),
 	[SET_FIELDS_TYPE]: () => new HarnessSetFields(),

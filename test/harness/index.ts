@@ -22,6 +22,7 @@ export {
 	clearWrittenFiles,
 	writtenFiles,
 } from './builtin-nodes';
+export { DATA_TABLE_TYPE, dataTables } from './data-table';
 export { startWebhookServer, onWebhookCall } from './webhook-server';
 export type {
 	WebhookServer,

@@ -19,7 +19,7 @@ export const triggerPanel: TriggerPanelDefinition = {
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste this node\'s URL (above) in LivePerson\'s Connector App Hub, once per event type chosen below. <a href="https://github.com/n8n-nodes-liveperson/n8n-nodes-liveperson/blob/main/docs/trigger.md" target="_blank">Setup steps</a>',
+			'Put the Webhook URL (above) in LivePerson\'s Connector App Hub, once per event type. <a href="https://github.com/n8n-nodes-liveperson/n8n-nodes-liveperson/blob/main/docs/trigger.md" target="_blank">Setup steps</a>',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
