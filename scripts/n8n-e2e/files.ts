@@ -370,17 +370,30 @@ async function showBinary(
 			assert(/image\/png/.test(card), 'the binary view does not show the MIME type image/png');
 			await shot(page, 'files-02-binary-view');
 			await page.click('[data-test-id="ndv-view-binary-data"]');
-			// The image itself, decoded: the 96-pixel square the agent sent.
+			// The image itself, decoded: the 96-pixel square the agent sent. n8n serves it from
+			// /rest/binary-data when it keeps binary data in files (2.x's default); with binary data in
+			// memory (1.x's default) the editor shows it as a data: URL.
 			const width = await page
 				.waitForFunction(
 					() =>
 						Array.from(document.querySelectorAll('img'))
-							.filter((img) => img.src.includes('/rest/binary-data'))
+							.filter(
+								(img) =>
+									img.src.includes('/rest/binary-data') || img.src.startsWith('data:image/png'),
+							)
 							.map((img) => img.naturalWidth)
 							.find((w) => w > 0),
 					{ timeout: 15_000 },
 				)
-				.then(async (handle) => (await handle.jsonValue()) as number);
+				.then(async (handle) => (await handle.jsonValue()) as number)
+				.catch(async (error: Error) => {
+					const seen = await page.evaluate(() =>
+						Array.from(document.querySelectorAll('img, embed'))
+							.map((e) => `${e.tagName} ${(e as HTMLImageElement).src.slice(0, 60)}`)
+							.join('; '),
+					);
+					throw new Error(`${error.message}: no 96 px image shown; images on the page: ${seen}`);
+				});
 			await shot(page, 'files-03-binary-image');
 			assert(width === 96, `the image shown is ${width} px wide, not 96`);
 			return `return-form.png (image/png) in the output's Binary view, and the 96 px image shown: screenshots files-02-binary-view.png, files-03-binary-image.png`;

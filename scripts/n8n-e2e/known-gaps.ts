@@ -37,12 +37,6 @@ export const VERSION_GAPS: Array<{ id: string; from?: string; below?: string; re
 		reason:
 			"n8n before 2.3 has no Data table › Table › Create: the example's Conversations Table node fails; docs/examples.md gives the one step for these versions (create the table, put its ID in an Edit Fields node of that name)",
 	},
-	{
-		id: 'cred.static-wrong-host',
-		below: '2.10.0',
-		reason:
-			'n8n before 2.10 (n8n-core 2.8 and older) reads the credential test\'s ignoreHttpStatusErrors {ignore, except} as "ignore every status": a 404 or 5xx tests OK',
-	},
 ];
 
 function older(version: string, than: string): boolean {

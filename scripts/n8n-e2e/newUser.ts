@@ -15,6 +15,7 @@ import {
 	TIMEOUT,
 	closePanel,
 	iconLoaded,
+	openPanel,
 	stableClick,
 	visibleTexts,
 	waitForText,
@@ -30,6 +31,12 @@ function assert(condition: unknown, message: string): asserts condition {
 const NDV = '[data-test-id="ndv"]';
 const canvasNode = (name: string) => `[data-test-id="canvas-node"][data-node-name="${name}"]`;
 const ITEM = '[data-test-id="node-creator"] [data-test-id="item-iterator-item"]';
+const PROACTIVE_NODE_TYPE = 'n8n-nodes-liveperson.livePersonProactiveMessaging';
+/** The emulator's WhatsApp handoff, the one the Proactive example uses. */
+const WHATSAPP_TEMPLATE = 'Appointment reminder (WhatsApp)';
+
+/** Defined in the page by browser.ts: the functions passed to the page run there. */
+declare function isVisible(element: Element): boolean;
 
 /** Waits until the canvas has stopped moving (zoom-to-fit animates). */
 async function canvasSettled(page: Page): Promise<void> {
@@ -197,6 +204,64 @@ export async function newUserChecks(
 		);
 		await closePanel(page).catch(() => page.keyboard.press('Escape'));
 		return `notice in ${n.lines} lines with its "${n.link?.text}" link; ${shown.length} event chips whole: ${shown.map((c) => c.text).join(', ')}`;
+	});
+
+	// The Proactive example as imported, its template cleared: the picker lists the account's
+	// handoffs, and choosing one draws the template's variables.
+	await checks.check('browser.proactive-template-picker', async () => {
+		const file = 'appointment-reminder-whatsapp.workflow.json';
+		const workflow = await asImported(ctx, file, 'e2e template picker');
+		const node = workflow.nodes.find((n) => n.type === PROACTIVE_NODE_TYPE);
+		assert(node, `no ${PROACTIVE_NODE_TYPE} node in ${file}`);
+		node.parameters = {
+			...node.parameters,
+			template: { __rl: true, mode: 'list', value: '' },
+			variables: { mappingMode: 'defineBelow', value: null },
+		};
+		const created = await ctx.api.createWorkflow(workflow as unknown as Record<string, unknown>);
+		await openWorkflow(
+			ctx,
+			page,
+			String(created.id),
+			workflow.nodes.map((n) => String(n.name)),
+		);
+		await openPanel(page, canvasNode(String(node.name)), String(node.name));
+		await stableClick(page, `${NDV} [data-test-id="rlc-input"]`);
+		const item = '[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]';
+		await waitForText(page, item, WHATSAPP_TEMPLATE);
+		const listed = await visibleTexts(page, item);
+		await shot(page, '11-proactive-template-picker');
+		let picked = false;
+		for (const handle of await page.$$(item))
+			if (
+				await handle.evaluate(
+					(e, template) => isVisible(e) && (e as HTMLElement).innerText.includes(template),
+					WHATSAPP_TEMPLATE,
+				)
+			) {
+				await handle.click();
+				picked = true;
+				break;
+			}
+		assert(picked, `"${WHATSAPP_TEMPLATE}" not in the picker: ${listed.join(' | ')}`);
+		// The template's {{1}} and {{2}} as fields to map.
+		await waitForText(page, `${NDV} [data-test-id="mapping-fields-container"]`, '{{2}}');
+		const fields = await page.$eval(
+			`${NDV} [data-test-id="mapping-fields-container"]`,
+			(e) => (e as HTMLElement).innerText,
+		);
+		const chosen = await page.$eval(
+			`${NDV} [data-test-id="rlc-input"]`,
+			(e) => (e as HTMLInputElement).value,
+		);
+		await shot(page, '12-proactive-template-variables');
+		assert(
+			chosen.includes(WHATSAPP_TEMPLATE),
+			`the Template field shows "${chosen}" after choosing ${WHATSAPP_TEMPLATE}`,
+		);
+		assert(/\{\{1\}\}/.test(fields), `the variables drawn: ${fields.replace(/\s+/g, ' ')}`);
+		await closePanel(page).catch(() => page.keyboard.press('Escape'));
+		return `${listed.length} templates listed (${listed.map((t) => t.split('\n')[0]).join(' | ')}); "${chosen}" chosen, variables ${(fields.match(/\{\{\d+\}\}/g) ?? []).join(', ')} drawn`;
 	});
 
 	// A new workflow: its first step is a trigger. The nodes panel shows the app with its triggers.
