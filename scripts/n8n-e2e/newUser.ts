@@ -227,10 +227,11 @@ export async function newUserChecks(
 		);
 		await openPanel(page, canvasNode(String(node.name)), String(node.name));
 		await stableClick(page, `${NDV} [data-test-id="rlc-input"]`);
-		const item = '[data-test-id="resource-locator-dropdown"] [data-test-id="rlc-item"]';
+		// The list is a popover n8n 2.x teleports out of the dropdown's element: the items alone.
+		const item = '[data-test-id="rlc-item"]';
 		await waitForText(page, item, WHATSAPP_TEMPLATE);
 		const listed = await visibleTexts(page, item);
-		await shot(page, '11-proactive-template-picker');
+		await shot(page, '12-proactive-template-picker');
 		let picked = false;
 		for (const handle of await page.$$(item))
 			if (
@@ -254,7 +255,7 @@ export async function newUserChecks(
 			`${NDV} [data-test-id="rlc-input"]`,
 			(e) => (e as HTMLInputElement).value,
 		);
-		await shot(page, '12-proactive-template-variables');
+		await shot(page, '13-proactive-template-variables');
 		assert(
 			chosen.includes(WHATSAPP_TEMPLATE),
 			`the Template field shows "${chosen}" after choosing ${WHATSAPP_TEMPLATE}`,
