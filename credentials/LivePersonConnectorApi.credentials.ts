@@ -11,6 +11,7 @@ import type {
 import { checkMessagingDomain, connectorApi } from '../nodes/LivePersonConnector/transport/api';
 import { DEFAULT_CSDS_HOST } from '../nodes/shared/transport/credential';
 import {
+	ACCOUNT_ID_FIELD,
 	preAuthenticateAppJwt,
 	STORED_APP_JWT_FIELDS,
 } from '../nodes/shared/transport/preAuthentication';
@@ -55,15 +56,7 @@ export class LivePersonConnectorApi implements ICredentialType {
 			],
 			default: 'clientCredentials',
 		},
-		{
-			displayName: 'Account ID',
-			name: 'accountId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '12345678',
-			description: 'Your LivePerson account (site) ID, shown in Conversational Cloud',
-		},
+		ACCOUNT_ID_FIELD,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',

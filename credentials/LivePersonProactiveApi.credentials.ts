@@ -11,6 +11,7 @@ import { checkProactiveAccess } from '../nodes/LivePersonProactiveMessaging/tran
 import { proactiveApi } from '../nodes/LivePersonProactiveMessaging/transport/api';
 import { DEFAULT_CSDS_HOST } from '../nodes/shared/transport/credential';
 import {
+	ACCOUNT_ID_FIELD,
 	preAuthenticateAppJwt,
 	STORED_APP_JWT_FIELDS,
 } from '../nodes/shared/transport/preAuthentication';
@@ -32,15 +33,7 @@ export class LivePersonProactiveApi implements ICredentialType {
 	documentationUrl = 'https://developers.liveperson.com/proactive-messaging-api.html';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Account ID',
-			name: 'accountId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '12345678',
-			description: 'Your LivePerson account (site) ID, shown in Conversational Cloud',
-		},
+		ACCOUNT_ID_FIELD,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',

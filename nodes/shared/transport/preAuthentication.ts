@@ -10,6 +10,17 @@ import type { LivePersonApi } from './api';
 import { appJwtNeedsReplacing, mintAppJwt } from './appJwt';
 import { repeatingRequest, retrySettings } from './retry';
 
+/** The LivePerson account every credential is for. */
+export const ACCOUNT_ID_FIELD: INodeProperties = {
+	displayName: 'Account ID',
+	name: 'accountId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '12345678',
+	description: 'Your LivePerson account (site) ID, shown in Conversational Cloud',
+};
+
 /** The hidden fields every LivePerson credential holds its AppJWT in. */
 export const STORED_APP_JWT_FIELDS: INodeProperties[] = [
 	{
