@@ -63,6 +63,19 @@ export async function waitForText(
 	);
 }
 
+/** The first visible element matching `selector` whose text passes `matches`, if any. */
+export async function visibleWithText(
+	page: Page,
+	selector: string,
+	matches: (text: string) => boolean,
+): Promise<ElementHandle | undefined> {
+	for (const handle of await page.$$(selector)) {
+		const text = await handle.evaluate((e) => (isVisible(e) ? (e as HTMLElement).innerText : null));
+		if (text !== null && matches(text)) return handle;
+	}
+	return undefined;
+}
+
 export async function visibleTexts(page: Page, selector: string): Promise<string[]> {
 	return await page.$$eval(selector, (els) =>
 		els.filter((e) => isVisible(e)).map((e) => (e as HTMLElement).innerText.trim()),
@@ -312,15 +325,9 @@ export async function browserChecks(
 				'no LivePerson icon in the nodes panel',
 			);
 			await shot(page, '02-nodes-panel-search');
-			const handles = await page.$$(item);
-			let target: ElementHandle | undefined;
-			for (const handle of handles)
-				if (
-					(await handle.evaluate((e) => (e as HTMLElement).innerText)).includes(
-						'LivePerson Connector',
-					)
-				)
-					target = handle;
+			const target = await visibleWithText(page, item, (text) =>
+				text.includes('LivePerson Connector'),
+			);
 			assert(target, 'no "LivePerson Connector" item in the nodes panel');
 			// n8n pairs the trigger with the action node (its name without "Trigger"): one app.
 			const found = (await visibleTexts(page, item)).map((t) => t.split('\n')[0].trim());

@@ -49,7 +49,7 @@ function olderThan(version: string, than: string): boolean {
 const PROACTIVE_CREDENTIAL_TYPE = 'livePersonProactiveApi';
 
 /** The LivePerson Proactive Messaging credential against the emulator, made once per run. */
-export async function proactiveCredential(ctx: Context): Promise<CredentialRef> {
+async function proactiveCredential(ctx: Context): Promise<CredentialRef> {
 	const known = (ctx as Context & { proactiveCredential?: CredentialRef }).proactiveCredential;
 	if (known) return known;
 	const created = await ctx.api.createCredential(

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 
 import {
 	CATEGORY,
@@ -18,6 +18,7 @@ import {
 	openPanel,
 	stableClick,
 	visibleTexts,
+	visibleWithText,
 	waitForText,
 } from './browser';
 import { asImported } from './examples';
@@ -34,9 +35,6 @@ const ITEM = '[data-test-id="node-creator"] [data-test-id="item-iterator-item"]'
 const PROACTIVE_NODE_TYPE = 'n8n-nodes-liveperson.livePersonProactiveMessaging';
 /** The emulator's WhatsApp handoff, the one the Proactive example uses. */
 const WHATSAPP_TEMPLATE = 'Appointment reminder (WhatsApp)';
-
-/** Defined in the page by browser.ts: the functions passed to the page run there. */
-declare function isVisible(element: Element): boolean;
 
 /** Waits until the canvas has stopped moving (zoom-to-fit animates). */
 async function canvasSettled(page: Page): Promise<void> {
@@ -232,19 +230,9 @@ export async function newUserChecks(
 		await waitForText(page, item, WHATSAPP_TEMPLATE);
 		const listed = await visibleTexts(page, item);
 		await shot(page, '12-proactive-template-picker');
-		let picked = false;
-		for (const handle of await page.$$(item))
-			if (
-				await handle.evaluate(
-					(e, template) => isVisible(e) && (e as HTMLElement).innerText.includes(template),
-					WHATSAPP_TEMPLATE,
-				)
-			) {
-				await handle.click();
-				picked = true;
-				break;
-			}
-		assert(picked, `"${WHATSAPP_TEMPLATE}" not in the picker: ${listed.join(' | ')}`);
+		const template = await visibleWithText(page, item, (text) => text.includes(WHATSAPP_TEMPLATE));
+		assert(template, `"${WHATSAPP_TEMPLATE}" not in the picker: ${listed.join(' | ')}`);
+		await template.click();
 		// The template's {{1}} and {{2}} as fields to map.
 		await waitForText(page, `${NDV} [data-test-id="mapping-fields-container"]`, '{{2}}');
 		const fields = await page.$eval(
@@ -284,13 +272,11 @@ export async function newUserChecks(
 			`not one app "LivePerson Connector" with its trigger: ${found.map((t) => `"${t}"`).join(', ')}`,
 		);
 		await shot(page, '09-nodes-panel-trigger-search');
-		let app: ElementHandle | undefined;
-		for (const handle of await page.$$(ITEM))
-			if (
-				(await handle.evaluate((e) => (e as HTMLElement).innerText.split('\n')[0].trim())) ===
-				'LivePerson Connector'
-			)
-				app = handle;
+		const app = await visibleWithText(
+			page,
+			ITEM,
+			(text) => text.split('\n')[0].trim() === 'LivePerson Connector',
+		);
 		assert(app, 'no "LivePerson Connector" item');
 		await app.click();
 		const events = (
